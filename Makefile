@@ -1,0 +1,99 @@
+# Thermometer sociaal domein: one binary, bin/thermometer.
+#
+#   make            build bin/thermometer
+#   make run        install what is missing, build, serve (embedded PostgreSQL)
+#   make test       install what is missing, build (also with ASan/UBSan), run all tests
+#   make bench      benchmarks (figures and ratios; not part of test)
+#   make format     clang-format every C file;  make lint: cppcheck
+
+CC      ?= gcc
+PKGS    := libmicrohttpd libpq jansson xlsxwriter libsodium gsl
+CSTD    := -std=c17 -D_GNU_SOURCE
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
+INCS    := -Icore -Iserver -Ireports -Ibuild/gen
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = $(CSTD) $(WARN) $(INCS) $(PKG_CFLAGS) $(CFLAGS)
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+LIB_SRC := $(sort $(wildcard core/*.c server/*.c reports/*.c))
+CLI_SRC := $(sort $(wildcard cli/*.c))
+GEN_SRC := build/gen/embedded.c
+TEST_SRC := $(sort $(wildcard tests/test_*.c))
+TEST_HELPERS := $(sort $(wildcard tests/helpers/*.c))
+
+REL_OBJ  := $(patsubst %.c,build/rel/%.o,$(LIB_SRC) $(GEN_SRC))
+ASAN_OBJ := $(patsubst %.c,build/asan/%.o,$(LIB_SRC) $(GEN_SRC))
+TEST_BIN := $(patsubst tests/%.c,build/asan/tests/%,$(TEST_SRC))
+
+.PHONY: all run test test-only bench format lint clean deps asan tests
+all: bin/thermometer
+
+deps:
+	@scripts/install-deps.sh
+
+build/gen/embedded.c: survey-defs/schema.json scripts/embed.sh
+	@mkdir -p $(@D)
+	scripts/embed.sh $@ instrument_schema_json survey-defs/schema.json
+
+build/rel/%.o: %.c | build/gen/embedded.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+build/asan/%.o: %.c | build/gen/embedded.c
+	@mkdir -p $(@D)
+	@echo "  CC-SAN  $<"
+	@$(CC) $(ALL_CFLAGS) $(SAN) -MMD -MP -c $< -o $@
+
+bin/thermometer: $(REL_OBJ) $(patsubst %.c,build/rel/%.o,$(CLI_SRC))
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) $^ -o $@ $(PKG_LIBS)
+
+# The same binary under AddressSanitizer and UndefinedBehaviorSanitizer: the
+# integration tests start this one.
+bin/thermometer-asan: $(ASAN_OBJ) $(patsubst %.c,build/asan/%.o,$(CLI_SRC))
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) $(SAN) $^ -o $@ $(PKG_LIBS)
+
+asan: bin/thermometer-asan
+
+build/asan/tests/%: tests/%.c $(ASAN_OBJ) $(patsubst %.c,build/asan/%.o,$(TEST_HELPERS))
+	@mkdir -p $(@D)
+	@echo "  TEST    $@"
+	@$(CC) $(ALL_CFLAGS) $(SAN) -Itests/helpers $< $(ASAN_OBJ) $(patsubst %.c,build/asan/%.o,$(TEST_HELPERS)) \
+	  -o $@ $(PKG_LIBS) -lcriterion -lcurl
+
+tests: $(TEST_BIN)
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/run.sh
+
+test: deps
+	@$(MAKE) --no-print-directory all asan tests
+	@scripts/test.sh $(TEST_BIN)
+
+# Without the dependency check, for a quick loop while developing.
+test-only: all asan tests
+	@scripts/test.sh $(TEST_BIN)
+
+bench: deps
+	@scripts/install-deps.sh bench
+	@$(MAKE) --no-print-directory all
+	@bench/run.sh
+
+format:
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard */*.h) $(TEST_SRC) $(TEST_HELPERS) $(wildcard bench/*.c)
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
+	  --std=c11 --inline-suppr --suppress=missingIncludeSystem $(INCS) $(LIB_SRC) $(CLI_SRC)
+
+clean:
+	rm -rf build bin
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,24 @@
+/* commands.h - the subcommands of bin/thermometer. Each takes the arguments
+ * after its name (argv[0] is the command name) and returns the exit status.
+ */
+#ifndef TM_COMMANDS_H
+#define TM_COMMANDS_H
+
+typedef struct command {
+    const char *name;
+    const char *summary; /* one line for `thermometer --help` */
+    int (*run)(int argc, char **argv);
+    const char *help; /* the full text of `thermometer NAME --help` */
+} command;
+
+extern const command commands[];
+
+int cmd_serve(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_apikey(int argc, char **argv);
+
+/* Whether argv holds -h or --help. */
+int wants_help(int argc, char **argv);
+
+#endif

@@ -1,0 +1,94 @@
+/* main.c - bin/thermometer: one binary, subcommands like git. */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+#ifndef TM_VERSION
+#define TM_VERSION "0.1.0"
+#endif
+
+const command commands[] = {
+    {"serve", "run the HTTP server", cmd_serve,
+     "usage: thermometer serve\n"
+     "\n"
+     "Applies migrations, loads the instruments and serves the API and the survey pages.\n"
+     "\n"
+     "Environment:\n"
+     "  DATABASE_URL     PostgreSQL connection string (required; `make run` sets it)\n"
+     "  BIND             address to listen on (default 127.0.0.1)\n"
+     "  PORT             port (default 8080; 0 picks a free one)\n"
+     "  THREADS          worker threads (default 16)\n"
+     "  DB_POOL_SIZE     database connections (default THREADS)\n"
+     "  BASE_URL         public address used in invitation links (default http://BIND:PORT)\n"
+     "  PORT_FILE        write the listening port to this file once ready\n"
+     "  SQL_DIR          migrations (default sql)\n"
+     "  INSTRUMENTS_DIR  instrument files (default survey-defs)\n"
+     "\n"
+     "SIGINT/SIGTERM stop accepting connections, finish requests in flight (up to 10 s),\n"
+     "close the database pool and exit 0.\n"},
+    {"migrate", "apply database migrations and load instruments", cmd_migrate,
+     "usage: thermometer migrate\n"
+     "\n"
+     "Applies the migrations in SQL_DIR (default sql) that have not been applied, each in\n"
+     "its own transaction under an advisory lock, and loads new instrument versions from\n"
+     "INSTRUMENTS_DIR (default survey-defs). Needs DATABASE_URL. Running it twice is harmless.\n"},
+    {"validate", "check instrument files", cmd_validate,
+     "usage: thermometer validate FILE...\n"
+     "\n"
+     "Checks each instrument file: JSON syntax (with line and column), the schema\n"
+     "(survey-defs/schema.json) and the meaning: unique keys, known layers, themes and\n"
+     "domains, intent items with a valid intended option, and every theme x domain cell\n"
+     "asked to at least two layers. Prints one line per problem; exits 1 on any, 0 when clean.\n"},
+    {"apikey", "create API keys", cmd_apikey,
+     "usage: thermometer apikey create --role admin|consultant|viewer [--organisation ID]...\n"
+     "\n"
+     "Creates an API key and prints it alone on the last line; only its hash is stored, so\n"
+     "keep it. A consultant key may be granted several organisations (repeat\n"
+     "--organisation); a viewer key needs exactly one. Needs DATABASE_URL.\n"},
+    {NULL, NULL, NULL, NULL},
+};
+
+int wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) return 1;
+    return 0;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: thermometer COMMAND [ARGS]\n\n"
+               "Thermometer sociaal domein: survey and gap-analysis server.\n\nCommands:\n");
+    for (const command *c = commands; c->name; c++) fprintf(f, "  %-10s %s\n", c->name, c->summary);
+    fprintf(f, "\n`thermometer COMMAND --help` explains each.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (sodium_init() < 0) {
+        fprintf(stderr, "thermometer: libsodium could not initialise\n");
+        return 1;
+    }
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+        !strcmp(argv[1], "help")) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("thermometer %s\n", TM_VERSION);
+        return 0;
+    }
+    for (const command *c = commands; c->name; c++) {
+        if (strcmp(c->name, argv[1]) != 0) continue;
+        if (wants_help(argc - 1, argv + 1)) {
+            fputs(c->help, stdout);
+            return 0;
+        }
+        return c->run(argc - 1, argv + 1);
+    }
+    fprintf(stderr, "thermometer: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages the project builds, tests and runs with.
+# Harmless when everything is present: it asks apt only for what dpkg lacks.
+set -euo pipefail
+
+packages=(
+  build-essential pkg-config
+  libmicrohttpd-dev libpq-dev libjansson-dev libxlsxwriter-dev
+  libcriterion-dev libgsl-dev libsodium-dev libcurl4-openssl-dev
+  postgresql-15
+)
+# Optional groups, asked for by name: `install-deps.sh test` adds what the
+# report, browser and fuzz tests need.
+for group in "$@"; do
+  case "$group" in
+    test) packages+=(libreoffice-calc-nogui poppler-utils python3 unzip) ;;
+    browser) packages+=(chromium nodejs npm) ;;
+    bench) packages+=(wrk) ;;
+    fuzz) packages+=(clang libclang-rt-14-dev) ;;
+    *) echo "install-deps: unknown group '$group' (known: test browser bench fuzz)" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing packages: ${missing[*]}; run as root or install them with apt-get." >&2
+  exit 1
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# A private PostgreSQL 15 cluster in a directory of our own, for `make run`
+# (var/) and for the tests (a temporary directory). initdb and postgres refuse
+# to run as root, so as root we run them as Debian's `postgres` user.
+#
+#   pg.sh start DIR    initdb DIR/pg on first use, start it with its Unix
+#                      socket in DIR, wait until it accepts connections
+#   pg.sh stop DIR     fast shutdown (clean: no recovery on the next start)
+#   pg.sh kill DIR     SIGKILL the postmaster (for fault tests)
+#   pg.sh url DIR      print a libpq connection string for database `postgres`
+set -euo pipefail
+
+cmd=${1:?usage: pg.sh start|stop|kill|url DIR}
+dir=$(realpath -m "${2:?usage: pg.sh start|stop|kill|url DIR}")
+bindir=$(ls -d /usr/lib/postgresql/15/bin 2>/dev/null || true)
+[ -n "$bindir" ] || { echo "pg.sh: PostgreSQL 15 is not installed (scripts/install-deps.sh installs it)" >&2; exit 1; }
+
+as_owner() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+case "$cmd" in
+  start)
+    mkdir -p "$dir"
+    if [ "$(id -u)" -eq 0 ]; then chown postgres: "$dir"; fi
+    chmod 0700 "$dir"
+    if [ ! -s "$dir/pg/PG_VERSION" ]; then
+      as_owner "$bindir/initdb" -D "$dir/pg" -U postgres --auth=trust -E UTF8 \
+        --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
+        { cat "$dir/initdb.log" >&2; exit 1; }
+    fi
+    # No TCP: only the socket in $dir, which only its owner (and root) can enter.
+    as_owner "$bindir/pg_ctl" -D "$dir/pg" -l "$dir/postgres.log" -w -t 60 \
+      -o "-c listen_addresses='' -c unix_socket_directories='$dir' -c max_connections=200 -c fsync=${PG_FSYNC:-on}" \
+      start >/dev/null
+    ;;
+  stop)
+    [ -s "$dir/pg/postmaster.pid" ] || exit 0
+    as_owner "$bindir/pg_ctl" -D "$dir/pg" -m fast -w -t 60 stop >/dev/null
+    ;;
+  kill)
+    [ -s "$dir/pg/postmaster.pid" ] || exit 0
+    kill -9 "$(head -1 "$dir/pg/postmaster.pid")"
+    ;;
+  url)
+    echo "host=$dir user=postgres dbname=${3:-postgres}"
+    ;;
+  *) echo "pg.sh: unknown command '$cmd'" >&2; exit 2 ;;
+esac

@@ -1,0 +1,159 @@
+/* test_http.c - the server basics: health with the database up and down,
+ * security headers, unknown paths and methods, API keys, instruments. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "th.h"
+
+static char *db;
+static th_server *srv;
+static char *admin;
+
+static void start(void)
+{
+    db = th_db_create();
+    srv = th_server_start(db, NULL);
+    admin = th_api_key(db, "admin", NULL, 0);
+}
+
+static void stop(void)
+{
+    cr_expect_eq(th_server_stop(srv), 0, "the server exits cleanly on SIGTERM");
+    free(admin);
+    free(db);
+}
+
+TestSuite(http, .init = start, .fini = stop);
+
+Test(http, healthz_ok_with_security_headers)
+{
+    th_response r = th_get(srv, "/healthz", NULL);
+    cr_expect_eq(r.status, 200);
+    cr_expect_str_eq(r.body, "{\"status\":\"ok\"}");
+    char v[256];
+    cr_expect(th_header(&r, "Referrer-Policy", v, sizeof v) && !strcmp(v, "no-referrer"));
+    cr_expect(th_header(&r, "X-Content-Type-Options", v, sizeof v) && !strcmp(v, "nosniff"));
+    cr_expect(th_header(&r, "X-Frame-Options", v, sizeof v) && !strcmp(v, "DENY"));
+    cr_expect(th_header(&r, "Content-Security-Policy", v, sizeof v) &&
+              strstr(v, "default-src 'none'"));
+    cr_expect(th_header(&r, "Content-Type", v, sizeof v) && strstr(v, "application/json"));
+    th_response_free(&r);
+}
+
+Test(http, unknown_path_is_404_json)
+{
+    th_response r = th_get(srv, "/nothing/here", NULL);
+    cr_expect_eq(r.status, 404);
+    json_t *j = th_json(&r);
+    cr_assert_not_null(j);
+    cr_expect(json_is_string(json_object_get(j, "error")));
+    cr_expect(json_is_array(json_object_get(j, "details")));
+    json_decref(j);
+    th_response_free(&r);
+}
+
+Test(http, wrong_method_is_405_with_allow)
+{
+    th_response r = th_request(srv, "DELETE", "/healthz", NULL, NULL, NULL, 0);
+    cr_expect_eq(r.status, 405);
+    char v[64];
+    cr_expect(th_header(&r, "Allow", v, sizeof v) && !strcmp(v, "GET"), "Allow: %s", v);
+    th_response_free(&r);
+}
+
+Test(http, api_needs_a_valid_key)
+{
+    th_response r = th_get(srv, "/api/v1/instruments", NULL);
+    cr_expect_eq(r.status, 401);
+    th_response_free(&r);
+    r = th_get(srv, "/api/v1/instruments", "tm_1_notthekeyatallbutlongenough");
+    cr_expect_eq(r.status, 401);
+    th_response_free(&r);
+    r = th_get(srv, "/api/v1/instruments", "garbage");
+    cr_expect_eq(r.status, 401);
+    th_response_free(&r);
+    /* Right id, wrong secret. */
+    char wrong[128];
+    snprintf(wrong, sizeof wrong, "%.*sAAAA", (int)strlen(admin) - 4, admin);
+    r = th_get(srv, "/api/v1/instruments", wrong);
+    cr_expect_eq(r.status, 401);
+    th_response_free(&r);
+}
+
+Test(http, instruments_list_and_get)
+{
+    th_response r = th_get(srv, "/api/v1/instruments", admin);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    json_t *j = th_json(&r);
+    json_t *first = json_array_get(json_object_get(j, "instruments"), 0);
+    cr_expect_str_eq(json_string_value(json_object_get(first, "key")), "thermometer-sociaal-domein");
+    cr_expect_str_eq(json_string_value(json_object_get(first, "version")), "1.0.0");
+    json_decref(j);
+    th_response_free(&r);
+
+    r = th_get(srv, "/api/v1/instruments/thermometer-sociaal-domein", admin);
+    cr_assert_eq(r.status, 200);
+    j = th_json(&r);
+    cr_expect_eq(json_array_size(json_object_get(j, "layers")), 5);
+    cr_expect_geq(json_array_size(json_object_get(j, "items")), 60);
+    json_decref(j);
+    th_response_free(&r);
+
+    r = th_get(srv, "/api/v1/instruments/thermometer-sociaal-domein?version=9.9", admin);
+    cr_expect_eq(r.status, 404);
+    th_response_free(&r);
+    r = th_get(srv, "/api/v1/instruments/onbekend", admin);
+    cr_expect_eq(r.status, 404);
+    th_response_free(&r);
+}
+
+Test(http, log_lines_carry_no_key)
+{
+    th_response r = th_get(srv, "/api/v1/instruments", admin);
+    th_response_free(&r);
+    usleep(100000);
+    char *log = th_server_log(srv);
+    cr_expect(strstr(log, "GET /api/v1/instruments 200") != NULL, "%s", log);
+    const char *secret = strrchr(admin, '_') + 1;
+    cr_expect(strstr(log, secret) == NULL, "the log holds the API key");
+    free(log);
+}
+
+/* The database goes away and comes back: 503 while away, 200 after, with no
+ * restart of the server. */
+Test(health, database_down_then_back)
+{
+    char dir[256], cmd[600];
+    snprintf(dir, sizeof dir, "%s/hz-%d", getenv("TEST_TMPDIR"), (int)getpid());
+    snprintf(cmd, sizeof cmd, "scripts/pg.sh start %s", dir);
+    cr_assert_eq(th_run(cmd, NULL), 0);
+    char url[400];
+    snprintf(url, sizeof url, "host=%s user=postgres dbname=postgres", dir);
+    th_server *s = th_server_start(url, NULL);
+
+    th_response r = th_get(s, "/healthz", NULL);
+    cr_expect_eq(r.status, 200);
+    th_response_free(&r);
+
+    snprintf(cmd, sizeof cmd, "scripts/pg.sh stop %s", dir);
+    cr_assert_eq(th_run(cmd, NULL), 0);
+    r = th_get(s, "/healthz", NULL);
+    cr_expect_eq(r.status, 503, "%s", r.body);
+    json_t *j = th_json(&r);
+    cr_expect_str_eq(json_string_value(json_object_get(j, "status")), "unavailable");
+    json_decref(j);
+    th_response_free(&r);
+
+    snprintf(cmd, sizeof cmd, "scripts/pg.sh start %s", dir);
+    cr_assert_eq(th_run(cmd, NULL), 0);
+    r = th_get(s, "/healthz", NULL);
+    cr_expect_eq(r.status, 200, "reconnects by itself: %s", r.body);
+    th_response_free(&r);
+
+    cr_expect_eq(th_server_stop(s), 0);
+    snprintf(cmd, sizeof cmd, "scripts/pg.sh stop %s; rm -rf %s", dir, dir);
+    th_run(cmd, NULL);
+}

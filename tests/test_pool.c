@@ -1,0 +1,108 @@
+/* test_pool.c - the connection pool: bounded, waits then answers 503,
+ * hands back clean connections, and reconnects after a lost connection. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "th.h"
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+Test(pool, bounded_and_waits_before_503)
+{
+    char *url = th_db_create();
+    tm_error err = TM_ERROR_INIT;
+    db_pool *p = db_pool_create(url, 2, &err);
+    cr_assert_not_null(p, "%s", err.message);
+    PGconn *a = db_pool_acquire(p, &err), *b = db_pool_acquire(p, &err);
+    cr_assert(a && b && a != b);
+    cr_expect_eq(db_pool_in_use(p), 2);
+    double t0 = now_s();
+    PGconn *c = db_pool_acquire(p, &err);
+    double waited = now_s() - t0;
+    cr_expect_null(c);
+    cr_expect_eq(err.status, 503);
+    cr_expect(waited >= 1.9 && waited < 5.0, "waited %.2f s", waited);
+    tm_error_clear(&err);
+    db_pool_release(p, a);
+    c = db_pool_acquire(p, &err);
+    cr_expect_eq(c, a, "the released connection is handed out again");
+    db_pool_release(p, b);
+    db_pool_release(p, c);
+    cr_expect_eq(db_pool_in_use(p), 0);
+    db_pool_destroy(p);
+    free(url);
+}
+
+Test(pool, an_open_transaction_is_rolled_back_on_release)
+{
+    char *url = th_db_create();
+    tm_error err = TM_ERROR_INIT;
+    db_pool *p = db_pool_create(url, 1, &err);
+    PGconn *c = db_pool_acquire(p, &err);
+    cr_assert_eq(db_exec(c, "BEGIN", 0, NULL, &err), 0);
+    cr_assert_eq(db_exec(c, "CREATE TABLE pool_probe (x int)", 0, NULL, &err), 0);
+    db_pool_release(p, c);
+    c = db_pool_acquire(p, &err);
+    cr_expect_eq(PQtransactionStatus(c), PQTRANS_IDLE);
+    PGresult *r = db_query(c, "SELECT count(*) FROM pg_tables WHERE tablename = 'pool_probe'", 0,
+                           NULL, &err);
+    cr_assert_not_null(r);
+    cr_expect_str_eq(PQgetvalue(r, 0, 0), "0");
+    PQclear(r);
+    db_pool_release(p, c);
+    db_pool_destroy(p);
+    free(url);
+}
+
+Test(pool, reconnects_after_the_connection_is_killed)
+{
+    char *url = th_db_create();
+    tm_error err = TM_ERROR_INIT;
+    db_pool *p = db_pool_create(url, 1, &err);
+    PGconn *c = db_pool_acquire(p, &err);
+    int pid = PQbackendPID(c);
+    db_pool_release(p, c);
+
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%d)", pid);
+    char *ok = th_sql(url, sql);
+    cr_assert_str_eq(ok, "t");
+    free(ok);
+
+    /* The first statement on the dead connection fails with 503 ... */
+    c = db_pool_acquire(p, &err);
+    cr_assert_not_null(c);
+    for (int i = 0; i < 50 && db_exec(c, "SELECT 1", 0, NULL, &err) == 0; i++) {
+        usleep(20000); /* the termination may take a moment to arrive */
+    }
+    cr_expect_eq(err.status, 503, "%s", err.message);
+    tm_error_clear(&err);
+    db_pool_release(p, c);
+    /* ... and the next borrower gets a fresh one. */
+    c = db_pool_acquire(p, &err);
+    cr_assert_not_null(c, "%s", err.message);
+    cr_expect_eq(db_exec(c, "SELECT 1", 0, NULL, &err), 0, "%s", err.message);
+    cr_expect_neq(PQbackendPID(c), pid);
+    db_pool_release(p, c);
+    db_pool_destroy(p);
+    free(url);
+}
+
+Test(pool, an_unreachable_database_is_a_503)
+{
+    tm_error err = TM_ERROR_INIT;
+    db_pool *p = db_pool_create("host=/nonexistent-dir user=postgres connect_timeout=2", 2, &err);
+    cr_expect_null(p);
+    cr_expect_eq(err.status, 503);
+    cr_expect(strstr(err.message, "cannot be reached") != NULL, "%s", err.message);
+    tm_error_clear(&err);
+}
