@@ -1,0 +1,64 @@
+/* answers.h - a respondent's answers, checked against the instrument.
+ *
+ * Answers arrive as a JSON object {"item-key": value} (the API, the bulk
+ * import, and the form after decoding). This module checks every value for
+ * the respondent's layer and turns the answers into the stored form: one
+ * small integer per item (see sql/001_initial.sql, responses.scores) plus a
+ * JSON object for text and multiple-choice answers. The reverse direction
+ * gives drafts and exports back as JSON.
+ *
+ * Values: likert an integer 1..points; grade 1..10; intent and single choice
+ * an option key; multiple choice an array of option keys; text a string of
+ * at most max_length characters; "dont_know" where the item offers "weet
+ * niet"; absent or null = unanswered.
+ */
+#ifndef TM_ANSWERS_H
+#define TM_ANSWERS_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "instrument.h"
+
+#define SCORE_UNANSWERED 0
+#define SCORE_DONT_KNOW (-1)
+
+typedef struct answer_set {
+    int16_t *scores; /* in->n_items entries; owned */
+    size_t n;
+    json_t *extra;   /* {"key": "text" | ["a","b"]}; NULL when empty; owned */
+    size_t answered; /* items with an answer (including "weet niet") */
+} answer_set;
+
+typedef enum answers_mode {
+    ANSWERS_DRAFT,  /* values are checked, required items may be missing */
+    ANSWERS_SUBMIT, /* ... and required items must be answered */
+} answers_mode;
+
+/* Checks answers (borrowed JSON object) for a respondent of layer (index)
+ * and fills out (caller frees with answer_set_free). On any problem returns
+ * -1 with err status 422 and one detail per problem:
+ *   {"item": "ek-eff-1", "error": "must be a whole number from 1 to 5, or \"dont_know\""}
+ * Unknown keys, items not asked to the layer, wrong types and out-of-range
+ * values are all reported, not only the first. */
+int answers_check(const instrument *in, int layer, json_t *answers, answers_mode mode,
+                  answer_set *out, tm_error *err);
+
+/* Frees what an answer_set owns; the struct itself is the caller's. */
+void answer_set_free(answer_set *a);
+
+/* The answers as a JSON object again (new reference): the inverse of
+ * answers_check for valid data. scores has in->n_items entries; extra may
+ * be NULL (borrowed). */
+json_t *answers_to_json(const instrument *in, const int16_t *scores, json_t *extra);
+
+/* The stored scores array in PostgreSQL's text form "{1,0,-1,...}" (caller
+ * frees), for a smallint[] parameter. */
+char *answers_scores_literal(const answer_set *a);
+
+/* Parses "{1,0,-1,...}" into scores (n entries). Returns 0, or -1 when the
+ * text does not have exactly n integers. */
+int answers_scores_parse(const char *text, int16_t *scores, size_t n);
+
+#endif
