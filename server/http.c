@@ -34,7 +34,8 @@ typedef struct request_state {
     struct timespec started;
     char path_copy[PATH_MAX_LEN];
     char log_path[256];
-    int early_status; /* a response decided before the body: 404, 405, 413 */
+    int early_status; /* a response decided before the body: 401, 404, 405, 413 */
+    tm_error early_error; /* its message, when early_error.status is set */
     char allow[32];   /* for 405 */
     size_t limit;
     size_t received;
@@ -336,6 +337,19 @@ static request_state *request_begin(http_server *s, struct MHD_Connection *c, co
         st->early_status = 413;
         return st;
     }
+    /* The key is checked before the body is read, so an unauthenticated
+     * client cannot make the server read (or parse) a large body. */
+    if (st->req.route->auth == ROUTE_API_KEY) {
+        PGconn *conn = db_pool_acquire(s->app->pool, &st->early_error);
+        int ok = conn && auth_check(conn, MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                                      "Authorization"),
+                                    &st->req.auth, &st->early_error) == 0;
+        db_pool_release(s->app->pool, conn);
+        if (!ok) {
+            st->early_status = st->early_error.status ? st->early_error.status : 401;
+            return st;
+        }
+    }
     if (st->req.route->sink) st->req.sink_state = st->req.route->sink->open(&st->req);
     return st;
 }
@@ -374,6 +388,11 @@ static int body_append(request_state *st, const char *data, size_t n)
 
 static void early_response(request_state *st, http_response *res)
 {
+    if (st->early_error.status) {
+        http_respond_error(res, &st->early_error);
+        if (st->early_error.status == 401) http_respond_header(res, "WWW-Authenticate", "Bearer");
+        return;
+    }
     switch (st->early_status) {
     case 404: http_respond_message(res, 404, "there is nothing at this address"); break;
     case 405:
@@ -394,18 +413,6 @@ static void early_response(request_state *st, http_response *res)
 static void dispatch(request_state *st, http_response *res)
 {
     http_request *req = &st->req;
-    if (req->route->auth == ROUTE_API_KEY) {
-        tm_error err = TM_ERROR_INIT;
-        PGconn *c = db_pool_acquire(req->app->pool, &err);
-        int ok = c && auth_check(c, http_header(req, "Authorization"), &req->auth, &err) == 0;
-        db_pool_release(req->app->pool, c);
-        if (!ok) {
-            http_respond_error(res, &err);
-            if (err.status == 401) http_respond_header(res, "WWW-Authenticate", "Bearer");
-            tm_error_clear(&err);
-            return;
-        }
-    }
     if (req->sink_error.status) {
         http_respond_error(res, &req->sink_error);
         return;
@@ -425,7 +432,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         st = request_begin(s, c, url, method);
         if (!st) return MHD_NO;
         *req_cls = st;
-        if (st->early_status != 413) return MHD_YES;
+        /* 404/405 wait for the body (so keep-alive stays in step); refusals
+         * that must not read it (size, key) answer at once. */
+        if (st->early_status != 413 && !st->early_error.status) return MHD_YES;
     }
     if (st->responded) { /* answered early; drop the rest of the body */
         *upload_data_size = 0;
@@ -474,6 +483,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
     if (st->req.route && st->req.route->sink && st->req.sink_state)
         st->req.route->sink->close(st->req.sink_state);
     tm_error_clear(&st->req.sink_error);
+    tm_error_clear(&st->early_error);
     free(st->req.body);
     free(st);
     *req_cls = NULL;
