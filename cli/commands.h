@@ -17,6 +17,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_apikey(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
 
 /* Whether argv holds -h or --help. */
 int wants_help(int argc, char **argv);

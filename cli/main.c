@@ -47,6 +47,14 @@ const command commands[] = {
      "Creates an API key and prints it alone on the last line; only its hash is stored, so\n"
      "keep it. A consultant key may be granted several organisations (repeat\n"
      "--organisation); a viewer key needs exactly one. Needs DATABASE_URL.\n"},
+    {"demo", "create a demo municipality with realistic synthetic answers", cmd_demo,
+     "usage: thermometer demo [--if-absent]\n"
+     "\n"
+     "Creates \"Gemeente Voorbeeldstad (demo)\" (code GM9001) with two closed waves of synthetic\n"
+     "answers in which the intent fades down the chain, and five benchmark municipalities\n"
+     "(GM9002-GM9006), so that the analysis, trend, benchmark and report have something to\n"
+     "show. The data come from a model with a fixed seed, not from people. With --if-absent\n"
+     "it does nothing when the demo exists. Needs DATABASE_URL.\n"},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -31,6 +31,7 @@ if [ ! -s var/admin.key ]; then
 fi
 if [ -x bin/thermometer ] && bin/thermometer demo --help >/dev/null 2>&1; then
   bin/thermometer demo --if-absent || true
+  echo "The demo municipality: bin/thermometer demo --help"
 fi
 
 port=${PORT:-8080}

@@ -752,3 +752,27 @@ int store_import(PGconn *c, long long wave, size_t n_rows, size_t n_items, impor
     }
     return db_exec(c, "COMMIT", 0, NULL, err);
 }
+
+int store_invitations_mark_submitted(PGconn *c, long long wave, int layer, int count,
+                                     tm_error *err)
+{
+    char wt[24], lt[24], ct[24];
+    id_text(wave, wt);
+    id_text(layer, lt);
+    id_text(count, ct);
+    const char *p[] = {wt, lt, ct};
+    return db_exec(c,
+                   "UPDATE invitations SET state = 2 WHERE id IN (SELECT id FROM invitations"
+                   " WHERE wave_id = $1 AND layer = $2 AND state = 0 ORDER BY id LIMIT $3)",
+                   3, p, err);
+}
+
+long long store_organisation_by_code(PGconn *c, const char *code, tm_error *err)
+{
+    const char *p[] = {code};
+    PGresult *r = db_query(c, "SELECT id FROM organisations WHERE code = $1", 1, p, err);
+    if (!r) return -1;
+    long long id = PQntuples(r) ? strtoll(PQgetvalue(r, 0, 0), NULL, 10) : 0;
+    PQclear(r);
+    return id;
+}

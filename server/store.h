@@ -118,4 +118,12 @@ typedef int (*import_row_fn)(void *ctx, size_t i, int *layer, const int16_t **sc
 int store_import(PGconn *c, long long wave, size_t n_rows, size_t n_items, import_row_fn row,
                  void *ctx, tm_error *err);
 
+/* Marks count unused invitations of layer as submitted (the demo and tests
+ * use this for imported answers that stand for invited people). */
+int store_invitations_mark_submitted(PGconn *c, long long wave, int layer, int count,
+                                     tm_error *err);
+
+/* The id of the organisation with CBS code, 0 when there is none. */
+long long store_organisation_by_code(PGconn *c, const char *code, tm_error *err);
+
 #endif
