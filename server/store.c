@@ -8,22 +8,26 @@
 
 #include "db.h"
 
-#define WAVE_COLUMNS                                                                              \
-    "w.id, w.organisation_id, w.instrument_id,"                                                   \
-    " CASE WHEN w.status = 'open' AND w.closes_at IS NOT NULL AND w.closes_at <= now()"           \
-    "  THEN 'closed' ELSE w.status END,"                                                          \
-    " (w.status = 'open' AND (w.opens_at IS NULL OR w.opens_at <= now())"                         \
-    "  AND (w.closes_at IS NULL OR w.closes_at > now())),"                                        \
-    " w.min_group_size, coalesce(w.previous_wave_id, 0), w.name, o.name,"                         \
+#define WAVE_COLUMNS                                                                               \
+    "w.id, w.organisation_id, w.instrument_id,"                                                    \
+    " CASE WHEN w.status = 'open' AND w.closes_at IS NOT NULL AND w.closes_at <= now()"            \
+    "  THEN 'closed' ELSE w.status END,"                                                           \
+    " (w.status = 'open' AND (w.opens_at IS NULL OR w.opens_at <= now())"                          \
+    "  AND (w.closes_at IS NULL OR w.closes_at > now())),"                                         \
+    " w.min_group_size, coalesce(w.previous_wave_id, 0), w.name, o.name,"                          \
     " i.key || '@' || i.version"
 
-#define WAVE_FROM                                                                                 \
-    " FROM waves w JOIN organisations o ON o.id = w.organisation_id"                              \
+#define WAVE_FROM                                                                                  \
+    " FROM waves w JOIN organisations o ON o.id = w.organisation_id"                               \
     " JOIN instruments i ON i.id = w.instrument_id"
 
+#define ACCEPTING_WAVE                                                                             \
+    " w.status = 'open' AND (w.opens_at IS NULL OR w.opens_at <= now())"                           \
+    " AND (w.closes_at IS NULL OR w.closes_at > now())"
+
 /* The scope condition: $N is the key's role, $N+1 its id. */
-#define IN_SCOPE(role_param, key_param)                                                           \
-    " (" role_param " = 'admin' OR EXISTS (SELECT 1 FROM api_key_organisations g"                 \
+#define IN_SCOPE(role_param, key_param)                                                            \
+    " (" role_param " = 'admin' OR EXISTS (SELECT 1 FROM api_key_organisations g"                  \
     "  WHERE g.api_key_id = " key_param "::bigint AND g.organisation_id = o.id))"
 
 static void wave_from_row(PGresult *r, int row, int col, wave_info *w)
@@ -82,7 +86,8 @@ json_t *store_organisation_create(PGconn *c, const auth_context *who, const char
     const char *p[] = {name, code};
     PGresult *r = db_query(c,
                            "INSERT INTO organisations (name, code) VALUES ($1, $2)"
-                           " RETURNING id, name, code, created_at",
+                           " RETURNING id, name, code, to_char(created_at AT TIME ZONE 'UTC', "
+                           "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
                            2, p, err);
     if (!r) {
         if (err->status == 409)
@@ -103,10 +108,9 @@ json_t *store_organisation_create(PGconn *c, const auth_context *who, const char
         PQclear(r);
         return NULL;
     }
-    json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "id",
-                          (json_int_t)strtoll(PQgetvalue(r, 0, 0), NULL, 10), "name",
-                          PQgetvalue(r, 0, 1), "code", PQgetvalue(r, 0, 2), "created_at",
-                          PQgetvalue(r, 0, 3));
+    json_t *o = json_pack(
+        "{s:I, s:s, s:s, s:s}", "id", (json_int_t)strtoll(PQgetvalue(r, 0, 0), NULL, 10), "name",
+        PQgetvalue(r, 0, 1), "code", PQgetvalue(r, 0, 2), "created_at", PQgetvalue(r, 0, 3));
     PQclear(r);
     return o;
 }
@@ -114,18 +118,21 @@ json_t *store_organisation_create(PGconn *c, const auth_context *who, const char
 json_t *store_organisations_list(PGconn *c, const auth_context *who, tm_error *err)
 {
     const char *p[] = {who_role(who), who_key(who)};
-    PGresult *r = db_query(c,
-                           "SELECT o.id, o.name, o.code, o.created_at FROM organisations o"
-                           " WHERE" IN_SCOPE("$1", "$2") " ORDER BY o.name, o.id",
-                           2, p, err);
+    PGresult *r =
+        db_query(c,
+                 "SELECT o.id, o.name, o.code,"
+                 " to_char(o.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+                 " FROM organisations o"
+                 " WHERE" IN_SCOPE("$1", "$2") " ORDER BY o.name, o.id",
+                 2, p, err);
     if (!r) return NULL;
     json_t *list = json_array();
     for (int i = 0; i < PQntuples(r); i++)
-        json_array_append_new(
-            list, json_pack("{s:I, s:s, s:s, s:s}", "id",
-                            (json_int_t)strtoll(PQgetvalue(r, i, 0), NULL, 10), "name",
-                            PQgetvalue(r, i, 1), "code", PQgetvalue(r, i, 2), "created_at",
-                            PQgetvalue(r, i, 3)));
+        json_array_append_new(list,
+                              json_pack("{s:I, s:s, s:s, s:s}", "id",
+                                        (json_int_t)strtoll(PQgetvalue(r, i, 0), NULL, 10), "name",
+                                        PQgetvalue(r, i, 1), "code", PQgetvalue(r, i, 2),
+                                        "created_at", PQgetvalue(r, i, 3)));
     PQclear(r);
     return list;
 }
@@ -137,8 +144,8 @@ int store_wave_get(PGconn *c, const auth_context *who, long long id, wave_info *
     char idt[24];
     id_text(id, idt);
     const char *p[] = {idt, who_role(who), who_key(who)};
-    PGresult *r = db_query(c, "SELECT " WAVE_COLUMNS WAVE_FROM " WHERE w.id = $1 AND" IN_SCOPE("$2", "$3"),
-                           3, p, err);
+    PGresult *r = db_query(
+        c, "SELECT " WAVE_COLUMNS WAVE_FROM " WHERE w.id = $1 AND" IN_SCOPE("$2", "$3"), 3, p, err);
     if (!r) return -1;
     int rc = 0;
     if (PQntuples(r) == 0)
@@ -168,10 +175,10 @@ static json_t *wave_json_from_row(PGresult *r, int i)
     return o;
 }
 
-#define WAVE_JSON_SELECT                                                                          \
-    "SELECT " WAVE_COLUMNS ","                                                                    \
-    " to_char(w.opens_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"                  \
-    " to_char(w.closes_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"                 \
+#define WAVE_JSON_SELECT                                                                           \
+    "SELECT " WAVE_COLUMNS ","                                                                     \
+    " to_char(w.opens_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"                   \
+    " to_char(w.closes_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"                  \
     " to_char(w.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')" WAVE_FROM
 
 json_t *store_wave_json(PGconn *c, long long id, tm_error *err)
@@ -196,9 +203,8 @@ json_t *store_waves_of_organisation(PGconn *c, const auth_context *who, long lon
     char idt[24];
     id_text(org, idt);
     const char *p[] = {idt, who_role(who), who_key(who)};
-    PGresult *r =
-        db_query(c, "SELECT 1 FROM organisations o WHERE o.id = $1 AND" IN_SCOPE("$2", "$3"), 3,
-                 p, err);
+    PGresult *r = db_query(
+        c, "SELECT 1 FROM organisations o WHERE o.id = $1 AND" IN_SCOPE("$2", "$3"), 3, p, err);
     if (!r) return NULL;
     int visible = PQntuples(r) == 1;
     PQclear(r);
@@ -206,11 +212,13 @@ json_t *store_waves_of_organisation(PGconn *c, const auth_context *who, long lon
         tm_error_set(err, 404, "organisation %lld does not exist", org);
         return NULL;
     }
-    r = db_query(c, WAVE_JSON_SELECT " WHERE w.organisation_id = $1 ORDER BY w.created_at DESC, w.id DESC",
-                 1, p, err);
+    r = db_query(
+        c, WAVE_JSON_SELECT " WHERE w.organisation_id = $1 ORDER BY w.created_at DESC, w.id DESC",
+        1, p, err);
     if (!r) return NULL;
     json_t *list = json_array();
-    for (int i = 0; i < PQntuples(r); i++) json_array_append_new(list, wave_json_from_row(r, i));
+    for (int i = 0; i < PQntuples(r); i++)
+        json_array_append_new(list, wave_json_from_row(r, i));
     PQclear(r);
     return list;
 }
@@ -271,17 +279,22 @@ json_t *store_wave_create(PGconn *c, const auth_context *who, json_t *body, tm_e
     const char *opens = optional_string(body, "opens_at", err, &bad);
     const char *closes = optional_string(body, "closes_at", err, &bad);
     if (opens && !timestamp_valid(c, opens, err))
-        field_problem(err, "opens_at", "is not a valid time (use ISO 8601, e.g. 2026-12-01T09:00:00Z)"), bad = 1;
+        field_problem(err, "opens_at",
+                      "is not a valid time (use ISO 8601, e.g. 2026-12-01T09:00:00Z)"),
+            bad = 1;
     if (closes && !timestamp_valid(c, closes, err))
-        field_problem(err, "closes_at", "is not a valid time (use ISO 8601, e.g. 2026-12-31T17:00:00Z)"), bad = 1;
-    const char *known[] = {"organisation_id", "instrument", "name", "min_group_size",
-                           "previous_wave_id", "opens_at", "closes_at"};
+        field_problem(err, "closes_at",
+                      "is not a valid time (use ISO 8601, e.g. 2026-12-31T17:00:00Z)"),
+            bad = 1;
+    const char *known[] = {"organisation_id",  "instrument", "name",     "min_group_size",
+                           "previous_wave_id", "opens_at",   "closes_at"};
     const char *key;
     json_t *v;
     json_object_foreach(body, key, v)
     {
         int ok = 0;
-        for (size_t i = 0; i < sizeof known / sizeof *known; i++) ok |= !strcmp(key, known[i]);
+        for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+            ok |= !strcmp(key, known[i]);
         if (!ok) field_problem(err, key, "is not a field of a wave"), bad = 1;
     }
     if (bad) {
@@ -292,9 +305,8 @@ json_t *store_wave_create(PGconn *c, const auth_context *who, json_t *body, tm_e
     char orgt[24];
     id_text(json_integer_value(org), orgt);
     const char *ps[] = {orgt, who_role(who), who_key(who)};
-    PGresult *r =
-        db_query(c, "SELECT 1 FROM organisations o WHERE o.id = $1 AND" IN_SCOPE("$2", "$3"), 3,
-                 ps, err);
+    PGresult *r = db_query(
+        c, "SELECT 1 FROM organisations o WHERE o.id = $1 AND" IN_SCOPE("$2", "$3"), 3, ps, err);
     if (!r) return NULL;
     int visible = PQntuples(r) == 1;
     PQclear(r);
@@ -313,14 +325,16 @@ json_t *store_wave_create(PGconn *c, const auth_context *who, json_t *body, tm_e
         memcpy(keybuf, ref, klen);
         keybuf[klen] = '\0';
         const char *pi[] = {keybuf, at ? at + 1 : NULL};
-        r = db_query(c,
-                     "SELECT id FROM instruments WHERE key = $1 AND ($2::text IS NULL OR version = $2)"
-                     " ORDER BY version_order DESC LIMIT 1",
-                     2, pi, err);
+        r = db_query(
+            c,
+            "SELECT id FROM instruments WHERE key = $1 AND ($2::text IS NULL OR version = $2)"
+            " ORDER BY version_order DESC LIMIT 1",
+            2, pi, err);
         if (!r) return NULL;
         if (PQntuples(r) == 0) {
             PQclear(r);
-            field_problem(err, "instrument", "is not a known instrument (see GET /api/v1/instruments)");
+            field_problem(err, "instrument",
+                          "is not a known instrument (see GET /api/v1/instruments)");
             tm_error_set(err, 422, "the wave cannot be created");
             return NULL;
         }
@@ -348,8 +362,8 @@ json_t *store_wave_create(PGconn *c, const auth_context *who, json_t *body, tm_e
     }
     id_text(k && json_is_integer(k) ? json_integer_value(k) : 5, kt);
     id_text(instrument_id, instt);
-    const char *pw[] = {orgt, instt, json_string_value(name), kt, prevt[0] ? prevt : NULL, opens,
-                        closes};
+    const char *pw[] = {orgt,  instt, json_string_value(name), kt, prevt[0] ? prevt : NULL,
+                        opens, closes};
     r = db_query(c,
                  "INSERT INTO waves (organisation_id, instrument_id, name, min_group_size,"
                  " previous_wave_id, opens_at, closes_at)"
@@ -367,16 +381,17 @@ int store_wave_set_status(PGconn *c, long long id, const char *status, tm_error 
     id_text(id, idt);
     const char *p[] = {idt, status};
     /* open: from draft (or re-open an open one: no-op); close: from draft or open. */
-    PGresult *r = db_query(c,
-                           "UPDATE waves SET status = $2,"
-                           " closes_at = CASE WHEN $2 = 'closed' AND (closes_at IS NULL OR closes_at > now())"
-                           "   THEN now() ELSE closes_at END"
-                           " WHERE id = $1 AND ("
-                           "  ($2 = 'open' AND status IN ('draft', 'open')"
-                           "   AND (closes_at IS NULL OR closes_at > now()))"
-                           "  OR ($2 = 'closed' AND status IN ('draft', 'open')))"
-                           " RETURNING id",
-                           2, p, err);
+    PGresult *r =
+        db_query(c,
+                 "UPDATE waves SET status = $2,"
+                 " closes_at = CASE WHEN $2 = 'closed' AND (closes_at IS NULL OR closes_at > now())"
+                 "   THEN now() ELSE closes_at END"
+                 " WHERE id = $1 AND ("
+                 "  ($2 = 'open' AND status IN ('draft', 'open')"
+                 "   AND (closes_at IS NULL OR closes_at > now()))"
+                 "  OR ($2 = 'closed' AND status IN ('draft', 'open')))"
+                 " RETURNING id",
+                 2, p, err);
     if (!r) return -1;
     int changed = PQntuples(r) == 1;
     PQclear(r);
@@ -412,8 +427,8 @@ json_t *store_invitations_create(PGconn *c, long long wave, int layer, int count
         token_new(token, hash);
         hex_hash(hash, hex);
         len += (size_t)sprintf(hashes + len, "%s%s", i ? "," : "", hex);
-        json_array_append_new(list, json_pack("{s:s, s:s++}", "token", token, "url", base_url,
-                                              "/s/", token));
+        json_array_append_new(
+            list, json_pack("{s:s, s:s++}", "token", token, "url", base_url, "/s/", token));
     }
     char wt[24], lt[24];
     id_text(wave, wt);
@@ -478,16 +493,35 @@ json_t *store_progress(PGconn *c, long long wave, const char *const *layer_keys,
         long long invited = strtoll(PQgetvalue(r, (int)i, 1), NULL, 10);
         long long started = strtoll(PQgetvalue(r, (int)i, 2), NULL, 10);
         long long submitted = strtoll(PQgetvalue(r, (int)i, 3), NULL, 10);
-        json_array_append_new(layers, json_pack("{s:s, s:I, s:I, s:I}", "layer", layer_keys[i],
-                                                "invited", (json_int_t)invited, "started",
-                                                (json_int_t)started, "submitted",
-                                                (json_int_t)submitted));
+        json_array_append_new(layers,
+                              json_pack("{s:s, s:I, s:I, s:I}", "layer", layer_keys[i], "invited",
+                                        (json_int_t)invited, "started", (json_int_t)started,
+                                        "submitted", (json_int_t)submitted));
     }
     PQclear(r);
     return json_pack("{s:o}", "layers", layers);
 }
 
 /* ---- the respondent ----------------------------------------------------- */
+
+const char store_respondent_sql[] =
+    "SELECT inv.id, 0, inv.layer, inv.state, inv.draft::text, " WAVE_COLUMNS
+    " FROM invitations inv JOIN waves w ON w.id = inv.wave_id"
+    " JOIN organisations o ON o.id = w.organisation_id"
+    " JOIN instruments i ON i.id = w.instrument_id WHERE inv.token_hash = decode($1, 'hex')"
+    " UNION ALL "
+    "SELECT 0, l.id, l.layer, 0, NULL, " WAVE_COLUMNS
+    " FROM open_links l JOIN waves w ON w.id = l.wave_id"
+    " JOIN organisations o ON o.id = w.organisation_id"
+    " JOIN instruments i ON i.id = w.instrument_id WHERE l.token_hash = decode($1, 'hex')";
+
+const char store_submit_sql[] =
+    "WITH inv AS (UPDATE invitations inv SET state = 2, draft = NULL"
+    "  FROM waves w WHERE inv.id = $1 AND inv.state < 2"
+    "  AND w.id = inv.wave_id AND" ACCEPTING_WAVE "  RETURNING inv.wave_id, inv.layer)"
+    " INSERT INTO responses (wave_id, layer, scores, extra)"
+    " SELECT wave_id, layer, $2::smallint[], $3::jsonb FROM inv"
+    " RETURNING id";
 
 void respondent_clear(respondent *r)
 {
@@ -503,18 +537,7 @@ int store_respondent_find(PGconn *c, const char *token, respondent *resp, tm_err
     token_hash(token, hash);
     hex_hash(hash, hex);
     const char *p[] = {hex};
-    PGresult *r = db_query(
-        c,
-        "SELECT inv.id, 0, inv.layer, inv.state, inv.draft::text, " WAVE_COLUMNS
-        " FROM invitations inv JOIN waves w ON w.id = inv.wave_id"
-        " JOIN organisations o ON o.id = w.organisation_id"
-        " JOIN instruments i ON i.id = w.instrument_id WHERE inv.token_hash = decode($1, 'hex')"
-        " UNION ALL "
-        "SELECT 0, l.id, l.layer, 0, NULL, " WAVE_COLUMNS
-        " FROM open_links l JOIN waves w ON w.id = l.wave_id"
-        " JOIN organisations o ON o.id = w.organisation_id"
-        " JOIN instruments i ON i.id = w.instrument_id WHERE l.token_hash = decode($1, 'hex')",
-        1, p, err);
+    PGresult *r = db_query(c, store_respondent_sql, 1, p, err);
     if (!r) return -1;
     if (PQntuples(r) == 0) {
         PQclear(r);
@@ -545,10 +568,6 @@ static int explain_refusal(PGconn *c, const respondent *resp, tm_error *err)
     return tm_error_set(err, 410, "this survey is closed");
 }
 
-#define ACCEPTING_WAVE                                                                            \
-    " w.status = 'open' AND (w.opens_at IS NULL OR w.opens_at <= now())"                          \
-    " AND (w.closes_at IS NULL OR w.closes_at > now())"
-
 int store_draft_save(PGconn *c, const respondent *resp, json_t *answers, tm_error *err)
 {
     char it[24];
@@ -575,17 +594,7 @@ int store_submit(PGconn *c, const respondent *resp, const answer_set *a, tm_erro
     char *scores = answers_scores_literal(a);
     char *extra = a->extra ? json_dumps(a->extra, JSON_COMPACT) : NULL;
     const char *p[] = {it, scores, extra};
-    PGresult *r =
-        scores ? db_query(c,
-                          "WITH inv AS (UPDATE invitations inv SET state = 2, draft = NULL"
-                          "  FROM waves w WHERE inv.id = $1 AND inv.state < 2"
-                          "  AND w.id = inv.wave_id AND" ACCEPTING_WAVE
-                          "  RETURNING inv.wave_id, inv.layer)"
-                          " INSERT INTO responses (wave_id, layer, scores, extra)"
-                          " SELECT wave_id, layer, $2::smallint[], $3::jsonb FROM inv"
-                          " RETURNING id",
-                          3, p, err)
-               : NULL;
+    PGresult *r = scores ? db_query(c, store_submit_sql, 3, p, err) : NULL;
     free(scores);
     free(extra);
     if (!r) return -1;
@@ -627,9 +636,10 @@ int store_link_claim(PGconn *c, const respondent *resp, json_t *draft, const ans
     int ok = atoi(PQgetvalue(r, 0, 0)) == 1;
     PQclear(r);
     if (!ok)
-        return tm_error_set(err, 410, resp->wave.accepting
-                                          ? "this link has reached its maximum number of responses"
-                                          : "this survey is closed");
+        return tm_error_set(err, 410,
+                            resp->wave.accepting
+                                ? "this link has reached its maximum number of responses"
+                                : "this survey is closed");
     if (token_out) snprintf(token_out, TOKEN_TEXT_MAX, "%s", token);
     return 0;
 }
@@ -685,7 +695,8 @@ static int copy_rows(PGconn *c, long long wave, size_t n_rows, size_t n_items, i
             len--; /* drop nothing; write \N for SQL NULL */
             len++;
             rc = copy_append_escaped(&buf, &len, &cap, "");
-            if (len + 3 > cap) rc = -1;
+            if (len + 3 > cap)
+                rc = -1;
             else {
                 buf[len++] = '\\';
                 buf[len++] = 'N';
@@ -715,10 +726,11 @@ int store_import(PGconn *c, long long wave, size_t n_rows, size_t n_items, impor
     const char *p[] = {wt};
     if (db_exec(c, "BEGIN", 0, NULL, err) != 0) return -1;
     /* Lock the wave row: a close cannot slip between the check and the insert. */
-    PGresult *r = db_query(c,
-                           "SELECT status = 'closed' OR (closes_at IS NOT NULL AND closes_at <= now())"
-                           " FROM waves WHERE id = $1 FOR UPDATE",
-                           1, p, err);
+    PGresult *r =
+        db_query(c,
+                 "SELECT status = 'closed' OR (closes_at IS NOT NULL AND closes_at <= now())"
+                 " FROM waves WHERE id = $1 FOR UPDATE",
+                 1, p, err);
     if (!r) return -1;
     int closed = PQntuples(r) == 0 || PQgetvalue(r, 0, 0)[0] == 't';
     PQclear(r);
@@ -753,8 +765,7 @@ int store_import(PGconn *c, long long wave, size_t n_rows, size_t n_items, impor
     return db_exec(c, "COMMIT", 0, NULL, err);
 }
 
-int store_invitations_mark_submitted(PGconn *c, long long wave, int layer, int count,
-                                     tm_error *err)
+int store_invitations_mark_submitted(PGconn *c, long long wave, int layer, int count, tm_error *err)
 {
     char wt[24], lt[24], ct[24];
     id_text(wave, wt);

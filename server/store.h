@@ -89,6 +89,13 @@ typedef struct respondent {
     wave_info wave;
 } respondent;
 
+/* The two statements of a submission, exported so that the benchmark can
+ * run exactly the server's SQL through pgbench: the token look-up ($1: hex
+ * of the token hash) and the submit ($1 invitation id, $2 scores literal,
+ * $3 extra JSON or NULL). */
+extern const char store_respondent_sql[];
+extern const char store_submit_sql[];
+
 /* Looks a token up (invitation or open link). 404 when unknown. */
 int store_respondent_find(PGconn *c, const char *token, respondent *r, tm_error *err);
 
