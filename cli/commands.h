@@ -18,6 +18,11 @@ int cmd_migrate(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_apikey(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_analyse(int argc, char **argv);
+
+/* Parses the value of --wave at argv[*i + 1] (advancing *i); the id, or -1
+ * after telling the user what is wrong. */
+long long parse_wave_arg(int argc, char **argv, int *i, const char *cmd);
 
 /* Whether argv holds -h or --help. */
 int wants_help(int argc, char **argv);

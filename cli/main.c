@@ -47,6 +47,12 @@ const command commands[] = {
      "Creates an API key and prints it alone on the last line; only its hash is stored, so\n"
      "keep it. A consultant key may be granted several organisations (repeat\n"
      "--organisation); a viewer key needs exactly one. Needs DATABASE_URL.\n"},
+    {"analyse", "print a wave's gap analysis as JSON", cmd_analyse,
+     "usage: thermometer analyse --wave ID [--pretty]\n"
+     "\n"
+     "Prints the analysis of wave ID as JSON: the same document as\n"
+     "GET /api/v1/waves/ID/analysis (layer statistics, gaps, ANOVA, carry-through,\n"
+     "thermometer, trend and benchmark), with small groups suppressed. Needs DATABASE_URL.\n"},
     {"demo", "create a demo municipality with realistic synthetic answers", cmd_demo,
      "usage: thermometer demo [--if-absent]\n"
      "\n"

@@ -40,7 +40,7 @@ enum row_fault { FAULT_NONE, FAULT_TOO_LONG, FAULT_TOO_DEEP };
 struct import_parser {
     const instrument *in;
     import_format format;
-    int stopped;       /* outcome settled: further data is ignored */
+    int stopped; /* outcome settled: further data is ignored */
     int finished;
     int status;        /* 0 while all is well */
     char message[600]; /* set when the parser stops */
@@ -83,9 +83,9 @@ struct import_parser {
     int header_done;
     const tm_item **columns; /* per column; [0] (layer) is NULL */
     size_t n_columns;
-    json_t *answers;    /* reused for every row */
-    json_t *small[11];  /* shared integers 0..10 */
-    json_t *dont_know;  /* shared "dont_know" */
+    json_t *answers;   /* reused for every row */
+    json_t *small[11]; /* shared integers 0..10 */
+    json_t *dont_know; /* shared "dont_know" */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -141,7 +141,8 @@ static int utf8_valid(const char *text, size_t n)
 static void utf8_cut_tail(char *s)
 {
     size_t n = strlen(s), i = n;
-    while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80 && n - i < 3) i--;
+    while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80 && n - i < 3)
+        i--;
     if (i == 0) return;
     unsigned c = (unsigned char)s[i - 1];
     size_t want = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
@@ -151,8 +152,10 @@ static void utf8_cut_tail(char *s)
 /* Trims spaces and tabs around s[0..*n); returns the new start. */
 static char *trim(char *s, size_t *n)
 {
-    while (*n && (*s == ' ' || *s == '\t')) s++, (*n)--;
-    while (*n && (s[*n - 1] == ' ' || s[*n - 1] == '\t')) (*n)--;
+    while (*n && (*s == ' ' || *s == '\t'))
+        s++, (*n)--;
+    while (*n && (s[*n - 1] == ' ' || s[*n - 1] == '\t'))
+        (*n)--;
     return s;
 }
 
@@ -174,7 +177,8 @@ static void add_detail(import_parser *p, json_t *d)
 
 static void rows_drop(import_parser *p)
 {
-    for (size_t i = 0; i < p->n_rows; i++) json_decref(p->extra[i]);
+    for (size_t i = 0; i < p->n_rows; i++)
+        json_decref(p->extra[i]);
     free(p->scores);
     free(p->layers);
     free(p->extra);
@@ -320,8 +324,10 @@ static void check_answers(import_parser *p, int layer, json_t *answers)
     if (answers_check(p->in, layer, answers, ANSWERS_DRAFT, &set, &e) != 0) {
         size_t i;
         json_t *d;
-        if (e.status == 500) out_of_memory(p);
-        else if (tm_error_count(&e) == 0) row_problem(p, p->row, NULL, "%s", e.message);
+        if (e.status == 500)
+            out_of_memory(p);
+        else if (tm_error_count(&e) == 0)
+            row_problem(p, p->row, NULL, "%s", e.message);
         json_array_foreach(e.details, i, d)
         {
             row_problem(p, p->row, json_string_value(json_object_get(d, "item")), "%s",
@@ -347,7 +353,8 @@ static int buf_grow(import_parser *p, size_t more)
         return -1;
     }
     size_t cap = p->cap ? p->cap : 4096;
-    while (cap < need) cap *= 2;
+    while (cap < need)
+        cap *= 2;
     char *b = realloc(p->buf, cap);
     if (!b) {
         out_of_memory(p);
@@ -492,7 +499,9 @@ static size_t json_element(import_parser *p, const char *s, size_t n)
             continue;
         }
         switch (c) {
-        case '"': p->in_string = 1; break;
+        case '"':
+            p->in_string = 1;
+            break;
         case '{':
         case '[':
             json_open(p, c);
@@ -516,7 +525,8 @@ static size_t json_element(import_parser *p, const char *s, size_t n)
             p->js = c == ',' ? J_NEXT : J_END;
             json_element_end(p);
             return i + 1;
-        default: break;
+        default:
+            break;
         }
     }
     buf_put(p, s, n);
@@ -599,8 +609,11 @@ static void json_feed(import_parser *p, const char *s, size_t n)
             else
                 json_element_begin(p);
             break;
-        case J_END: stop(p, 400, 0, "unexpected text after the closing \"]\" of the array"); break;
-        case J_ELEM: break; /* handled above */
+        case J_END:
+            stop(p, 400, 0, "unexpected text after the closing \"]\" of the array");
+            break;
+        case J_ELEM:
+            break; /* handled above */
         }
     }
 }
@@ -608,11 +621,21 @@ static void json_feed(import_parser *p, const char *s, size_t n)
 static void json_end(import_parser *p)
 {
     switch (p->js) {
-    case J_START: stop(p, 400, 0, "the body is empty"); break;
+    case J_START:
+        stop(p, 400, 0, "the body is empty");
+        break;
     case J_FIRST:
-    case J_NEXT: stop(p, 400, 0, "the body ends before the closing \"]\" of the array"); break;
-    case J_ELEM: stop(p, 400, p->row, "is cut off: the body ends inside it"); break;
-    case J_END: break;
+    case J_NEXT:
+        stop(p, 400, 0, "the body ends before the closing \"]\" of the array");
+        break;
+    case J_ELEM:
+        if (p->depth == 1 && !p->in_string)
+            stop(p, 400, 0, "the body ends before the closing \"]\" of the array");
+        else
+            stop(p, 400, p->row, "is cut off: the body ends inside it");
+        break;
+    case J_END:
+        break;
     }
 }
 
@@ -692,9 +715,8 @@ static void csv_header(import_parser *p)
         } else if (!strcasecmp(name, "layer")) {
             header_problem(p, name, "\"layer\" must be the first column, and only that");
         } else if (n == 0) {
-            char msg[64];
-            snprintf(msg, sizeof msg, "column %zu has no name", i + 1);
-            header_problem(p, name, msg);
+            /* Excel writes trailing separators for formatted empty columns:
+             * fine, as long as the cells below stay empty (see csv_row). */
         } else if (!(it = instrument_item(p->in, name))) {
             header_problem(p, name, "is not an item of this survey");
         } else {
@@ -707,13 +729,17 @@ static void csv_header(import_parser *p)
         }
         p->columns[i] = it;
     }
-    if (p->n_fields < 2 && !p->header_bad)
+    size_t items = 0;
+    for (size_t i = 1; i < p->n_columns; i++)
+        items += p->columns[i] != NULL;
+    if (items == 0 && !p->header_bad)
         header_problem(p, NULL, "the header names no items: \"layer\" and then item keys");
 }
 
 static int is_dont_know_text(const char *s, size_t n)
 {
-    return (n == 9 && !strncasecmp(s, "dont_know", 9)) || (n == 9 && !strncasecmp(s, "weet niet", 9));
+    return (n == 9 && !strncasecmp(s, "dont_know", 9)) ||
+           (n == 9 && !strncasecmp(s, "weet niet", 9));
 }
 
 static int all_digits(const char *s, size_t n)
@@ -729,7 +755,8 @@ static json_t *csv_options(char *s, size_t n)
     json_t *a = json_array();
     while (a) {
         size_t k = 0;
-        while (k < n && s[k] != '|') k++;
+        while (k < n && s[k] != '|')
+            k++;
         size_t m = k;
         char *piece = trim(s, &m);
         if (m && json_array_append_new(a, json_stringn_nocheck(piece, m)) < 0) {
@@ -791,6 +818,11 @@ static void csv_row(import_parser *p)
     for (size_t i = 1; i < p->n_fields; i++) {
         json_t *v;
         char *cell = csv_cell(p, i, &n);
+        if (!p->columns[i]) {
+            if (trim(cell, &n), n)
+                row_problem(p, p->row, NULL, "has a value in column %zu, which has no name", i + 1);
+            continue;
+        }
         int r = csv_value(p, p->columns[i], cell, n, &v);
         if (r == 0) continue;
         if (r < 0 || json_object_set_new_nocheck(p->answers, p->columns[i]->key, v) < 0) {
@@ -820,8 +852,7 @@ static void csv_record(import_parser *p)
     else if (p->unclosed)
         row_problem(p, p->row, NULL, "has a cell that opens a quote (\") and never closes it");
     else if (p->has_nul || !utf8_valid(p->buf, p->len))
-        row_problem(p, p->row, NULL,
-                    "is not valid UTF-8 text (in Excel: save as \"CSV UTF-8\")");
+        row_problem(p, p->row, NULL, "is not valid UTF-8 text (in Excel: save as \"CSV UTF-8\")");
     else if (p->n_fields != p->n_columns)
         row_problem(p, p->row, NULL, "has %zu cells where the header has %zu", p->n_fields,
                     p->n_columns);
@@ -910,7 +941,8 @@ static void csv_feed(import_parser *p, const char *s, size_t n)
         if ((p->cs == C_UNQUOTED || p->cs == C_QUOTED) && !p->fault) {
             size_t j = i;
             if (p->cs == C_QUOTED)
-                while (j < n && s[j] != '"' && s[j] != '\0') j++;
+                while (j < n && s[j] != '"' && s[j] != '\0')
+                    j++;
             else
                 while (j < n && s[j] != p->sep && s[j] != '\r' && s[j] != '\n' && s[j] != '\0' &&
                        (p->sep || (s[j] != ',' && s[j] != ';')))
@@ -966,7 +998,8 @@ static size_t skip_bom(import_parser *p, const char *s, size_t n)
 import_format import_format_from_content_type(const char *ct)
 {
     if (!ct) return IMPORT_JSON;
-    while (*ct == ' ' || *ct == '\t') ct++;
+    while (*ct == ' ' || *ct == '\t')
+        ct++;
     size_t n = strcspn(ct, "; \t");
     if ((n == 8 && !strncasecmp(ct, "text/csv", n)) ||
         (n == 15 && !strncasecmp(ct, "application/csv", n)))
@@ -984,7 +1017,8 @@ import_parser *import_parser_new(const instrument *in, import_format f)
     p->answers = json_object();
     p->dont_know = json_string("dont_know");
     int ok = p->details && p->answers && p->dont_know;
-    for (int i = 0; i <= 10; i++) ok = ok && (p->small[i] = json_integer(i)) != NULL;
+    for (int i = 0; i <= 10; i++)
+        ok = ok && (p->small[i] = json_integer(i)) != NULL;
     if (!ok) {
         import_parser_free(p);
         return NULL;
@@ -1034,7 +1068,10 @@ int import_parser_finish(import_parser *p, tm_error *err)
     summary(p, err);
     size_t listed = json_array_size(p->details), i;
     json_t *d;
-    json_array_foreach(p->details, i, d) tm_error_add_json(err, json_incref(d));
+    json_array_foreach(p->details, i, d)
+    {
+        tm_error_add_json(err, json_incref(d));
+    }
     if (p->problems > listed) {
         char msg[96];
         snprintf(msg, sizeof msg, "... and %zu more problems", p->problems - listed);
@@ -1071,7 +1108,8 @@ void import_parser_free(import_parser *p)
     json_decref(p->details);
     json_decref(p->answers);
     json_decref(p->dont_know);
-    for (int i = 0; i <= 10; i++) json_decref(p->small[i]);
+    for (int i = 0; i <= 10; i++)
+        json_decref(p->small[i]);
     free(p->buf);
     free(p->fields);
     free(p->columns);

@@ -23,26 +23,30 @@
  * is "layer" followed by item keys. Cells: empty = unanswered; likert and
  * grade whole digits; "dont_know" or "weet niet" (any case); an option key;
  * several option keys separated by "|" for a multiple-choice item; text as is.
+ * A header column without a name (Excel's trailing separators) is allowed as
+ * long as its cells stay empty. A row without any answer is refused.
  *
  * Rows are numbered from 1: the n-th element of the JSON array, or the n-th
  * line (record) after the CSV header, counting skipped blank lines, so that
  * row n is line n + 1 of the spreadsheet.
  *
  * Problems, as err->details of import_parser_finish():
- *   {"row": 12, "item": "ek-eff-1", "error": "must be a whole number from 1 to 5, or \"dont_know\""}
+ *   {"row": 12, "item": "ek-eff-1", "error": "must be a whole number from 1 to 5, ..."}
  *   {"row": 3, "error": "unknown layer \"wethouder\""}
  *   {"header": true, "column": "ek-eff-99", "error": "is not an item of this survey"}
  *   {"error": "... and 17 more problems"}            (after IMPORT_MAX_DETAILS)
  * Status: 400 when the body is empty or is not well-formed JSON (the parser
  * stops at the first syntax error and names the row); 413 for more than
- * IMPORT_MAX_ROWS rows; 422 for a bad CSV header and for rows that parse but
- * do not fit the instrument; 500 when memory runs out.
+ * IMPORT_MAX_ROWS rows; 422 for a bad CSV header, for rows that parse but
+ * do not fit the instrument and for a body without rows; 500 when memory
+ * runs out.
  *
  *   import_parser *p = import_parser_new(in, import_format_from_content_type(ct));
  *   while ((n = read_chunk(buf))) import_parser_feed(p, buf, n);
  *   if (import_parser_finish(p, &err) == 0)
  *       for (size_t i = 0; i < import_parser_rows(p); i++)
- *           store(import_parser_layer(p, i), import_parser_scores(p, i), import_parser_extra(p, i));
+ *           store(import_parser_layer(p, i), import_parser_scores(p, i),
+ *                 import_parser_extra(p, i));
  *   import_parser_free(p);
  *
  * A parser is used by one thread at a time; different parsers may share the

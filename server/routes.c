@@ -23,6 +23,8 @@ const route app_routes[] = {
     {"POST", "/api/v1/waves/{id}/responses", handle_import, API, HTTP_IMPORT_BODY_LIMIT,
      &import_sink, NULL},
 
+    {"GET", "/api/v1/waves/{id}/analysis", handle_analysis, API, 0, NULL, NULL},
+
     {"GET", "/api/v1/survey/{token}", handle_survey_get, PUBLIC, 0, NULL, NULL},
     {"POST", "/api/v1/survey/{token}", handle_survey_post, PUBLIC, 0, NULL, NULL},
     {"GET", "/s/{token}", handle_form_get, PUBLIC, 0, NULL, NULL},

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -85,8 +86,12 @@ th_server *th_server_start(const char *conninfo, const char *const *extra_env)
     unlink(portfile);
     pid_t pid = fork();
     if (pid == 0) {
+        /* The server must not outlive a test that fails half-way, nor hold
+         * the test runner's output pipe open. */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
         FILE *log = freopen(s->log, "w", stderr);
         (void)log;
+        if (!freopen("/dev/null", "w", stdout)) _exit(126);
         setenv("DATABASE_URL", conninfo, 1);
         setenv("PORT", "0", 1);
         setenv("PORT_FILE", portfile, 1);
