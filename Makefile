@@ -27,7 +27,7 @@ REL_OBJ  := $(patsubst %.c,build/rel/%.o,$(LIB_SRC) $(GEN_SRC))
 ASAN_OBJ := $(patsubst %.c,build/asan/%.o,$(LIB_SRC) $(GEN_SRC))
 TEST_BIN := $(patsubst tests/%.c,build/asan/tests/%,$(TEST_SRC))
 
-.PHONY: all run test test-only bench format lint clean deps asan tests
+.PHONY: all run test test-only bench format lint clean deps asan tests fuzz
 all: bin/thermometer
 
 deps:
@@ -74,6 +74,8 @@ run: deps
 	@scripts/run.sh
 
 test: deps
+	@scripts/install-deps.sh test browser
+	@scripts/e2e-setup.sh
 	@$(MAKE) --no-print-directory all asan tests
 	@scripts/test.sh $(TEST_BIN)
 
@@ -97,3 +99,11 @@ clean:
 	rm -rf build bin
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# libFuzzer targets (fuzz/) built with clang under ASan/UBSan, each run for
+# FUZZ_SECONDS (default 60); crashing inputs land in build/fuzz/artifacts/.
+# See fuzz/run.sh. Not part of `make test`, which replays fuzz/regressions/.
+fuzz:
+	@scripts/install-deps.sh fuzz
+	@$(MAKE) --no-print-directory build/gen/embedded.c
+	@FUZZ_SECONDS="$(or $(FUZZ_SECONDS),60)" fuzz/run.sh $(FUZZ_TARGETS)

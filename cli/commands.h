@@ -19,6 +19,7 @@ int cmd_validate(int argc, char **argv);
 int cmd_apikey(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_analyse(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /* Parses the value of --wave at argv[*i + 1] (advancing *i); the id, or -1
  * after telling the user what is wrong. */

@@ -53,6 +53,13 @@ const command commands[] = {
      "Prints the analysis of wave ID as JSON: the same document as\n"
      "GET /api/v1/waves/ID/analysis (layer statistics, gaps, ANOVA, carry-through,\n"
      "thermometer, trend and benchmark), with small groups suppressed. Needs DATABASE_URL.\n"},
+    {"report", "write a wave's Excel report", cmd_report,
+     "usage: thermometer report --wave ID [--variant full|council] [--lang nl|en] -o FILE.xlsx\n"
+     "\n"
+     "Writes the gap report of wave ID as an Excel workbook: the full report for\n"
+     "consultants (default) or the council summary (--variant council), in Dutch (default)\n"
+     "or English. The numbers are those of `thermometer analyse`; groups smaller than the\n"
+     "wave's minimum group size appear nowhere. Needs DATABASE_URL.\n"},
     {"demo", "create a demo municipality with realistic synthetic answers", cmd_demo,
      "usage: thermometer demo [--if-absent]\n"
      "\n"

@@ -13,8 +13,16 @@ packages=(
 # report, browser and fuzz tests need.
 for group in "$@"; do
   case "$group" in
-    test) packages+=(libreoffice-calc-nogui poppler-utils python3 unzip) ;;
-    browser) packages+=(chromium nodejs npm) ;;
+    # The report tests open the workbook with real readers: LibreOffice
+    # (to PDF) and openpyxl (Debian's python3, /usr/bin/python3).
+    test) packages+=(libreoffice-calc-nogui python3-openpyxl poppler-utils) ;;
+    browser)
+      packages+=(chromium)
+      # The machine's own node/npm when present: NodeSource's nodejs bundles
+      # npm and conflicts with Debian's npm package.
+      command -v node >/dev/null 2>&1 || packages+=(nodejs)
+      command -v npm >/dev/null 2>&1 || packages+=(npm)
+      ;;
     bench) packages+=(wrk) ;;
     fuzz) packages+=(clang libclang-rt-14-dev) ;;
     *) echo "install-deps: unknown group '$group' (known: test browser bench fuzz)" >&2; exit 2 ;;

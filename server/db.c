@@ -2,6 +2,7 @@
 #include "db.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,7 +96,14 @@ void db_pool_destroy(db_pool *p)
 static int slot_ready(db_pool *p, int i, tm_error *err)
 {
     PGconn *c = p->conns[i];
-    if (c && PQstatus(c) == CONNECTION_OK) return 0;
+    if (c && PQstatus(c) == CONNECTION_OK) {
+        /* libpq notices a closed connection only when an operation fails. An
+         * idle pooled connection has nothing to read; if it has, the server
+         * closed it (a restart) or sent a notice: reset rather than fail the
+         * request that borrows it. */
+        struct pollfd pf = {PQsocket(c), POLLIN, 0};
+        if (poll(&pf, 1, 0) == 0) return 0;
+    }
     if (c) {
         PQreset(c);
         if (PQstatus(c) == CONNECTION_OK) return 0;
@@ -128,8 +136,9 @@ PGconn *db_pool_acquire(db_pool *p, tm_error *err)
         if (slot >= 0) break;
         if (pthread_cond_timedwait(&p->freed, &p->lock, &deadline) == ETIMEDOUT) {
             pthread_mutex_unlock(&p->lock);
-            tm_error_set(err, 503, "the server is busy: no database connection became free "
-                                   "within %d ms; try again shortly",
+            tm_error_set(err, 503,
+                         "the server is busy: no database connection became free "
+                         "within %d ms; try again shortly",
                          POOL_WAIT_MS);
             return NULL;
         }
@@ -154,7 +163,8 @@ void db_pool_release(db_pool *p, PGconn *conn)
     if (!conn) return;
     /* Leave nothing behind for the next borrower. */
     PGresult *r;
-    while ((r = PQgetResult(conn))) PQclear(r);
+    while ((r = PQgetResult(conn)))
+        PQclear(r);
     if (PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) != PQTRANS_IDLE)
         PQclear(PQexec(conn, "ROLLBACK"));
 
@@ -193,8 +203,8 @@ static int result_error(PGconn *conn, PGresult *r, tm_error *err)
     int status = 500;
     if (state && (!strcmp(state, "23505") || !strcmp(state, "23P01"))) status = 409;
     if (state && (!strcmp(state, "23503") || !strcmp(state, "23514"))) status = 422;
-    if (state && (!strncmp(state, "08", 2) || !strcmp(state, "57P01") ||
-                  !strcmp(state, "57P02") || !strcmp(state, "57P03")))
+    if (state && (!strncmp(state, "08", 2) || !strcmp(state, "57P01") || !strcmp(state, "57P02") ||
+                  !strcmp(state, "57P03")))
         status = 503;
     return tm_error_set(err, status, "database error: %s", msg);
 }

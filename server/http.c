@@ -34,13 +34,15 @@ typedef struct request_state {
     struct timespec started;
     char path_copy[PATH_MAX_LEN];
     char log_path[256];
-    int early_status; /* a response decided before the body: 401, 404, 405, 413 */
+    int early_status;     /* a response decided before the body: 401, 404, 405, 413 */
     tm_error early_error; /* its message, when early_error.status is set */
-    char allow[32];   /* for 405 */
+    char allow[32];       /* for 405 */
     size_t limit;
     size_t received;
     size_t cap;
     int responded;
+    int answer_now;   /* unrouted, with a body over the limit: answer before it */
+    size_t discarded; /* body bytes dropped after an early answer was decided */
 } request_state;
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -67,7 +69,8 @@ long long http_param_id(http_request *req, int i)
     size_t n = strlen(s);
     if (n == 0 || n > 15) return -1; /* ids stay far below 10^15 */
     long long v = 0;
-    for (size_t k = 0; k < n; k++) v = v * 10 + (s[k] - '0');
+    for (size_t k = 0; k < n; k++)
+        v = v * 10 + (s[k] - '0');
     return v > 0 ? v : -1;
 }
 
@@ -79,11 +82,14 @@ static int json_depth(const char *s, size_t n)
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
         if (in_string) {
-            if (c == '\\') i++;
-            else if (c == '"') in_string = 0;
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = 0;
             continue;
         }
-        if (c == '"') in_string = 1;
+        if (c == '"')
+            in_string = 1;
         else if (c == '{' || c == '[') {
             if (++depth > max) max = depth;
             if (max > MAX_JSON_DEPTH) return max;
@@ -152,6 +158,18 @@ void http_respond_message(http_response *res, int status, const char *message)
     json_decref(body);
     http_respond_body(res, status, "application/json; charset=utf-8", text,
                       text ? strlen(text) : 0);
+}
+
+void http_respond_file(http_response *res, int status, const char *content_type, int fd,
+                       size_t size)
+{
+    free(res->body);
+    res->body = NULL;
+    res->len = 0;
+    res->status = status;
+    res->content_type = content_type;
+    res->fd = fd;
+    res->fd_size = size;
 }
 
 void http_respond_header(http_response *res, const char *name, const char *value)
@@ -245,8 +263,8 @@ static void log_path_build(request_state *st, const char *url)
             const char *end = strchr(p, '}');
             /* Tokens are secrets: never in a log. Ids and keys are not. */
             int is_token = !strncmp(p, "{token}", 7);
-            const char *shown = is_token || param >= st->req.n_params ? "[token]"
-                                                                       : st->req.params[param];
+            const char *shown =
+                is_token || param >= st->req.n_params ? "[token]" : st->req.params[param];
             int w = snprintf(out, left, "%s", shown);
             param++;
             if (w < 0 || (size_t)w >= left) break;
@@ -277,8 +295,10 @@ static enum MHD_Result send_response(struct MHD_Connection *c, request_state *st
 {
     if (!res->status) http_respond_message(res, 500, "the handler produced no response");
     struct MHD_Response *r =
-        MHD_create_response_from_buffer(res->len, res->body, MHD_RESPMEM_MUST_FREE);
-    res->body = NULL; /* MHD owns it now */
+        res->fd > 0 ? MHD_create_response_from_fd(res->fd_size, res->fd)
+                    : MHD_create_response_from_buffer(res->len, res->body, MHD_RESPMEM_MUST_FREE);
+    res->body = NULL; /* MHD owns it (or the file) now */
+    res->fd = 0;
     if (!r) return MHD_NO;
     if (res->content_type) MHD_add_response_header(r, "Content-Type", res->content_type);
     for (size_t i = 0; i < sizeof security_headers / sizeof *security_headers; i++)
@@ -290,7 +310,7 @@ static enum MHD_Result send_response(struct MHD_Connection *c, request_state *st
     res->n_headers = 0;
     enum MHD_Result ok = MHD_queue_response(c, (unsigned)res->status, r);
     MHD_destroy_response(r);
-    st->responded = res->status;
+    if (ok == MHD_YES) st->responded = res->status;
     return ok;
 }
 
@@ -329,7 +349,11 @@ static request_state *request_begin(http_server *s, struct MHD_Connection *c, co
         st->req.route = route_find(s->routes, method, url, st);
     }
     log_path_build(st, url);
-    if (!st->req.route) return st;
+    if (!st->req.route) {
+        const char *ucl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        if (ucl && strtoull(ucl, NULL, 10) > HTTP_BODY_LIMIT) st->answer_now = 1;
+        return st;
+    }
 
     st->limit = st->req.route->body_limit ? st->req.route->body_limit : HTTP_BODY_LIMIT;
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
@@ -341,9 +365,9 @@ static request_state *request_begin(http_server *s, struct MHD_Connection *c, co
      * client cannot make the server read (or parse) a large body. */
     if (st->req.route->auth == ROUTE_API_KEY) {
         PGconn *conn = db_pool_acquire(s->app->pool, &st->early_error);
-        int ok = conn && auth_check(conn, MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-                                                                      "Authorization"),
-                                    &st->req.auth, &st->early_error) == 0;
+        int ok = conn &&
+                 auth_check(conn, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"),
+                            &st->req.auth, &st->early_error) == 0;
         db_pool_release(s->app->pool, conn);
         if (!ok) {
             st->early_status = st->early_error.status ? st->early_error.status : 401;
@@ -371,7 +395,8 @@ static int body_append(request_state *st, const char *data, size_t n)
     }
     if (st->req.body_len + n + 1 > st->cap) {
         size_t cap = st->cap ? st->cap : 16384;
-        while (cap < st->req.body_len + n + 1) cap *= 2;
+        while (cap < st->req.body_len + n + 1)
+            cap *= 2;
         char *grown = realloc(st->req.body, cap);
         if (!grown) {
             st->early_status = 413;
@@ -394,7 +419,9 @@ static void early_response(request_state *st, http_response *res)
         return;
     }
     switch (st->early_status) {
-    case 404: http_respond_message(res, 404, "there is nothing at this address"); break;
+    case 404:
+        http_respond_message(res, 404, "there is nothing at this address");
+        break;
     case 405:
         http_respond_message(res, 405, "this address does not accept that method");
         http_respond_header(res, "Allow", st->allow);
@@ -406,7 +433,9 @@ static void early_response(request_state *st, http_response *res)
         http_respond_message(res, 413, msg);
         break;
     }
-    default: http_respond_message(res, 414, "the address is too long"); break;
+    default:
+        http_respond_message(res, 414, "the address is too long");
+        break;
     }
 }
 
@@ -421,9 +450,8 @@ static void dispatch(request_state *st, http_response *res)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **req_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **req_cls)
 {
     (void)version;
     http_server *s = cls;
@@ -434,16 +462,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *req_cls = st;
         /* 404/405 wait for the body (so keep-alive stays in step); refusals
          * that must not read it (size, key) answer at once. */
-        if (st->early_status != 413 && !st->early_error.status) return MHD_YES;
+        if (st->early_status != 413 && !st->early_error.status && !st->answer_now) return MHD_YES;
     }
     if (st->responded) { /* answered early; drop the rest of the body */
         *upload_data_size = 0;
         return MHD_YES;
     }
     if (*upload_data_size) {
-        if (!st->early_status) body_append(st, upload_data, *upload_data_size);
+        if (!st->early_status) {
+            body_append(st, upload_data, *upload_data_size);
+        } else {
+            /* Decided already (e.g. 413 mid-body): drop the rest, within reason. */
+            st->discarded += *upload_data_size;
+            if (st->discarded > (size_t)256 * 1024 * 1024) return MHD_NO;
+        }
         *upload_data_size = 0;
-        if (st->early_status != 413) return MHD_YES;
+        return MHD_YES; /* MHD takes a response only before the body or after all of it */
     }
     http_response res = {0};
     if (st->early_status)
@@ -504,8 +538,8 @@ http_server *http_server_start(app *a, const route *routes, const http_config *c
     struct sockaddr_in6 addr6 = {0};
     struct sockaddr_in addr4 = {0};
     const struct sockaddr *sa;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-                     MHD_USE_ERROR_LOG;
+    unsigned flags =
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     const char *bind = cfg->bind && *cfg->bind ? cfg->bind : "127.0.0.1";
     if (inet_pton(AF_INET, bind, &addr4.sin_addr) == 1) {
         addr4.sin_family = AF_INET;
@@ -524,11 +558,11 @@ http_server *http_server_start(app *a, const route *routes, const http_config *c
     int threads = cfg->threads > 0 ? cfg->threads : 8;
     s->daemon = MHD_start_daemon(
         flags, (uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, sa,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)0, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)(128 * 1024), MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_END);
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)0, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+        (unsigned)1024, MHD_OPTION_END);
     if (!s->daemon) {
         free(s);
         tm_error_set(err, 500, "cannot listen on %s port %d (in use?)", bind, cfg->port);

@@ -74,6 +74,8 @@ struct http_response {
     const char *header_names[HTTP_MAX_HEADERS]; /* static strings */
     char *header_values[HTTP_MAX_HEADERS];      /* owned */
     int n_headers;
+    int fd;          /* > 0: the body is this open file (owned), fd_size bytes */
+    size_t fd_size;
 };
 
 /* A query-string argument or request header; NULL when absent. Borrowed,
@@ -94,6 +96,11 @@ void http_respond_error(http_response *res, const tm_error *err);
 void http_respond_message(http_response *res, int status, const char *message);
 void http_respond_body(http_response *res, int status, const char *content_type, char *body,
                        size_t len);
+/* Answers with the contents of an open file (fd is stolen and closed after
+ * sending): large downloads stream from disk instead of memory. */
+void http_respond_file(http_response *res, int status, const char *content_type, int fd,
+                       size_t size);
+
 /* Adds a header; name must be a static string, value is copied. */
 void http_respond_header(http_response *res, const char *name, const char *value);
 

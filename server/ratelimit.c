@@ -50,7 +50,8 @@ void ratelimit_free(ratelimit *rl)
 static unsigned addr_hash(const char *s)
 {
     unsigned h = 2166136261u;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
     return h;
 }
 
@@ -58,6 +59,7 @@ static unsigned addr_hash(const char *s)
 static entry *lookup(ratelimit *rl, const char *addr, time_t now, int create)
 {
     unsigned h = addr_hash(addr);
+    entry *oldest = NULL;
     for (int probe = 0; probe < 16; probe++) {
         entry *e = &rl->table[(h + (unsigned)probe) % TABLE_SIZE];
         if (!strcmp(e->addr, addr)) return e;
@@ -66,6 +68,14 @@ static entry *lookup(ratelimit *rl, const char *addr, time_t now, int create)
             snprintf(e->addr, sizeof e->addr, "%s", addr);
             return e;
         }
+        if (!oldest || e->last < oldest->last) oldest = e;
+    }
+    /* A full neighbourhood must not let a new guesser go uncounted: take
+     * over the entry that has been quiet longest. */
+    if (create && oldest) {
+        memset(oldest, 0, sizeof *oldest);
+        snprintf(oldest->addr, sizeof oldest->addr, "%s", addr);
+        return oldest;
     }
     return NULL;
 }

@@ -24,11 +24,13 @@ const route app_routes[] = {
      &import_sink, NULL},
 
     {"GET", "/api/v1/waves/{id}/analysis", handle_analysis, API, 0, NULL, NULL},
+    {"GET", "/api/v1/waves/{id}/report.xlsx", handle_report, API, 0, NULL, NULL},
 
     {"GET", "/api/v1/survey/{token}", handle_survey_get, PUBLIC, 0, NULL, NULL},
     {"POST", "/api/v1/survey/{token}", handle_survey_post, PUBLIC, 0, NULL, NULL},
     {"GET", "/s/{token}", handle_form_get, PUBLIC, 0, NULL, NULL},
     {"POST", "/s/{token}", handle_form_post, PUBLIC, 0, NULL, NULL},
     {"GET", "/assets/survey.css", handle_css, PUBLIC, 0, NULL, NULL},
+    {"GET", "/favicon.ico", handle_favicon, PUBLIC, 0, NULL, NULL},
     {NULL, NULL, NULL, PUBLIC, 0, NULL, NULL},
 };

@@ -36,10 +36,12 @@ void handle_survey_post(http_request *req, http_response *res);
 
 /* routes_analysis.c: analysis and reports */
 void handle_analysis(http_request *req, http_response *res);
+void handle_report(http_request *req, http_response *res);
 
 /* routes_form.c: the respondent, as an HTML form */
 void handle_form_get(http_request *req, http_response *res);
 void handle_form_post(http_request *req, http_response *res);
 void handle_css(http_request *req, http_response *res);
+void handle_favicon(http_request *req, http_response *res);
 
 #endif

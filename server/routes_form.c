@@ -114,15 +114,23 @@ void handle_form_get(http_request *req, http_response *res)
     if (respondent_begin(req, &s) != 0) {
         respond_failure(req, res, &s);
     } else {
-        const char *saved = http_query(req, "saved");
-        const char *notice = NULL;
-        if (saved)
-            notice = !strcmp(lang_of(req), "en")
-                         ? "Your answers have been saved. Keep this page's address to continue "
-                           "later."
-                         : "Uw antwoorden zijn opgeslagen. Bewaar het adres van deze pagina om "
-                           "later verder te gaan.";
-        render_form(req, res, &s, 200, s.who.draft, NULL, notice);
+        int en = !strcmp(lang_of(req), "en");
+        char notice[256] = "";
+        size_t answered = json_object_size(s.who.draft);
+        if (http_query(req, "saved"))
+            snprintf(notice, sizeof notice, "%s",
+                     en ? "Your answers have been saved. You can continue later with the same "
+                          "link."
+                        : "Uw antwoorden zijn opgeslagen. U kunt later verder met dezelfde "
+                          "link.");
+        else if (answered)
+            snprintf(notice, sizeof notice,
+                     en ? "Welcome back: you had answered %zu questions. Carry on where you left "
+                          "off."
+                        : "Welkom terug: u had al %zu vragen beantwoord. Ga verder waar u was "
+                          "gebleven.",
+                     answered);
+        render_form(req, res, &s, 200, s.who.draft, NULL, notice[0] ? notice : NULL);
     }
     respondent_end(req, &s);
 }
@@ -173,17 +181,15 @@ void handle_form_post(http_request *req, http_response *res)
                               "Results are only shown per group, never per person."
                             : "Uw antwoorden zijn verstuurd. U kunt dit venster sluiten.\n\n"
                               "Uitkomsten worden alleen per groep getoond, nooit per persoon."));
-    } else if (out.new_token[0]) {
-        /* An open link: the visitor continues on an address of their own. */
+    } else {
+        /* Saved: redirect (post/redirect/get), so that a reload does not post
+         * the form again. An open link's visitor continues on an address of
+         * their own. */
         char location[160];
-        snprintf(location, sizeof location, "/s/%s?saved=1%s", out.new_token, en ? "&lang=en" : "");
+        snprintf(location, sizeof location, "/s/%s?saved=1%s",
+                 out.new_token[0] ? out.new_token : req->params[0], en ? "&lang=en" : "");
         respond_html(res, 303, survey_page_message(lang, en ? "Saved" : "Opgeslagen", location));
         http_respond_header(res, "Location", location);
-    } else {
-        render_form(req, res, &s, 200, answers, NULL,
-                    en ? "Your answers have been saved. You can continue later with the same "
-                         "link."
-                       : "Uw antwoorden zijn opgeslagen. U kunt later verder met dezelfde link.");
     }
     json_decref(answers);
     respondent_end(req, &s);
@@ -198,4 +204,12 @@ void handle_css(http_request *req, http_response *res)
         return;
     }
     http_respond_body(res, 200, "text/css; charset=utf-8", css, strlen(css));
+}
+
+/* Browsers ask for it on every page; an empty answer keeps their consoles
+ * (and the logs) free of 404s. */
+void handle_favicon(http_request *req, http_response *res)
+{
+    (void)req;
+    http_respond_body(res, 204, NULL, NULL, 0);
 }

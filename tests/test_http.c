@@ -117,7 +117,7 @@ Test(http, log_lines_carry_no_key)
     usleep(100000);
     char *log = th_server_log(srv);
     cr_expect(strstr(log, "GET /api/v1/instruments 200") != NULL, "%s", log);
-    const char *secret = strrchr(admin, '_') + 1;
+    const char *secret = strchr(admin + 3, '_') + 1; /* tm_<id>_<secret>; the secret may hold '_' */
     cr_expect(strstr(log, secret) == NULL, "the log holds the API key");
     free(log);
 }
@@ -156,4 +156,24 @@ Test(health, database_down_then_back)
     cr_expect_eq(th_server_stop(s), 0);
     snprintf(cmd, sizeof cmd, "scripts/pg.sh stop %s; rm -rf %s", dir, dir);
     th_run(cmd, NULL);
+}
+
+Test(http, metrics_in_prometheus_text_format)
+{
+    th_response r = th_get(srv, "/healthz", NULL);
+    th_response_free(&r);
+    r = th_get(srv, "/nothing", NULL);
+    th_response_free(&r);
+    r = th_get(srv, "/metrics", NULL);
+    cr_assert_eq(r.status, 200);
+    char v[128];
+    cr_expect(th_header(&r, "Content-Type", v, sizeof v) && strstr(v, "text/plain"), "%s", v);
+    cr_expect(strstr(r.body, "thermometer_http_requests_total{route=\"/healthz\",status=\"200\"} ") != NULL,
+              "%s", r.body);
+    cr_expect(strstr(r.body, "thermometer_http_requests_total{route=\"unmatched\",status=\"404\"} 1") != NULL,
+              "%s", r.body);
+    cr_expect(strstr(r.body, "thermometer_http_request_duration_seconds_bucket{le=\"+Inf\"}") != NULL);
+    cr_expect(strstr(r.body, "thermometer_db_pool_size 4") != NULL, "THREADS=4 in tests: %s", r.body);
+    cr_expect(strstr(r.body, "thermometer_submissions_stored_total 0") != NULL);
+    th_response_free(&r);
 }

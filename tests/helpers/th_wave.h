@@ -1,0 +1,68 @@
+/* th_wave.h - shared helpers for the fault and hostile-input tests: an
+ * organisation, an open wave and its invitations made over HTTP with an
+ * admin key; several servers started at the same moment; a private
+ * PostgreSQL cluster; raw sockets and token hashes.
+ *
+ *   long long org = th_org(srv, admin, "GM0100");
+ *   long long wave = th_wave_open(srv, admin, org);
+ *   char **tokens = th_invitations(srv, admin, wave, "beleid", 400);
+ *   ...
+ *   th_tokens_free(tokens, 400);
+ *
+ * Every helper aborts the test (cr_assert) when the server does not answer
+ * as expected, so call them from the test's own thread only.
+ */
+#ifndef TM_TH_WAVE_H
+#define TM_TH_WAVE_H
+
+#include <stddef.h>
+
+#include "th.h"
+
+/* POST /api/v1/organisations {name, code}; asserts 201, returns the id. */
+long long th_org(const th_server *s, const char *key, const char *code);
+
+/* POST /api/v1/waves for org with the standard instrument, then
+ * POST .../open; asserts both, returns the wave id. */
+long long th_wave_open(const th_server *s, const char *key, long long org);
+
+/* n invitation tokens (n may exceed the API's 10000 per request) for layer;
+ * the caller frees them with th_tokens_free. */
+char **th_invitations(const th_server *s, const char *key, long long wave, const char *layer,
+                      int n);
+void th_tokens_free(char **tokens, int n);
+
+/* Starts n servers against conninfo at the same moment (all forked before
+ * any is waited for), each as th_server_start would; stop each with
+ * th_server_stop. */
+void th_servers_start(const char *conninfo, const char *const *extra_env, int n, th_server **out);
+
+/* A private PostgreSQL cluster (scripts/pg.sh) under TEST_TMPDIR/name-PID:
+ * started (initdb on first use); returns the directory (caller frees). */
+char *th_cluster_start(const char *name);
+/* Its libpq connection string for database dbname (caller frees). */
+char *th_cluster_conninfo(const char *dir, const char *dbname);
+/* SIGKILL the postmaster (pg.sh kill); 0 on success. */
+int th_cluster_kill(const char *dir);
+/* Start again after a kill -9: retries while leftover backends still hold
+ * the shared memory. Returns 0 when it accepts connections within
+ * timeout_ms. */
+int th_cluster_restart(const char *dir, int timeout_ms);
+/* Stop and remove the directory. */
+void th_cluster_destroy(const char *dir);
+
+/* A TCP connection to 127.0.0.1:port: the socket, or -1 with errno set. */
+int th_connect(int port);
+
+/* Sends raw bytes on a new connection to the server, then reads until one
+ * whole response is in, the server closes or timeout_ms passes; returns what
+ * was read (caller frees; NUL-terminated, never NULL). */
+char *th_raw_exchange(int port, const char *request, size_t len, int timeout_ms);
+
+/* The BLAKE2b-256 of a token, as the server stores it, in lowercase hex. */
+void th_token_hash_hex(const char *token, char out[65]);
+
+/* Monotonic clock in milliseconds. */
+double th_now_ms(void);
+
+#endif
