@@ -139,6 +139,7 @@ const char survey_css[] =
     "  .grade { grid-template-columns: repeat(10, minmax(0, 1fr)); }\n"
     "  .actions { flex-wrap: nowrap; }\n"
     "}\n"
+    ".part-save { margin: 1.5rem 0 0; display: flex; justify-content: flex-end; }\n"
     "@media (forced-colors: active) {\n"
     "  .option input:checked + label { outline: 2px solid CanvasText; }\n"
     "}\n"

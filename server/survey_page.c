@@ -497,6 +497,14 @@ static void put_section(html_buf *b, const survey_page *p, int d, int part, int 
         else
             put_choice_item(b, p, it);
     }
+    /* On a phone the form is long: a save at the end of every part spares
+     * a busy respondent the scroll to the bottom. */
+    if (part < parts) {
+        html_append(b, "<div class=\"part-save\">\n<button type=\"submit\" name=\"action\" "
+                       "value=\"save\" class=\"secondary\">");
+        put_ui(b, p->lang, UI_SAVE, 0, 0);
+        html_append(b, "</button>\n</div>\n");
+    }
     html_append(b, "</section>\n");
 }
 

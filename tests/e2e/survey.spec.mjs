@@ -104,7 +104,8 @@ const checkedValue = (page, item) =>
   }, item.key);
 
 async function postAndWait(page, buttonName) {
-  const button = page.getByRole('button', { name: buttonName, exact: true });
+  // Every part ends with its own save button: use the one after the last part.
+  const button = page.getByRole('button', { name: buttonName, exact: true }).last();
   const [response] = await Promise.all([
     page.waitForResponse((r) => r.request().method() === 'POST' && r.request().isNavigationRequest()),
     button.click(),
