@@ -23,6 +23,8 @@ const command commands[] = {
      "  DB_POOL_SIZE     database connections (default THREADS)\n"
      "  BASE_URL         public address used in invitation links (default http://BIND:PORT)\n"
      "  PORT_FILE        write the listening port to this file once ready\n"
+     "  TRUST_PROXY      1: take the client address from X-Real-IP (only behind your own\n"
+     "                   reverse proxy; it is what the token-guessing limit counts by)\n"
      "  SQL_DIR          migrations (default sql)\n"
      "  INSTRUMENTS_DIR  instrument files (default survey-defs)\n"
      "\n"

@@ -17,6 +17,7 @@ typedef struct app {
     char base_url[256]; /* e.g. "https://thermometer.example.nl": invitation links start here */
     metrics *metrics;   /* may be NULL */
     ratelimit *limiter; /* may be NULL */
+    int trust_proxy;    /* take the client address from X-Real-IP (behind our own proxy) */
 } app;
 
 #endif

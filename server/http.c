@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <math.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -19,16 +20,33 @@
 #define MAX_JSON_DEPTH 32
 #define PATH_MAX_LEN 2048
 
+typedef struct request_state request_state;
+
+/* Handlers block on the database, so they do not run on libmicrohttpd's
+ * I/O threads: a finished request is suspended and queued for a worker, and
+ * resumed with its response. Otherwise every connection that happened to be
+ * accepted by the same I/O thread would wait behind one slow handler. */
+typedef struct work_queue {
+    pthread_mutex_t lock;
+    pthread_cond_t ready;
+    request_state **items; /* ring of cap entries */
+    size_t cap, head, count;
+    int stopping;
+    pthread_t *threads;
+    int n_threads;
+} work_queue;
+
 struct http_server {
     struct MHD_Daemon *daemon;
     app *app;
     const route *routes;
     int quiet;
     atomic_int active; /* requests between first callback and completion */
+    work_queue work;
 };
 
 /* Per-request state, from the first callback to MHD's completion notice. */
-typedef struct request_state {
+struct request_state {
     http_request req;
     http_server *server;
     struct timespec started;
@@ -41,9 +59,12 @@ typedef struct request_state {
     size_t received;
     size_t cap;
     int responded;
-    int answer_now;   /* unrouted, with a body over the limit: answer before it */
-    size_t discarded; /* body bytes dropped after an early answer was decided */
-} request_state;
+    int answer_now;    /* unrouted, with a body over the limit: answer before it */
+    size_t discarded;  /* body bytes dropped after an early answer was decided */
+    int phase;         /* 0 reading, 1 with a worker (suspended), 2 response ready */
+    http_response res; /* the worker's response, sent when resumed */
+    struct MHD_Connection *mhd;
+};
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -342,6 +363,13 @@ static request_state *request_begin(http_server *s, struct MHD_Connection *c, co
     st->req.method = method;
     st->req.path = url;
     client_ip_of(c, st->req.client_ip, sizeof st->req.client_ip);
+    /* Behind the reverse proxy every request comes from the proxy; it tells
+     * who the client is. Only trusted when configured: anyone can send the
+     * header to a server that is reachable directly. */
+    const char *real =
+        s->app->trust_proxy ? MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Real-IP") : NULL;
+    if (real && *real && strlen(real) < sizeof st->req.client_ip)
+        snprintf(st->req.client_ip, sizeof st->req.client_ip, "%s", real);
 
     if (strlen(url) >= PATH_MAX_LEN) {
         st->early_status = 414;
@@ -449,6 +477,75 @@ static void dispatch(request_state *st, http_response *res)
     req->route->handler(req, res);
 }
 
+/* ---- the worker pool ---------------------------------------------------- */
+
+static int work_push(work_queue *q, request_state *st)
+{
+    pthread_mutex_lock(&q->lock);
+    if (q->stopping || q->count == q->cap) {
+        pthread_mutex_unlock(&q->lock);
+        return -1;
+    }
+    q->items[(q->head + q->count) % q->cap] = st;
+    q->count++;
+    pthread_cond_signal(&q->ready);
+    pthread_mutex_unlock(&q->lock);
+    return 0;
+}
+
+static void *work_loop(void *arg)
+{
+    work_queue *q = arg;
+    for (;;) {
+        pthread_mutex_lock(&q->lock);
+        while (!q->count && !q->stopping)
+            pthread_cond_wait(&q->ready, &q->lock);
+        if (!q->count) { /* stopping and drained */
+            pthread_mutex_unlock(&q->lock);
+            return NULL;
+        }
+        request_state *st = q->items[q->head];
+        q->head = (q->head + 1) % q->cap;
+        q->count--;
+        pthread_mutex_unlock(&q->lock);
+
+        dispatch(st, &st->res);
+        st->phase = 2;
+        MHD_resume_connection(st->mhd);
+    }
+}
+
+static int work_start(work_queue *q, int threads, size_t cap)
+{
+    memset(q, 0, sizeof *q);
+    pthread_mutex_init(&q->lock, NULL);
+    pthread_cond_init(&q->ready, NULL);
+    q->cap = cap;
+    q->items = calloc(cap, sizeof *q->items);
+    q->threads = calloc((size_t)threads, sizeof *q->threads);
+    if (!q->items || !q->threads) return -1;
+    for (int i = 0; i < threads; i++) {
+        if (pthread_create(&q->threads[i], NULL, work_loop, q) != 0) return -1;
+        q->n_threads++;
+    }
+    return 0;
+}
+
+/* Lets the workers finish what is queued, then joins and frees them. */
+static void work_stop(work_queue *q)
+{
+    pthread_mutex_lock(&q->lock);
+    q->stopping = 1;
+    pthread_cond_broadcast(&q->ready);
+    pthread_mutex_unlock(&q->lock);
+    for (int i = 0; i < q->n_threads; i++)
+        pthread_join(q->threads[i], NULL);
+    free(q->threads);
+    free(q->items);
+    pthread_mutex_destroy(&q->lock);
+    pthread_cond_destroy(&q->ready);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **req_cls)
@@ -479,12 +576,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *upload_data_size = 0;
         return MHD_YES; /* MHD takes a response only before the body or after all of it */
     }
-    http_response res = {0};
-    if (st->early_status)
+    if (st->phase == 2) return send_response(c, st, &st->res); /* back from a worker */
+    if (st->phase == 1) return MHD_YES;                        /* still with it */
+    if (st->early_status) {
+        http_response res = {0};
         early_response(st, &res);
-    else
-        dispatch(st, &res);
-    return send_response(c, st, &res);
+        return send_response(c, st, &res);
+    }
+    st->phase = 1;
+    st->mhd = c;
+    MHD_suspend_connection(c);
+    if (work_push(&s->work, st) != 0) { /* stopping: answer here rather than never */
+        MHD_resume_connection(c);
+        st->phase = 2;
+        http_respond_message(&st->res, 503, "the server is stopping; try again shortly");
+    }
+    return MHD_YES;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
@@ -518,6 +625,11 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
         st->req.route->sink->close(st->req.sink_state);
     tm_error_clear(&st->req.sink_error);
     tm_error_clear(&st->early_error);
+    /* A worker's response that was never sent (the client went away). */
+    free(st->res.body);
+    for (int i = 0; i < st->res.n_headers; i++)
+        free(st->res.header_values[i]);
+    if (st->res.fd > 0) close(st->res.fd);
     free(st->req.body);
     free(st);
     *req_cls = NULL;
@@ -556,14 +668,25 @@ http_server *http_server_start(app *a, const route *routes, const http_config *c
         return NULL;
     }
     int threads = cfg->threads > 0 ? cfg->threads : 8;
+    /* Few I/O threads (they never block) and `threads` workers for the
+     * handlers, which wait on the database. */
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned io_threads = cores > 1 ? (unsigned)(cores < 4 ? cores : 4) : 1;
+    if (work_start(&s->work, threads, 8192) != 0) {
+        work_stop(&s->work);
+        free(s);
+        tm_error_set(err, 500, "cannot start the worker threads");
+        return NULL;
+    }
     s->daemon = MHD_start_daemon(
-        flags, (uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, sa,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        (unsigned)0, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_LISTEN_BACKLOG_SIZE,
-        (unsigned)1024, MHD_OPTION_END);
+        flags | MHD_ALLOW_SUSPEND_RESUME, (uint16_t)cfg->port, NULL, NULL, on_request, s,
+        MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE, io_threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)0, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)(128 * 1024), MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_END);
     if (!s->daemon) {
+        work_stop(&s->work);
         free(s);
         tm_error_set(err, 500, "cannot listen on %s port %d (in use?)", bind, cfg->port);
         return NULL;
@@ -584,6 +707,9 @@ void http_server_stop(http_server *s, int grace_ms)
     if (listener != MHD_INVALID_SOCKET) close(listener);
     for (int waited = 0; atomic_load(&s->active) > 0 && waited < grace_ms; waited += 10)
         usleep(10000);
+    /* Workers finish what is queued and resume those connections before the
+     * daemon stops: a suspended connection must not outlive it. */
+    work_stop(&s->work);
     MHD_stop_daemon(s->daemon);
     free(s);
 }

@@ -1,6 +1,7 @@
 /* routes_analysis.c - GET /api/v1/waves/{id}/analysis (and the reports). The
  * numbers come from analysis_service; this file only shapes the answer. */
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@ void handle_analysis(http_request *req, http_response *res)
     else
         http_respond_error(res, &err);
     tm_error_clear(&err);
+    malloc_trim(0); /* a large wave's working memory goes back to the system */
 }
 
 /* GET /api/v1/waves/{id}/report.xlsx?variant=full|council&lang=nl|en. The
@@ -96,4 +98,5 @@ void handle_report(http_request *req, http_response *res)
     snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"", filename);
     http_respond_header(res, "Content-Disposition", disposition);
     free(filename);
+    malloc_trim(0);
 }

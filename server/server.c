@@ -1,6 +1,7 @@
 /* server.c - see server.h. */
 #include "server.h"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -40,6 +41,8 @@ int serve_options_from_env(serve_options *o, tm_error *err)
     o->bind = getenv("BIND") && *getenv("BIND") ? getenv("BIND") : "127.0.0.1";
     o->base_url = getenv("BASE_URL");
     o->port_file = getenv("PORT_FILE");
+    const char *tp = getenv("TRUST_PROXY");
+    o->trust_proxy = tp && (!strcmp(tp, "1") || !strcmp(tp, "true") || !strcmp(tp, "yes"));
     if (env_int("PORT", 8080, 0, 65535, &o->port, err) ||
         env_int("THREADS", 16, 1, 512, &o->threads, err) ||
         env_int("DB_POOL_SIZE", o->threads, 1, 512, &o->pool_size, err))
@@ -88,7 +91,15 @@ int server_run(const serve_options *o, tm_error *err)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    /* glibc gives each thread a malloc arena of its own and keeps what was
+     * freed in it, so large requests (an analysis or a report of 100,000
+     * respondents) on different threads would add up. A few shared arenas
+     * keep the server's memory near one request's worth. MALLOC_ARENA_MAX in
+     * the environment still wins. */
+    if (!getenv("MALLOC_ARENA_MAX")) mallopt(M_ARENA_MAX, 4);
+
     app a = {0};
+    a.trust_proxy = o->trust_proxy;
     a.pool = db_pool_create(o->conninfo, o->pool_size, err);
     a.instruments = instrument_registry_create();
     a.metrics = metrics_create();

@@ -16,10 +16,11 @@ typedef struct serve_options {
     const char *port_file; /* if set, the listening port is written there once ready */
     const char *base_url;  /* BASE_URL for invitation links; default http://BIND:PORT */
     int quiet;             /* no request log */
+    int trust_proxy;       /* TRUST_PROXY=1: the client address is X-Real-IP (set by our proxy) */
 } serve_options;
 
 /* Fills options from the environment (DATABASE_URL, BIND, PORT, THREADS,
- * DB_POOL_SIZE, BASE_URL, PORT_FILE). Returns 0, or -1 with err naming a
+ * DB_POOL_SIZE, BASE_URL, PORT_FILE, TRUST_PROXY). Returns 0, or -1 with err naming a
  * variable that does not parse. */
 int serve_options_from_env(serve_options *o, tm_error *err);
 

@@ -1,0 +1,285 @@
+/* gen_wave.c - synthetic answers for the benchmarks (bench/run.sh).
+ *
+ *   gen_wave wave WAVE_ID N ANSWERED SEED
+ *       Fills the open wave WAVE_ID (DATABASE_URL) with N respondents spread
+ *       over the layers like a real municipality, each answering ANSWERED of
+ *       the scored items asked to their layer (the rest unanswered), through
+ *       the server's own bulk path: store_import (one COPY in one
+ *       transaction), as cli/cmd_demo.c does. Also creates 1.25 invitations
+ *       per respondent and marks one per respondent submitted, so the
+ *       response figures look like a real wave.
+ *
+ *   gen_wave body INSTRUMENT_FILE LAYER COUNT ANSWERED BODIES_FILE SCORES_FILE
+ *       Writes COUNT different submission bodies for a respondent of LAYER,
+ *       one JSON object per line ({"answers": {...}, "submit": true}), to
+ *       BODIES_FILE, and to SCORES_FILE the scores literal the server stores
+ *       for the first body (answers_check + answers_scores_literal: the very
+ *       functions the server runs), which pgbench then submits.
+ *
+ * The answers come from the same simple model as the demo: a carry level per
+ * layer, a personal tendency, Gaussian noise (GSL, fixed seed), some "weet
+ * niet". Printing: a line of figures on stdout for bench/run.sh.
+ */
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "answers.h"
+#include "db.h"
+#include "instrument.h"
+#include "instrument_store.h"
+#include "store.h"
+
+/* Bestuur, management, beleid, uitvoering, partners. */
+static const double layer_carry[] = {0.95, 0.86, 0.78, 0.60, 0.50};
+static const double layer_share[] = {9, 16, 28, 70, 36};
+
+typedef struct gen {
+    const instrument *in;
+    gsl_rng *rng;
+    size_t answered; /* items answered per respondent */
+    size_t n;
+    int *layers;
+    int16_t *scores;
+} gen;
+
+static double clamp01(double x)
+{
+    return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* Items that take a single score: everything but text and multiple choice. */
+static int single_score(const tm_item *it)
+{
+    return it->type != ITEM_TEXT && !(it->type == ITEM_CHOICE && it->multiple);
+}
+
+/* One answer in the stored encoding (see core/answers.h). */
+static int16_t draw(gen *g, const tm_item *it, int layer, double person)
+{
+    size_t nl = sizeof layer_carry / sizeof *layer_carry;
+    double carry = layer_carry[(size_t)layer < nl ? (size_t)layer : nl - 1];
+    double level = clamp01(0.2 + 0.65 * carry + person);
+    if (it->dont_know && gsl_rng_uniform(g->rng) < 0.02 + 0.08 * (1 - carry))
+        return SCORE_DONT_KNOW;
+    switch (it->type) {
+    case ITEM_LIKERT:
+    case ITEM_GRADE: {
+        int points = it->type == ITEM_GRADE ? 10 : it->points;
+        double x = 1 + (points - 1) * clamp01(level + gsl_ran_gaussian(g->rng, 0.16));
+        int v = (int)lround(x);
+        return (int16_t)(v < 1 ? 1 : v > points ? points : v);
+    }
+    case ITEM_INTENT: {
+        int intended = it->intended >= 0 ? it->intended : 0;
+        if (gsl_rng_uniform(g->rng) < clamp01(0.1 + 0.85 * carry + person))
+            return (int16_t)(intended + 1);
+        int other = (int)gsl_rng_uniform_int(g->rng, it->n_options - 1);
+        return (int16_t)((other >= intended ? other + 1 : other) + 1);
+    }
+    case ITEM_CHOICE:
+        return (int16_t)(gsl_rng_uniform_int(g->rng, it->n_options) + 1);
+    default:
+        return SCORE_UNANSWERED;
+    }
+}
+
+/* Fills row (in->n_items scores) for a respondent of layer: a random choice
+ * of g->answered of the single-score items asked to the layer. */
+static void draw_row(gen *g, int layer, int16_t *row)
+{
+    const instrument *in = g->in;
+    size_t cand[1024], nc = 0;
+    memset(row, 0, in->n_items * sizeof *row);
+    for (size_t i = 0; i < in->n_items && nc < 1024; i++)
+        if (tm_item_asked(&in->items[i], layer) && single_score(&in->items[i])) cand[nc++] = i;
+    size_t take = g->answered < nc ? g->answered : nc;
+    for (size_t k = 0; k < take; k++) { /* partial Fisher-Yates */
+        size_t j = k + gsl_rng_uniform_int(g->rng, nc - k);
+        size_t t = cand[k];
+        cand[k] = cand[j];
+        cand[j] = t;
+    }
+    double person = gsl_ran_gaussian(g->rng, 0.08);
+    for (size_t k = 0; k < take; k++)
+        row[cand[k]] = draw(g, &in->items[cand[k]], layer, person);
+}
+
+static int gen_row(void *ctx, size_t i, int *layer, const int16_t **scores, json_t **extra)
+{
+    gen *g = ctx;
+    *layer = g->layers[i];
+    *scores = g->scores + i * g->in->n_items;
+    *extra = NULL;
+    return 0;
+}
+
+static int fail(const char *what, tm_error *err)
+{
+    fprintf(stderr, "gen_wave: %s: %s\n", what, err->message[0] ? err->message : "failed");
+    tm_error_clear(err);
+    return 1;
+}
+
+static int cmd_wave(int argc, char **argv)
+{
+    if (argc != 6) {
+        fprintf(stderr, "usage: gen_wave wave WAVE_ID N ANSWERED SEED\n");
+        return 2;
+    }
+    long long wave = strtoll(argv[2], NULL, 10);
+    size_t n = strtoul(argv[3], NULL, 10);
+    size_t answered = strtoul(argv[4], NULL, 10);
+    unsigned long seed = strtoul(argv[5], NULL, 10);
+    const char *conninfo = db_conninfo_from_env();
+    if (!conninfo || wave <= 0 || n == 0) {
+        fprintf(stderr, "gen_wave: DATABASE_URL, a wave id and N are needed\n");
+        return 2;
+    }
+    tm_error err = TM_ERROR_INIT;
+    PGconn *c = db_connect(conninfo, &err);
+    if (!c) return fail("connect", &err);
+    wave_info w;
+    if (store_wave_get(c, NULL, wave, &w, &err) != 0) return fail("wave", &err);
+    instrument_registry *reg = instrument_registry_create();
+    const instrument *in = instrument_registry_get(reg, c, w.instrument_id, &err);
+    if (!in) return fail("instrument", &err);
+
+    double t0 = now_s();
+    gen g = {in, gsl_rng_alloc(gsl_rng_mt19937), answered, n, NULL, NULL};
+    gsl_rng_set(g.rng, seed);
+    g.layers = malloc(n * sizeof *g.layers);
+    g.scores = malloc(n * in->n_items * sizeof *g.scores);
+    if (!g.layers || !g.scores) {
+        fprintf(stderr, "gen_wave: out of memory\n");
+        return 1;
+    }
+    size_t nl = in->n_layers < 5 ? in->n_layers : 5;
+    double total_share = 0;
+    for (size_t l = 0; l < nl; l++)
+        total_share += layer_share[l];
+    size_t per_layer[5] = {0}, r = 0;
+    for (size_t l = 0; l < nl; l++) {
+        size_t count =
+            l + 1 == nl ? n - r : (size_t)lround((double)n * layer_share[l] / total_share);
+        per_layer[l] = count;
+        for (size_t k = 0; k < count; k++, r++) {
+            g.layers[r] = (int)l;
+            draw_row(&g, (int)l, g.scores + r * in->n_items);
+        }
+    }
+    double t1 = now_s();
+    int rc = store_import(c, wave, n, in->n_items, gen_row, &g, &err);
+    if (rc != 0) return fail("import", &err);
+    double t2 = now_s();
+    for (size_t l = 0; l < nl && rc == 0; l++) {
+        int invited = (int)lround((double)per_layer[l] * 1.25);
+        json_t *list = store_invitations_create(c, wave, (int)l, invited, "http://bench", &err);
+        if (!list) return fail("invitations", &err);
+        json_decref(list);
+        if (store_invitations_mark_submitted(c, wave, (int)l, (int)per_layer[l], &err) != 0)
+            return fail("mark submitted", &err);
+    }
+    double t3 = now_s();
+    printf("generated %zu respondents x %zu answered items in %.2f s, COPY %.2f s, "
+           "invitations %.2f s\n",
+           n, answered, t1 - t0, t2 - t1, t3 - t2);
+    free(g.layers);
+    free(g.scores);
+    gsl_rng_free(g.rng);
+    instrument_registry_free(reg);
+    PQfinish(c);
+    return 0;
+}
+
+/* One submission body for a respondent of layer, as the API takes it. */
+static json_t *body_json(gen *g, int layer, int16_t *row)
+{
+    const instrument *in = g->in;
+    draw_row(g, layer, row);
+    json_t *answers = json_object();
+    for (size_t i = 0; i < in->n_items; i++) {
+        const tm_item *it = &in->items[i];
+        int16_t v = row[i];
+        if (v == SCORE_DONT_KNOW)
+            json_object_set_new(answers, it->key, json_string("dont_know"));
+        else if (v > 0 && (it->type == ITEM_LIKERT || it->type == ITEM_GRADE))
+            json_object_set_new(answers, it->key, json_integer(v));
+        else if (v > 0 && (size_t)v <= it->n_options)
+            json_object_set_new(answers, it->key, json_string(it->options[v - 1].key));
+    }
+    return json_pack("{s:o, s:b}", "answers", answers, "submit", 1);
+}
+
+static int cmd_body(int argc, char **argv)
+{
+    if (argc != 8) {
+        fprintf(stderr,
+                "usage: gen_wave body INSTRUMENT_FILE LAYER COUNT ANSWERED BODIES SCORES\n");
+        return 2;
+    }
+    tm_error err = TM_ERROR_INIT;
+    instrument *in = instrument_load_file(argv[2], &err);
+    if (!in) return fail(argv[2], &err);
+    int layer = instrument_layer_index(in, argv[3]);
+    int count = atoi(argv[4]);
+    if (layer < 0 || count < 1) {
+        fprintf(stderr, "gen_wave: unknown layer '%s' or bad count\n", argv[3]);
+        return 2;
+    }
+    gen g = {in, gsl_rng_alloc(gsl_rng_mt19937), strtoul(argv[5], NULL, 10), 0, NULL, NULL};
+    gsl_rng_set(g.rng, 6);
+    FILE *bodies = fopen(argv[6], "w");
+    FILE *scores = fopen(argv[7], "w");
+    int16_t *row = calloc(in->n_items, sizeof *row);
+    if (!bodies || !scores || !row) {
+        perror("gen_wave");
+        return 1;
+    }
+    for (int k = 0; k < count; k++) {
+        json_t *b = body_json(&g, layer, row);
+        char *text = json_dumps(b, JSON_COMPACT);
+        fprintf(bodies, "%s\n", text);
+        if (k == 0) {
+            /* What the server stores for this body: the server's own check. */
+            answer_set set;
+            if (answers_check(in, layer, json_object_get(b, "answers"), ANSWERS_SUBMIT, &set,
+                              &err) != 0)
+                return fail("the generated answers", &err);
+            char *lit = answers_scores_literal(&set);
+            fprintf(scores, "%s\n", lit);
+            printf("body: %zu answers, %zu bytes\n", set.answered, strlen(text));
+            free(lit);
+            answer_set_free(&set);
+        }
+        free(text);
+        json_decref(b);
+    }
+    free(row);
+    fclose(bodies);
+    fclose(scores);
+    gsl_rng_free(g.rng);
+    instrument_free(in);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (sodium_init() < 0) return 1;
+    if (argc > 1 && !strcmp(argv[1], "wave")) return cmd_wave(argc, argv);
+    if (argc > 1 && !strcmp(argv[1], "body")) return cmd_body(argc, argv);
+    fprintf(stderr, "usage: gen_wave wave|body ... (see bench/gen_wave.c)\n");
+    return 2;
+}
