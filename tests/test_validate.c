@@ -274,3 +274,33 @@ Test(validate, cli_exit_status_and_messages)
     free(path);
     json_decref(def);
 }
+
+/* The example in survey-defs/README.md is a valid instrument: documentation
+ * that does not validate would teach the wrong format. */
+Test(validate, the_readme_example_is_valid)
+{
+    FILE *f = fopen("survey-defs/README.md", "r");
+    cr_assert_not_null(f);
+    char *text = NULL;
+    size_t cap = 0;
+    ssize_t n = getdelim(&text, &cap, '\0', f);
+    fclose(f);
+    cr_assert_gt(n, 0);
+    char *start = strstr(text, "```json\n");
+    cr_assert_not_null(start, "the README has a JSON example");
+    start += 8;
+    char *end = strstr(start, "```");
+    cr_assert_not_null(end);
+    json_error_t e;
+    json_t *def = json_loadb(start, (size_t)(end - start), 0, &e);
+    cr_assert_not_null(def, "the example is not JSON: line %d: %s", e.line, e.text);
+    tm_error err = TM_ERROR_INIT;
+    instrument *in = instrument_load(def, &err);
+    cr_expect_not_null(in, "%s %s", err.message,
+                       err.details ? json_dumps(err.details, JSON_COMPACT) : "");
+    cr_expect_eq(in ? in->n_items : 0, 3);
+    instrument_free(in);
+    tm_error_clear(&err);
+    json_decref(def);
+    free(text);
+}
