@@ -93,7 +93,8 @@ format:
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
-	  --std=c11 --inline-suppr --suppress=missingIncludeSystem $(INCS) $(LIB_SRC) $(CLI_SRC)
+	  --std=c11 --inline-suppr --suppress=missingIncludeSystem \
+	  --include=scripts/cppcheck-jansson.h $(INCS) $(LIB_SRC) $(CLI_SRC)
 
 clean:
 	rm -rf build bin
