@@ -64,7 +64,7 @@ asan: bin/thermometer-asan
 build/asan/tests/%: tests/%.c $(ASAN_OBJ) $(patsubst %.c,build/asan/%.o,$(TEST_HELPERS))
 	@mkdir -p $(@D)
 	@echo "  TEST    $@"
-	@$(CC) $(ALL_CFLAGS) $(SAN) -Itests/helpers $< $(ASAN_OBJ) $(patsubst %.c,build/asan/%.o,$(TEST_HELPERS)) \
+	@$(CC) $(ALL_CFLAGS) $(SAN) -MMD -MP -MF $@.d -Itests/helpers $< $(ASAN_OBJ) $(patsubst %.c,build/asan/%.o,$(TEST_HELPERS)) \
 	  -o $@ $(PKG_LIBS) -lcriterion -lcurl
 
 tests: $(TEST_BIN)

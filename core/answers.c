@@ -42,7 +42,8 @@ static int whole_in(json_t *v, int lo, int hi, int *out)
     }
     if (!json_is_real(v)) return 0;
     d = json_real_value(v);
-    if (d != (double)(int)d || d < lo || d > hi) return 0;
+    /* The range first: (int)d is undefined for a d outside int's range. */
+    if (!(d >= lo && d <= hi) || d != (double)(int)d) return 0;
     *out = (int)d;
     return 1;
 }

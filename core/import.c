@@ -883,6 +883,10 @@ static void csv_record_end(import_parser *p)
 static void csv_byte(import_parser *p, char c)
 {
     if (c == '\0') { /* never valid in text; the row is refused */
+        /* Also the first byte of a line: it starts a record (else
+         * csv_record_begin would forget it and the row pass). */
+        if (p->cs == C_AFTER_CR) p->cs = C_FIELD_START;
+        if (!p->in_record) csv_record_begin(p);
         p->has_nul = 1;
         return;
     }

@@ -63,18 +63,39 @@ typedef struct checker {
 static void problem(checker *c, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Replaces each byte that does not belong to a whole UTF-8 sequence with '?'.
+ * The texts put together here are valid UTF-8 but may have been cut short by
+ * snprintf, and jansson refuses a string with a cut sequence (json_sprintf
+ * returns NULL): the problem would be counted but not listed. */
+static void utf8_scrub(char *s)
+{
+    unsigned char *p = (unsigned char *)s;
+    while (*p) {
+        unsigned b = *p;
+        size_t n = b < 0x80 ? 1 : b < 0xC2 ? 0 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : b < 0xF5 ? 4 : 0;
+        size_t k = 1;
+        while (k < n && (p[k] & 0xC0) == 0x80) k++;
+        if (n == 0 || k < n)
+            *p++ = '?';
+        else
+            p += n;
+    }
+}
+
 static void problem(checker *c, const char *path, const char *fmt, ...)
 {
-    char msg[768];
+    char msg[768], line[1280];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     c->count++;
     if (c->file)
-        json_array_append_new(c->errors, json_sprintf("%s: %s: %s", c->file, path, msg));
+        snprintf(line, sizeof line, "%s: %s: %s", c->file, path, msg);
     else
-        json_array_append_new(c->errors, json_sprintf("%s: %s", path, msg));
+        snprintf(line, sizeof line, "%s: %s", path, msg);
+    utf8_scrub(line);
+    json_array_append_new(c->errors, json_string(line));
 }
 
 /* Index of key in an array of {key: ...} objects, or -1. */
@@ -150,6 +171,12 @@ static void check_item(checker *c, json_t *def, json_t *item, size_t i, uint32_t
     char path[64];
     snprintf(path, sizeof path, "$.items[%zu]", i);
     char p[128];
+    const char *key = json_string_value(json_object_get(item, "key"));
+    if (key && (!strcmp(key, "action") || !strcmp(key, "lang"))) {
+        /* survey_form_decode reads these two fields as the form's own. */
+        snprintf(p, sizeof p, "%s.key", path);
+        problem(c, p, "\"%s\" is reserved: the survey form posts a field of that name", key);
+    }
     const char *theme = json_string_value(json_object_get(item, "theme"));
     const char *domain = json_string_value(json_object_get(item, "domain"));
     int t = named_find(json_object_get(def, "themes"), theme);
@@ -178,7 +205,7 @@ static void check_item(checker *c, json_t *def, json_t *item, size_t i, uint32_t
     }
     if (type == ITEM_LIKERT) {
         json_t *pts = json_object_get(item, "points");
-        long points = pts ? (long)json_integer_value(pts) : 5;
+        long points = pts ? (long)json_number_value(pts) : 5; /* 5.0 is an integer too */
         json_t *labels = json_object_get(item, "labels");
         if (labels) check_label_count(c, labels, points, (snprintf(p, sizeof p, "%s.labels", path), p));
     }
@@ -352,7 +379,7 @@ static int item_load(instrument *in, json_t *j, size_t ordinal)
     it->multiple = json_is_true(json_object_get(j, "multiple"));
     it->background = json_is_true(json_object_get(j, "background"));
     json_t *ml = json_object_get(j, "max_length");
-    it->max_length = it->type == ITEM_TEXT ? (ml ? (int)json_integer_value(ml) : 4000) : 0;
+    it->max_length = it->type == ITEM_TEXT ? (ml ? (int)json_number_value(ml) : 4000) : 0;
     it->text = text_of(json_object_get(j, "text"));
     it->help = text_of(json_object_get(j, "help"));
     it->labels = json_object_get(j, "labels");
@@ -373,7 +400,7 @@ static int item_load(instrument *in, json_t *j, size_t ordinal)
     switch (it->type) {
     case ITEM_LIKERT: {
         json_t *pts = json_object_get(j, "points");
-        it->points = pts ? (int)json_integer_value(pts) : 5;
+        it->points = pts ? (int)json_number_value(pts) : 5; /* 5.0 is an integer too */
         break;
     }
     case ITEM_GRADE: it->points = 10; break;

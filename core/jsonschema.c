@@ -15,16 +15,38 @@ typedef struct check_ctx {
 static void report(check_ctx *c, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Replaces each byte that does not belong to a whole UTF-8 sequence with '?'.
+ * Paths and messages hold the document's own (valid) text, but snprintf may
+ * cut it inside a sequence, and jansson refuses such a string (json_sprintf
+ * returns NULL): the violation would be counted but not listed, and
+ * instrument_check, which counts what is listed, would pass the document. */
+static void utf8_scrub(char *s)
+{
+    unsigned char *p = (unsigned char *)s;
+    while (*p) {
+        unsigned b = *p;
+        size_t n = b < 0x80 ? 1 : b < 0xC2 ? 0 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : b < 0xF5 ? 4 : 0;
+        size_t k = 1;
+        while (k < n && (p[k] & 0xC0) == 0x80) k++;
+        if (n == 0 || k < n)
+            *p++ = '?';
+        else
+            p += n;
+    }
+}
+
 static void report(check_ctx *c, const char *path, const char *fmt, ...)
 {
     c->count++;
     if (!c->errors) return;
-    char msg[512];
+    char msg[512], line[1600];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    json_array_append_new(c->errors, json_sprintf("%s: %s", path, msg));
+    snprintf(line, sizeof line, "%s: %s", path, msg);
+    utf8_scrub(line);
+    json_array_append_new(c->errors, json_string(line));
 }
 
 static const char *type_name(const json_t *v)
