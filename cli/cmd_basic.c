@@ -31,8 +31,9 @@ static int fail(const char *cmd, tm_error *err)
 int cmd_serve(int argc, char **argv)
 {
     if (argc > 1) {
-        fprintf(stderr, "thermometer serve: unexpected argument '%s' (settings come from the "
-                        "environment; see --help)\n",
+        fprintf(stderr,
+                "thermometer serve: unexpected argument '%s' (settings come from the "
+                "environment; see --help)\n",
                 argv[1]);
         return 2;
     }
@@ -104,8 +105,9 @@ int cmd_apikey(int argc, char **argv)
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--role") && v) {
             if (role_parse(v, &r) != 0) {
-                fprintf(stderr, "thermometer apikey: unknown role '%s' (admin, consultant or "
-                                "viewer)\n",
+                fprintf(stderr,
+                        "thermometer apikey: unknown role '%s' (admin, consultant or "
+                        "viewer)\n",
                         v);
                 return 2;
             }
@@ -114,8 +116,9 @@ int cmd_apikey(int argc, char **argv)
             char *end;
             long long id = strtoll(v, &end, 10);
             if (*end || id <= 0 || n == sizeof orgs / sizeof *orgs) {
-                fprintf(stderr, "thermometer apikey: --organisation needs an organisation id, "
-                                "not '%s'\n",
+                fprintf(stderr,
+                        "thermometer apikey: --organisation needs an organisation id, "
+                        "not '%s'\n",
                         v);
                 return 2;
             }
@@ -143,7 +146,8 @@ int cmd_apikey(int argc, char **argv)
         return fail("apikey", &err);
     }
     PQfinish(c);
-    fprintf(stderr, "Created an API key with role %s. It is shown only now; only its hash is stored.\n",
+    fprintf(stderr,
+            "Created an API key with role %s. It is shown only now; only its hash is stored.\n",
             role_name(r));
     printf("%s\n", key);
     free(key);

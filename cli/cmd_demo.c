@@ -75,7 +75,8 @@ static int16_t draw_answer(demo_wave *d, const tm_item *it, int layer, double pe
         if (it->dont_know && gsl_rng_uniform(d->rng) < 0.02 + 0.10 * (1 - carry))
             return SCORE_DONT_KNOW;
         return draw_scale(d, level, it->points);
-    case ITEM_GRADE: return draw_scale(d, level, 10);
+    case ITEM_GRADE:
+        return draw_scale(d, level, 10);
     case ITEM_INTENT: {
         /* "top-layer" intents: the demo's bestuur mostly picks the first option. */
         int intended = it->intended >= 0 ? it->intended : 0;
@@ -88,7 +89,8 @@ static int16_t draw_answer(demo_wave *d, const tm_item *it, int layer, double pe
     case ITEM_CHOICE:
         if (it->multiple) return SCORE_UNANSWERED;
         return (int16_t)(gsl_rng_uniform_int(d->rng, it->n_options) + 1);
-    default: return SCORE_UNANSWERED;
+    default:
+        return SCORE_UNANSWERED;
     }
 }
 
@@ -121,7 +123,8 @@ static int demo_row(void *ctx, size_t i, int *layer, const int16_t **scores, jso
 
 static void demo_wave_free(demo_wave *d)
 {
-    for (size_t i = 0; d->extras && i < d->n; i++) json_decref(d->extras[i]);
+    for (size_t i = 0; d->extras && i < d->n; i++)
+        json_decref(d->extras[i]);
     free(d->extras);
     free(d->layers);
     free(d->scores);
@@ -129,8 +132,8 @@ static void demo_wave_free(demo_wave *d)
 
 /* Creates one closed wave of org with synthetic answers; returns its id. */
 static long long make_wave(PGconn *c, const instrument *in, long long org, const char *name,
-                           long long previous, double improvement, double scale,
-                           unsigned long seed, tm_error *err)
+                           long long previous, double improvement, double scale, unsigned long seed,
+                           tm_error *err)
 {
     json_t *body = json_pack("{s:I, s:s, s:s}", "organisation_id", (json_int_t)org, "instrument",
                              "thermometer-sociaal-domein", "name", name);
@@ -146,8 +149,8 @@ static long long make_wave(PGconn *c, const instrument *in, long long org, const
     /* Integraliteit and financiën lose most on the way; eigen kracht least. */
     for (size_t t = 0; t < in->n_themes && t < 32; t++) {
         const char *k = in->themes[t].key;
-        d.theme_offset[t] = !strcmp(k, "integraliteit") ? -0.10
-                            : !strcmp(k, "financien")   ? -0.06
+        d.theme_offset[t] = !strcmp(k, "integraliteit")  ? -0.10
+                            : !strcmp(k, "financien")    ? -0.06
                             : !strcmp(k, "eigen-kracht") ? 0.05
                                                          : 0.0;
     }
@@ -165,7 +168,8 @@ static long long make_wave(PGconn *c, const instrument *in, long long org, const
     int rc = d.layers && d.scores && d.extras ? 0 : tm_error_set(err, 500, "out of memory");
     size_t r = 0;
     for (int l = 0; rc == 0 && l < 5; l++)
-        for (int k = 0; k < answered[l]; k++) draw_respondent(&d, r++, l);
+        for (int k = 0; k < answered[l]; k++)
+            draw_respondent(&d, r++, l);
     for (int l = 0; rc == 0 && l < 5; l++) {
         json_t *inv = store_invitations_create(c, id, l, invited[l], "http://demo", err);
         if (!inv) rc = -1;
@@ -238,8 +242,9 @@ int cmd_demo(int argc, char **argv)
     long long org = 0, wave = 0;
     const instrument *in = NULL;
     if (c && (org = store_organisation_by_code(c, DEMO_CODE, &err)) > 0) {
-        fprintf(stderr, "thermometer demo: the demo municipality exists already (organisation "
-                        "%lld)\n",
+        fprintf(stderr,
+                "thermometer demo: the demo municipality exists already (organisation "
+                "%lld)\n",
                 org);
         rc = if_absent ? 0 : 1;
         goto done;

@@ -84,7 +84,8 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: thermometer COMMAND [ARGS]\n\n"
                "Thermometer sociaal domein: survey and gap-analysis server.\n\nCommands:\n");
-    for (const command *c = commands; c->name; c++) fprintf(f, "  %-10s %s\n", c->name, c->summary);
+    for (const command *c = commands; c->name; c++)
+        fprintf(f, "  %-10s %s\n", c->name, c->summary);
     fprintf(f, "\n`thermometer COMMAND --help` explains each.\n");
 }
 

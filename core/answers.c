@@ -21,7 +21,8 @@ static void problem(tm_error *err, const char *item, const char *fmt, ...)
 static size_t utf8_chars(const char *s)
 {
     size_t n = 0;
-    for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
     return n;
 }
 
@@ -142,8 +143,7 @@ int answers_check(const instrument *in, int layer, json_t *answers, answers_mode
     memset(out, 0, sizeof *out);
     if (!json_is_object(answers))
         return tm_error_set(err, 422, "\"answers\" must be an object of item keys and values");
-    if (layer < 0 || (size_t)layer >= in->n_layers)
-        return tm_error_set(err, 422, "unknown layer");
+    if (layer < 0 || (size_t)layer >= in->n_layers) return tm_error_set(err, 422, "unknown layer");
     out->n = in->n_items;
     out->scores = calloc(in->n_items ? in->n_items : 1, sizeof *out->scores);
     if (!out->scores) return tm_error_set(err, 500, "out of memory checking answers");

@@ -20,7 +20,10 @@ typedef struct tm_error {
 } tm_error;
 
 /* A cleared error, ready to be passed down:  tm_error err = TM_ERROR_INIT; */
-#define TM_ERROR_INIT {0, {0}, NULL}
+#define TM_ERROR_INIT                                                                              \
+    {                                                                                              \
+        0, {0}, NULL                                                                               \
+    }
 
 /* Sets status and message (printf-style); keeps any details already added.
  * Returns -1 so that a failing function can `return tm_error_set(err, ...)`.

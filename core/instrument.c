@@ -19,7 +19,8 @@ struct item_index {
 static uint64_t key_hash(const char *s)
 {
     uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
     return h;
 }
 
@@ -74,7 +75,8 @@ static void utf8_scrub(char *s)
         unsigned b = *p;
         size_t n = b < 0x80 ? 1 : b < 0xC2 ? 0 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : b < 0xF5 ? 4 : 0;
         size_t k = 1;
-        while (k < n && (p[k] & 0xC0) == 0x80) k++;
+        while (k < n && (p[k] & 0xC0) == 0x80)
+            k++;
         if (n == 0 || k < n)
             *p++ = '?';
         else
@@ -207,7 +209,8 @@ static void check_item(checker *c, json_t *def, json_t *item, size_t i, uint32_t
         json_t *pts = json_object_get(item, "points");
         long points = pts ? (long)json_number_value(pts) : 5; /* 5.0 is an integer too */
         json_t *labels = json_object_get(item, "labels");
-        if (labels) check_label_count(c, labels, points, (snprintf(p, sizeof p, "%s.labels", path), p));
+        if (labels)
+            check_label_count(c, labels, points, (snprintf(p, sizeof p, "%s.labels", path), p));
     }
     size_t n_domains = json_array_size(json_object_get(def, "domains"));
     if (t >= 0 && d >= 0) {
@@ -344,13 +347,15 @@ static int item_index_build(instrument *in)
     in->index = calloc(1, sizeof *in->index);
     if (!in->index) return -1;
     size_t cap = 16;
-    while (cap < in->n_items * 2) cap *= 2;
+    while (cap < in->n_items * 2)
+        cap *= 2;
     in->index->cap = cap;
     in->index->slot = calloc(cap, sizeof *in->index->slot);
     if (!in->index->slot) return -1;
     for (size_t i = 0; i < in->n_items; i++) {
         size_t h = key_hash(in->items[i].key) & (cap - 1);
-        while (in->index->slot[h]) h = (h + 1) & (cap - 1);
+        while (in->index->slot[h])
+            h = (h + 1) & (cap - 1);
         in->index->slot[h] = (int)i + 1;
     }
     return 0;
@@ -403,8 +408,12 @@ static int item_load(instrument *in, json_t *j, size_t ordinal)
         it->points = pts ? (int)json_number_value(pts) : 5; /* 5.0 is an integer too */
         break;
     }
-    case ITEM_GRADE: it->points = 10; break;
-    default: it->points = (int)it->n_options; break;
+    case ITEM_GRADE:
+        it->points = 10;
+        break;
+    default:
+        it->points = (int)it->n_options;
+        break;
     }
     it->intended = INTENDED_NONE;
     if (it->type == ITEM_INTENT) {
@@ -457,8 +466,7 @@ instrument *instrument_load(json_t *definition, tm_error *err)
     json_t *items = json_object_get(definition, "items");
     in->n_items = json_array_size(items);
     int failed = named_load(json_object_get(definition, "layers"), &in->layers, &in->n_layers) ||
-                 named_load(json_object_get(definition, "domains"), &in->domains,
-                            &in->n_domains) ||
+                 named_load(json_object_get(definition, "domains"), &in->domains, &in->n_domains) ||
                  named_load(json_object_get(definition, "themes"), &in->themes, &in->n_themes) ||
                  !(in->items = calloc(in->n_items, sizeof *in->items)) ||
                  canonical_sha256(definition, in->sha256);
@@ -505,7 +513,8 @@ instrument *instrument_load_file(const char *path, tm_error *err)
 void instrument_free(instrument *in)
 {
     if (!in) return;
-    for (size_t i = 0; in->items && i < in->n_items; i++) free(in->items[i].options);
+    for (size_t i = 0; in->items && i < in->n_items; i++)
+        free(in->items[i].options);
     free(in->items);
     free(in->layers);
     free(in->domains);

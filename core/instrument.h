@@ -50,22 +50,22 @@ typedef struct tm_option {
 typedef struct tm_item {
     const char *key;
     item_type type;
-    size_t ordinal;     /* position in the instrument's items */
-    int theme;          /* index into themes, -1 when the item has none */
-    int domain;         /* index into domains, -1 when none */
-    uint32_t layers;    /* bit i set: the item is asked to layer i */
-    int points;         /* likert: scale points; grade: 10; intent/choice: option count */
-    int dont_know;      /* offers "weet niet" */
-    int required;       /* must be answered on the respondent's form */
-    int multiple;       /* choice: several options may be picked */
-    int background;     /* descriptive item about the respondent */
-    int max_length;     /* text: characters allowed */
-    int intended;       /* intent: option index, INTENDED_TOP_LAYER; else INTENDED_NONE */
+    size_t ordinal;  /* position in the instrument's items */
+    int theme;       /* index into themes, -1 when the item has none */
+    int domain;      /* index into domains, -1 when none */
+    uint32_t layers; /* bit i set: the item is asked to layer i */
+    int points;      /* likert: scale points; grade: 10; intent/choice: option count */
+    int dont_know;   /* offers "weet niet" */
+    int required;    /* must be answered on the respondent's form */
+    int multiple;    /* choice: several options may be picked */
+    int background;  /* descriptive item about the respondent */
+    int max_length;  /* text: characters allowed */
+    int intended;    /* intent: option index, INTENDED_TOP_LAYER; else INTENDED_NONE */
     tm_text text;
     tm_text help;
     tm_option *options; /* intent and choice; NULL otherwise */
     size_t n_options;
-    json_t *labels;     /* likert: {"nl": [...], "en": [...]} with `points` entries, or NULL */
+    json_t *labels; /* likert: {"nl": [...], "en": [...]} with `points` entries, or NULL */
 } tm_item;
 
 typedef struct item_index item_index;

@@ -27,7 +27,8 @@ static void utf8_scrub(char *s)
         unsigned b = *p;
         size_t n = b < 0x80 ? 1 : b < 0xC2 ? 0 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : b < 0xF5 ? 4 : 0;
         size_t k = 1;
-        while (k < n && (p[k] & 0xC0) == 0x80) k++;
+        while (k < n && (p[k] & 0xC0) == 0x80)
+            k++;
         if (n == 0 || k < n)
             *p++ = '?';
         else
@@ -52,14 +53,21 @@ static void report(check_ctx *c, const char *path, const char *fmt, ...)
 static const char *type_name(const json_t *v)
 {
     switch (json_typeof(v)) {
-    case JSON_OBJECT: return "object";
-    case JSON_ARRAY: return "array";
-    case JSON_STRING: return "string";
-    case JSON_INTEGER: return "integer";
-    case JSON_REAL: return "number";
+    case JSON_OBJECT:
+        return "object";
+    case JSON_ARRAY:
+        return "array";
+    case JSON_STRING:
+        return "string";
+    case JSON_INTEGER:
+        return "integer";
+    case JSON_REAL:
+        return "number";
     case JSON_TRUE:
-    case JSON_FALSE: return "boolean";
-    default: return "null";
+    case JSON_FALSE:
+        return "boolean";
+    default:
+        return "null";
     }
 }
 
@@ -234,10 +242,11 @@ static void check_combinators(check_ctx *c, json_t *schema, json_t *v, const cha
     if (one) {
         int matches = 0;
         json_array_foreach(one, i, s) matches += valid_quietly(c, s, v, path);
-        if (matches != 1) report(c, path, "must match exactly one allowed form, matches %d", matches);
+        if (matches != 1)
+            report(c, path, "must match exactly one allowed form, matches %d", matches);
     }
     json_t *not = json_object_get(schema, "not");
-    if (not && valid_quietly(c, not, v, path)) report(c, path, "has a form that is not allowed");
+    if (not &&valid_quietly(c, not, v, path)) report(c, path, "has a form that is not allowed");
 
     json_t *cond = json_object_get(schema, "if");
     if (cond) {
@@ -246,11 +255,39 @@ static void check_combinators(check_ctx *c, json_t *schema, json_t *v, const cha
     }
 }
 
-static const char *const known_keywords[] = {
-    "$schema", "$id", "$defs", "$ref", "$comment", "title", "description", "examples", "default",
-    "type", "enum", "const", "properties", "required", "additionalProperties", "patternProperties",
-    "items", "minItems", "maxItems", "uniqueItems", "minLength", "maxLength", "pattern", "minimum",
-    "maximum", "anyOf", "oneOf", "allOf", "not", "if", "then", "else", NULL};
+static const char *const known_keywords[] = {"$schema",
+                                             "$id",
+                                             "$defs",
+                                             "$ref",
+                                             "$comment",
+                                             "title",
+                                             "description",
+                                             "examples",
+                                             "default",
+                                             "type",
+                                             "enum",
+                                             "const",
+                                             "properties",
+                                             "required",
+                                             "additionalProperties",
+                                             "patternProperties",
+                                             "items",
+                                             "minItems",
+                                             "maxItems",
+                                             "uniqueItems",
+                                             "minLength",
+                                             "maxLength",
+                                             "pattern",
+                                             "minimum",
+                                             "maximum",
+                                             "anyOf",
+                                             "oneOf",
+                                             "allOf",
+                                             "not",
+                                             "if",
+                                             "then",
+                                             "else",
+                                             NULL};
 
 static void check(check_ctx *c, json_t *schema, json_t *v, const char *path)
 {
@@ -264,7 +301,8 @@ static void check(check_ctx *c, json_t *schema, json_t *v, const char *path)
     json_object_foreach(schema, kw, unused)
     {
         int known = 0;
-        for (const char *const *k = known_keywords; *k && !known; k++) known = !strcmp(*k, kw);
+        for (const char *const *k = known_keywords; *k && !known; k++)
+            known = !strcmp(*k, kw);
         if (!known) report(c, path, "schema keyword \"%s\" is not supported by the checker", kw);
     }
     json_t *ref = json_object_get(schema, "$ref");

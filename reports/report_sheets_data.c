@@ -49,10 +49,10 @@ static int kinds_init(data_sheet *d)
     d->n_cols = 0;
     for (size_t i = 0; i < in->n_items; i++) {
         const tm_item *it = &in->items[i];
-        d->kind[i] = it->background || it->type == ITEM_TEXT ? COL_SKIP
+        d->kind[i] = it->background || it->type == ITEM_TEXT             ? COL_SKIP
                      : it->type == ITEM_LIKERT || it->type == ITEM_GRADE ? COL_NUMBER
-                     : it->type == ITEM_CHOICE && it->multiple         ? COL_EXTRA
-                                                                        : COL_OPTION;
+                     : it->type == ITEM_CHOICE && it->multiple           ? COL_EXTRA
+                                                                         : COL_OPTION;
         d->col[i] = d->kind[i] == COL_SKIP ? 0 : ++d->n_cols;
     }
     for (size_t l = 0; l < in->n_layers && l < INSTRUMENT_MAX_LAYERS; l++)
@@ -97,7 +97,8 @@ static lxw_error cell_write(data_sheet *d, size_t i, int16_t v, json_t *extra)
     const tm_item *it = &d->x->in->items[i];
     lxw_col_t col = d->col[i];
     switch (d->kind[i]) {
-    case COL_SKIP: break;
+    case COL_SKIP:
+        break;
     case COL_NUMBER:
         if (v > 0) return worksheet_write_number(d->ws, d->row, col, v, NULL);
         break;
@@ -195,8 +196,6 @@ int rx_sheet_data(rx *x)
     worksheet_print_across(s.ws);
     rs_check(&s, worksheet_repeat_rows(s.ws, 0, 0), 0);
     rs_check(&s, worksheet_repeat_columns(s.ws, 0, 0), 0);
-    rs_check(&s,
-             worksheet_autofilter(s.ws, 0, 0, d.row > 1 ? d.row - 1 : 1, n_cols),
-             0);
+    rs_check(&s, worksheet_autofilter(s.ws, 0, 0, d.row > 1 ? d.row - 1 : 1, n_cols), 0);
     return rs_close(&s);
 }

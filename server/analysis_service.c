@@ -10,8 +10,7 @@
 
 /* The bare analysis of one wave (no trend, no benchmark): from the cache for
  * a closed wave, else computed (and cached when closed). New reference. */
-static json_t *analyse_plain(PGconn *c, instrument_registry *reg, const wave_info *w,
-                             tm_error *err)
+static json_t *analyse_plain(PGconn *c, instrument_registry *reg, const wave_info *w, tm_error *err)
 {
     int closed = !strcmp(w->status, "closed");
     if (closed) {
@@ -22,17 +21,17 @@ static json_t *analyse_plain(PGconn *c, instrument_registry *reg, const wave_inf
     if (!in) return NULL;
 
     const char *keys[INSTRUMENT_MAX_LAYERS];
-    for (size_t i = 0; i < in->n_layers; i++) keys[i] = in->layers[i].key;
+    for (size_t i = 0; i < in->n_layers; i++)
+        keys[i] = in->layers[i].key;
     json_t *progress = store_progress(c, w->id, keys, in->n_layers, err);
     if (!progress) return NULL;
     json_t *response = json_array();
     size_t i;
     json_t *l;
-    json_array_foreach(json_object_get(progress, "layers"), i, l)
-        json_array_append_new(response, json_pack("{s:O, s:O, s:O}", "layer",
-                                                  json_object_get(l, "layer"), "invited",
-                                                  json_object_get(l, "invited"), "submitted",
-                                                  json_object_get(l, "submitted")));
+    json_array_foreach(json_object_get(progress, "layers"), i, l) json_array_append_new(
+        response,
+        json_pack("{s:O, s:O, s:O}", "layer", json_object_get(l, "layer"), "invited",
+                  json_object_get(l, "invited"), "submitted", json_object_get(l, "submitted")));
     json_decref(progress);
 
     wave_answers ans;
@@ -41,9 +40,8 @@ static json_t *analyse_plain(PGconn *c, instrument_registry *reg, const wave_inf
         return NULL;
     }
     json_t *meta = json_pack("{s:I, s:s, s:s, s:s, s:i, s:s}", "id", (json_int_t)w->id, "name",
-                             w->name, "organisation", w->organisation, "instrument",
-                             w->instrument, "min_group_size", w->min_group_size, "status",
-                             w->status);
+                             w->name, "organisation", w->organisation, "instrument", w->instrument,
+                             "min_group_size", w->min_group_size, "status", w->status);
     wave_data data = {in, ans.n, ans.layer, ans.scores, w->min_group_size};
     json_t *a = analysis_run(&data, meta, response, err);
     json_decref(meta);
@@ -89,7 +87,8 @@ static int add_benchmark(PGconn *c, instrument_registry *reg, const wave_info *w
         }
     }
     if (rc == 0) rc = analysis_add_benchmark(a, others, got, err);
-    for (size_t i = 0; i < got; i++) json_decref(others[i]);
+    for (size_t i = 0; i < got; i++)
+        json_decref(others[i]);
     free(others);
     json_decref(ids);
     return rc;

@@ -14,10 +14,14 @@
 const char *role_name(role r)
 {
     switch (r) {
-    case ROLE_ADMIN: return "admin";
-    case ROLE_CONSULTANT: return "consultant";
-    case ROLE_VIEWER: return "viewer";
-    default: return "none";
+    case ROLE_ADMIN:
+        return "admin";
+    case ROLE_CONSULTANT:
+        return "consultant";
+    case ROLE_VIEWER:
+        return "viewer";
+    default:
+        return "none";
     }
 }
 
@@ -53,9 +57,11 @@ int auth_key_create(PGconn *conn, role r, const long long *orgs, size_t n, char 
         return tm_error_set(err, 422, "a viewer key needs exactly one --organisation");
 
     unsigned char raw[KEY_SECRET_BYTES], hash[32];
-    char secret[sodium_base64_ENCODED_LEN(KEY_SECRET_BYTES, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+    char secret[sodium_base64_ENCODED_LEN(KEY_SECRET_BYTES,
+                                          sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
     randombytes_buf(raw, sizeof raw);
-    sodium_bin2base64(secret, sizeof secret, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_bin2base64(secret, sizeof secret, raw, sizeof raw,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     secret_hash(secret, hash);
     char hex[2 + 64 + 1];
     bytea_hex(hash, sizeof hash, hex, sizeof hex);
@@ -63,8 +69,8 @@ int auth_key_create(PGconn *conn, role r, const long long *orgs, size_t n, char 
     if (db_exec(conn, "BEGIN", 0, NULL, err) != 0) return -1;
     const char *p1[] = {role_name(r), hex};
     PGresult *res = db_query(
-        conn, "INSERT INTO api_keys (role, secret_hash) VALUES ($1, $2::bytea) RETURNING id", 2,
-        p1, err);
+        conn, "INSERT INTO api_keys (role, secret_hash) VALUES ($1, $2::bytea) RETURNING id", 2, p1,
+        err);
     if (!res) return -1;
     char id[24];
     snprintf(id, sizeof id, "%s", PQgetvalue(res, 0, 0));
@@ -98,13 +104,15 @@ int auth_check(PGconn *conn, const char *authorization, auth_context *ctx, tm_er
     if (!authorization || strncasecmp(authorization, prefix, strlen(prefix)) != 0)
         return tm_error_set(err, 401, "an API key is required: send \"Authorization: Bearer KEY\"");
     const char *key = authorization + strlen(prefix);
-    while (*key == ' ') key++;
+    while (*key == ' ')
+        key++;
 
     /* tm_<digits>_<secret> */
     char id[20];
     size_t i = 0;
     if (strncmp(key, "tm_", 3) != 0) goto malformed;
-    for (key += 3; *key >= '0' && *key <= '9' && i < sizeof id - 1; key++) id[i++] = *key;
+    for (key += 3; *key >= '0' && *key <= '9' && i < sizeof id - 1; key++)
+        id[i++] = *key;
     id[i] = '\0';
     if (i == 0 || *key != '_' || strlen(key + 1) < 20 || strlen(key + 1) > 64) goto malformed;
 

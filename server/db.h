@@ -63,8 +63,7 @@ PGresult *db_query_bin(PGconn *conn, const char *sql, int nparams, const char *c
 
 /* Runs a statement that returns no rows (BEGIN, COMMIT, UPDATE ...). Returns
  * 0, or -1 with err set as in db_query. */
-int db_exec(PGconn *conn, const char *sql, int nparams, const char *const *params,
-            tm_error *err);
+int db_exec(PGconn *conn, const char *sql, int nparams, const char *const *params, tm_error *err);
 
 /* Opens one connection outside any pool (for the command-line tools).
  * Returns NULL with err set. Close it with PQfinish. */

@@ -25,7 +25,10 @@ typedef struct html_buf {
     int oom; /* an allocation failed; the contents are incomplete */
 } html_buf;
 
-#define HTML_BUF_INIT {NULL, 0, 0, 0}
+#define HTML_BUF_INIT                                                                              \
+    {                                                                                              \
+        NULL, 0, 0, 0                                                                              \
+    }
 
 /* Appends s as it is (markup). NULL appends nothing. */
 void html_append(html_buf *b, const char *s);

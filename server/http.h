@@ -18,7 +18,7 @@
 #include "auth.h"
 #include "error.h"
 
-#define HTTP_BODY_LIMIT (1024 * 1024)            /* default per request */
+#define HTTP_BODY_LIMIT (1024 * 1024)             /* default per request */
 #define HTTP_IMPORT_BODY_LIMIT (64 * 1024 * 1024) /* the bulk import */
 #define HTTP_MAX_PARAMS 4
 #define HTTP_MAX_HEADERS 6
@@ -31,9 +31,9 @@ typedef struct route route;
  * twice (the bulk import). chunk() is called for each piece as it arrives and
  * may set an error to stop; the handler then runs with the sink's state. */
 typedef struct body_sink {
-    void *(*open)(http_request *req);               /* returns the sink state */
+    void *(*open)(http_request *req); /* returns the sink state */
     int (*chunk)(void *state, const char *data, size_t len, tm_error *err);
-    void (*close)(void *state);                     /* frees the state */
+    void (*close)(void *state); /* frees the state */
 } body_sink;
 
 typedef void (*route_handler)(http_request *req, http_response *res);
@@ -45,9 +45,9 @@ struct route {
     const char *pattern; /* "/api/v1/waves/{id}/open": {id} digits, {token} URL-safe */
     route_handler handler;
     route_auth auth;
-    size_t body_limit;      /* 0 = HTTP_BODY_LIMIT */
-    const body_sink *sink;  /* NULL = the body is collected into req->body */
-    const char *log_name;   /* label in logs and metrics; NULL = the pattern */
+    size_t body_limit;     /* 0 = HTTP_BODY_LIMIT */
+    const body_sink *sink; /* NULL = the body is collected into req->body */
+    const char *log_name;  /* label in logs and metrics; NULL = the pattern */
 };
 
 struct http_request {
@@ -74,7 +74,7 @@ struct http_response {
     const char *header_names[HTTP_MAX_HEADERS]; /* static strings */
     char *header_values[HTTP_MAX_HEADERS];      /* owned */
     int n_headers;
-    int fd;          /* > 0: the body is this open file (owned), fd_size bytes */
+    int fd; /* > 0: the body is this open file (owned), fd_size bytes */
     size_t fd_size;
 };
 
@@ -107,10 +107,10 @@ void http_respond_header(http_response *res, const char *name, const char *value
 typedef struct http_server http_server;
 
 typedef struct http_config {
-    const char *bind;  /* address to listen on, e.g. "127.0.0.1" */
-    int port;          /* 0 = any free port */
-    int threads;       /* size of the worker pool */
-    int quiet;         /* no request log lines */
+    const char *bind; /* address to listen on, e.g. "127.0.0.1" */
+    int port;         /* 0 = any free port */
+    int threads;      /* size of the worker pool */
+    int quiet;        /* no request log lines */
 } http_config;
 
 /* Starts serving routes (a table ending with a NULL method, borrowed for the

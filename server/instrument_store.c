@@ -64,8 +64,9 @@ int instrument_store_sync_dir(PGconn *conn, const char *dir, int *loaded, tm_err
     if (loaded) *loaded = 0;
     DIR *d = opendir(dir);
     if (!d)
-        return tm_error_set(err, 500, "cannot open the instruments directory %s (set "
-                                      "INSTRUMENTS_DIR)",
+        return tm_error_set(err, 500,
+                            "cannot open the instruments directory %s (set "
+                            "INSTRUMENTS_DIR)",
                             dir);
     int rc = 0, count = 0;
     struct dirent *e;
@@ -100,8 +101,7 @@ int instrument_store_resolve(PGconn *conn, const char *ref, int *id, tm_error *e
     if (!r) return -1;
     int rc = 0;
     if (PQntuples(r) == 0)
-        rc = tm_error_set(err, 422, "unknown instrument \"%s\" (see GET /api/v1/instruments)",
-                          ref);
+        rc = tm_error_set(err, 422, "unknown instrument \"%s\" (see GET /api/v1/instruments)", ref);
     else
         *id = atoi(PQgetvalue(r, 0, 0));
     PQclear(r);
@@ -119,10 +119,10 @@ json_t *instrument_store_list(PGconn *conn, tm_error *err)
     json_t *list = json_array();
     for (int i = 0; i < PQntuples(r); i++) {
         json_t *title = json_loads(PQgetvalue(r, i, 3), 0, NULL);
-        json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:o}", "key", PQgetvalue(r, i, 0),
-                                              "version", PQgetvalue(r, i, 1), "sha256",
-                                              PQgetvalue(r, i, 2), "title",
-                                              title ? title : json_null()));
+        json_array_append_new(list,
+                              json_pack("{s:s, s:s, s:s, s:o}", "key", PQgetvalue(r, i, 0),
+                                        "version", PQgetvalue(r, i, 1), "sha256",
+                                        PQgetvalue(r, i, 2), "title", title ? title : json_null()));
     }
     PQclear(r);
     return list;
@@ -151,7 +151,8 @@ instrument_registry *instrument_registry_create(void)
 void instrument_registry_free(instrument_registry *reg)
 {
     if (!reg) return;
-    for (size_t i = 0; i < reg->n; i++) instrument_free(reg->entries[i].in);
+    for (size_t i = 0; i < reg->n; i++)
+        instrument_free(reg->entries[i].in);
     free(reg->entries);
     pthread_mutex_destroy(&reg->lock);
     free(reg);
@@ -169,7 +170,8 @@ static instrument *load_by_id(PGconn *conn, int id, tm_error *err)
     char idbuf[16];
     snprintf(idbuf, sizeof idbuf, "%d", id);
     const char *params[] = {idbuf};
-    PGresult *r = db_query(conn, "SELECT definition FROM instruments WHERE id = $1", 1, params, err);
+    PGresult *r =
+        db_query(conn, "SELECT definition FROM instruments WHERE id = $1", 1, params, err);
     if (!r) return NULL;
     instrument *in = NULL;
     if (PQntuples(r) == 0) {

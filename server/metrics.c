@@ -54,7 +54,8 @@ void metrics_observe_request(metrics *m, const char *route, int status, double s
     }
     if (i < m->n_series) m->by_status[i].count++;
     size_t b = 0;
-    while (b < N_BUCKETS && seconds > bucket_bounds[b]) b++;
+    while (b < N_BUCKETS && seconds > bucket_bounds[b])
+        b++;
     m->buckets[b]++;
     m->seconds_sum += seconds;
     m->seconds_count++;

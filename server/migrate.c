@@ -143,7 +143,8 @@ int migrate_run(PGconn *conn, const char *dir, int *applied, tm_error *err)
     db_exec(conn, "SELECT pg_advisory_unlock(" MIGRATION_LOCK_ID ")", 0, NULL, &ignored);
     tm_error_clear(&ignored);
 
-    for (size_t i = 0; i < n; i++) free(names[i]);
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
     free(names);
     return rc;
 }

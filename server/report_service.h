@@ -13,9 +13,9 @@
 
 typedef struct report_request {
     long long wave;
-    int council;          /* 1 = the council summary (no open answers, no data) */
-    const char *lang;     /* "nl" or "en" */
-    const char *path;     /* where to write the workbook */
+    int council;      /* 1 = the council summary (no open answers, no data) */
+    const char *lang; /* "nl" or "en" */
+    const char *path; /* where to write the workbook */
 } report_request;
 
 /* Writes the report of rq->wave as seen by who (NULL = no scope check) to

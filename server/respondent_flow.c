@@ -30,8 +30,7 @@ int respondent_begin(http_request *req, respondent_session *s)
         return tm_error_set(&s->err, 409, "this survey has already been submitted");
     if (!strcmp(s->who.wave.status, "closed"))
         return tm_error_set(&s->err, 410, "this survey is closed");
-    if (!s->who.wave.accepting)
-        return tm_error_set(&s->err, 403, "this survey is not open yet");
+    if (!s->who.wave.accepting) return tm_error_set(&s->err, 403, "this survey is not open yet");
     return 0;
 }
 

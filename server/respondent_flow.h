@@ -9,11 +9,11 @@
 #include "store.h"
 
 typedef struct respondent_session {
-    PGconn *conn;          /* borrowed from the pool until respondent_end */
-    respondent who;        /* the token's invitation or open link */
-    const instrument *in;  /* the wave's instrument (borrowed from the registry) */
-    tm_error err;          /* why respondent_begin/store failed */
-    int retry_after;       /* seconds, when err.status is 429 */
+    PGconn *conn;         /* borrowed from the pool until respondent_end */
+    respondent who;       /* the token's invitation or open link */
+    const instrument *in; /* the wave's instrument (borrowed from the registry) */
+    tm_error err;         /* why respondent_begin/store failed */
+    int retry_after;      /* seconds, when err.status is 429 */
 } respondent_session;
 
 /* Finds the token of path parameter 0. Fails with err 429 (too many failed
@@ -29,9 +29,9 @@ void respondent_fail(http_response *res, const respondent_session *s);
 void respondent_end(http_request *req, respondent_session *s);
 
 typedef struct respondent_outcome {
-    int submitted;                   /* 1 = stored as a response */
-    size_t answered;                 /* items answered (drafts) */
-    char new_token[TOKEN_TEXT_MAX];  /* open links: the visitor's own token after a save */
+    int submitted;                  /* 1 = stored as a response */
+    size_t answered;                /* items answered (drafts) */
+    char new_token[TOKEN_TEXT_MAX]; /* open links: the visitor's own token after a save */
 } respondent_outcome;
 
 /* Checks answers (borrowed) and stores them as a draft or a submission.

@@ -125,7 +125,8 @@ void handle_wave_get(http_request *req, http_response *res)
     PGconn *c = conn_or_503(req, res);
     if (!c) return;
     wave_info w;
-    if (wave_of_request(req, res, c, &w) == 0) reply(res, 200, store_wave_json(c, w.id, &err), &err);
+    if (wave_of_request(req, res, c, &w) == 0)
+        reply(res, 200, store_wave_json(c, w.id, &err), &err);
     db_pool_release(req->app->pool, c);
 }
 
@@ -160,7 +161,8 @@ static int layer_of_body(http_request *req, http_response *res, PGconn *c, const
                          json_t *body, const instrument **in_out)
 {
     tm_error err = TM_ERROR_INIT;
-    const instrument *in = instrument_registry_get(req->app->instruments, c, w->instrument_id, &err);
+    const instrument *in =
+        instrument_registry_get(req->app->instruments, c, w->instrument_id, &err);
     if (!in) {
         reply(res, 0, NULL, &err);
         return -1;
@@ -189,7 +191,8 @@ static int count_field(json_t *body, const char *field, int lo, int hi, http_res
     if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi) {
         tm_error err = TM_ERROR_INIT;
         tm_error_set(&err, 422, "the request cannot be accepted");
-        tm_error_add_json(&err, json_pack("{s:s, s:s}", "field", field, "error", "must be a whole number in range"));
+        tm_error_add_json(&err, json_pack("{s:s, s:s}", "field", field, "error",
+                                          "must be a whole number in range"));
         char msg[96];
         snprintf(msg, sizeof msg, "must be a whole number from %d to %d", lo, hi);
         json_object_set_new(json_array_get(err.details, 0), "error", json_string(msg));
@@ -235,7 +238,8 @@ void handle_invitations_create(http_request *req, http_response *res)
         if (!strcmp(w.status, "closed")) {
             http_respond_message(res, 409, "the wave is closed: no new invitations");
         } else {
-            json_t *list = store_invitations_create(c, w.id, layer, count, req->app->base_url, &err);
+            json_t *list =
+                store_invitations_create(c, w.id, layer, count, req->app->base_url, &err);
             const char *accept = http_header(req, "Accept");
             if (list && accept && strstr(accept, "text/csv")) {
                 char *csv = invitations_csv(list, in->layers[layer].key);
@@ -248,9 +252,10 @@ void handle_invitations_create(http_request *req, http_response *res)
                     http_respond_message(res, 500, "out of memory writing the CSV");
                 }
             } else {
-                reply(res, 201, list ? json_pack("{s:s, s:o}", "layer", in->layers[layer].key,
-                                                 "invitations", list)
-                                     : NULL,
+                reply(res, 201,
+                      list ? json_pack("{s:s, s:o}", "layer", in->layers[layer].key, "invitations",
+                                       list)
+                           : NULL,
                       &err);
             }
         }
@@ -294,9 +299,11 @@ void handle_progress(http_request *req, http_response *res)
     if (!c) return;
     wave_info w;
     if (wave_of_request(req, res, c, &w) == 0) {
-        const instrument *in = instrument_registry_get(req->app->instruments, c, w.instrument_id, &err);
+        const instrument *in =
+            instrument_registry_get(req->app->instruments, c, w.instrument_id, &err);
         const char *keys[INSTRUMENT_MAX_LAYERS];
-        for (size_t i = 0; in && i < in->n_layers; i++) keys[i] = in->layers[i].key;
+        for (size_t i = 0; in && i < in->n_layers; i++)
+            keys[i] = in->layers[i].key;
         json_t *p = in ? store_progress(c, w.id, keys, in->n_layers, &err) : NULL;
         if (p) json_object_set_new(p, "wave_id", json_integer(w.id));
         reply(res, 200, p, &err);
@@ -332,8 +339,8 @@ static void *import_open(http_request *req)
         tm_error_set(&st->setup_error, 404, "no such wave");
     db_pool_release(req->app->pool, c);
     if (st->in)
-        st->parser = import_parser_new(st->in, import_format_from_content_type(
-                                                   http_header(req, "Content-Type")));
+        st->parser = import_parser_new(
+            st->in, import_format_from_content_type(http_header(req, "Content-Type")));
     return st;
 }
 

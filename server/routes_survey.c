@@ -20,8 +20,7 @@ static json_t *items_for_layer(const instrument *in, int layer)
     json_t *defs = json_object_get(in->definition, "items");
     json_t *out = json_array();
     for (size_t i = 0; i < in->n_items; i++)
-        if (tm_item_asked(&in->items[i], layer))
-            json_array_append(out, json_array_get(defs, i));
+        if (tm_item_asked(&in->items[i], layer)) json_array_append(out, json_array_get(defs, i));
     return out;
 }
 
@@ -35,13 +34,12 @@ void handle_survey_get(http_request *req, http_response *res)
     }
     const instrument *in = s.in;
     json_t *answers = s.who.draft ? json_incref(s.who.draft) : json_object();
-    json_t *o = json_pack("{s:{s:s, s:s, s:O}, s:{s:s, s:s, s:s}, s:s, s:i, s:o, s:o, s:b}",
-                          "survey", "key", in->key, "version", in->version, "title",
-                          json_object_get(in->definition, "title"), "wave", "name",
-                          s.who.wave.name, "organisation", s.who.wave.organisation, "status",
-                          s.who.wave.status, "layer", in->layers[s.who.layer].key,
-                          "min_group_size", s.who.wave.min_group_size, "items",
-                          items_for_layer(in, s.who.layer), "answers", answers, "submitted", 0);
+    json_t *o = json_pack(
+        "{s:{s:s, s:s, s:O}, s:{s:s, s:s, s:s}, s:s, s:i, s:o, s:o, s:b}", "survey", "key", in->key,
+        "version", in->version, "title", json_object_get(in->definition, "title"), "wave", "name",
+        s.who.wave.name, "organisation", s.who.wave.organisation, "status", s.who.wave.status,
+        "layer", in->layers[s.who.layer].key, "min_group_size", s.who.wave.min_group_size, "items",
+        items_for_layer(in, s.who.layer), "answers", answers, "submitted", 0);
     json_t *description = json_object_get(in->definition, "description");
     if (description) json_object_set(json_object_get(o, "survey"), "description", description);
     http_respond_json(res, 200, o);
@@ -78,8 +76,8 @@ void handle_survey_post(http_request *req, http_response *res)
             json_t *o = json_pack("{s:b, s:I}", "saved", 1, "answered", (json_int_t)out.answered);
             if (out.new_token[0]) {
                 json_object_set_new(o, "token", json_string(out.new_token));
-                json_object_set_new(o, "url", json_sprintf("%s/s/%s", req->app->base_url,
-                                                           out.new_token));
+                json_object_set_new(o, "url",
+                                    json_sprintf("%s/s/%s", req->app->base_url, out.new_token));
             }
             http_respond_json(res, 200, o);
         }

@@ -34,8 +34,8 @@ typedef struct wave_info {
     long long id;
     long long organisation_id;
     int instrument_id;
-    char status[8];  /* effective: "closed" once closes_at has passed */
-    int accepting;   /* open, past opens_at, before closes_at */
+    char status[8]; /* effective: "closed" once closes_at has passed */
+    int accepting;  /* open, past opens_at, before closes_at */
     int min_group_size;
     long long previous_wave_id; /* 0 = none */
     char name[256];

@@ -48,8 +48,7 @@ int store_wave_answers_load(PGconn *c, long long wave, size_t n_items, wave_answ
     char wt[24];
     snprintf(wt, sizeof wt, "%lld", wave);
     const char *p[] = {wt};
-    PGresult *r = db_query_bin(c,
-                               "SELECT layer, scores FROM responses WHERE wave_id = $1::bigint",
+    PGresult *r = db_query_bin(c, "SELECT layer, scores FROM responses WHERE wave_id = $1::bigint",
                                1, p, NULL, NULL, 1, err);
     if (!r) return -1;
     size_t n = (size_t)PQntuples(r);
@@ -71,9 +70,8 @@ int store_wave_answers_load(PGconn *c, long long wave, size_t n_items, wave_answ
                                   out->scores + i * n_items, n_items) != 0) {
             PQclear(r);
             wave_answers_free(out);
-            return tm_error_set(err, 500,
-                                "a stored response of wave %lld does not match its instrument",
-                                wave);
+            return tm_error_set(
+                err, 500, "a stored response of wave %lld does not match its instrument", wave);
         }
     }
     PQclear(r);
@@ -95,8 +93,8 @@ json_t *store_wave_extras(PGconn *c, long long wave, tm_error *err)
     for (int i = 0; i < PQntuples(r); i++) {
         json_t *extra = json_loads(PQgetvalue(r, i, 1), 0, NULL);
         if (extra)
-            json_array_append_new(list, json_pack("{s:i, s:o}", "layer",
-                                                  atoi(PQgetvalue(r, i, 0)), "extra", extra));
+            json_array_append_new(
+                list, json_pack("{s:i, s:o}", "layer", atoi(PQgetvalue(r, i, 0)), "extra", extra));
     }
     PQclear(r);
     return list;
@@ -135,15 +133,15 @@ json_t *store_benchmark_waves(PGconn *c, long long wave, tm_error *err)
     char wt[24];
     snprintf(wt, sizeof wt, "%lld", wave);
     const char *p[] = {wt};
-    PGresult *r = db_query(
-        c,
-        "SELECT DISTINCT ON (w.organisation_id) w.id"
-        " FROM waves w JOIN instruments i ON i.id = w.instrument_id,"
-        "  waves me JOIN instruments mi ON mi.id = me.instrument_id"
-        " WHERE me.id = $1 AND i.key = mi.key AND w.organisation_id <> me.organisation_id"
-        "  AND (w.status = 'closed' OR (w.closes_at IS NOT NULL AND w.closes_at <= now()))"
-        " ORDER BY w.organisation_id, coalesce(w.closes_at, w.created_at) DESC, w.id DESC",
-        1, p, err);
+    PGresult *r =
+        db_query(c,
+                 "SELECT DISTINCT ON (w.organisation_id) w.id"
+                 " FROM waves w JOIN instruments i ON i.id = w.instrument_id,"
+                 "  waves me JOIN instruments mi ON mi.id = me.instrument_id"
+                 " WHERE me.id = $1 AND i.key = mi.key AND w.organisation_id <> me.organisation_id"
+                 "  AND (w.status = 'closed' OR (w.closes_at IS NOT NULL AND w.closes_at <= now()))"
+                 " ORDER BY w.organisation_id, coalesce(w.closes_at, w.created_at) DESC, w.id DESC",
+                 1, p, err);
     if (!r) return NULL;
     json_t *ids = json_array();
     for (int i = 0; i < PQntuples(r); i++)

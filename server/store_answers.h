@@ -12,10 +12,10 @@
 #include "error.h"
 
 typedef struct wave_answers {
-    size_t n;         /* responses */
-    size_t n_items;   /* scores per response */
-    uint8_t *layer;   /* n entries; owned */
-    int16_t *scores;  /* n * n_items; owned */
+    size_t n;        /* responses */
+    size_t n_items;  /* scores per response */
+    uint8_t *layer;  /* n entries; owned */
+    int16_t *scores; /* n * n_items; owned */
 } wave_answers;
 
 /* Loads every response of wave (n_items scores each). The caller frees with

@@ -158,8 +158,8 @@ static int check_suppressed(json_t *j, const char *layer, const char *where)
         json_t *l = json_object_get(j, "layer");
         if (json_is_string(l) && !strcmp(json_string_value(l), layer)) {
             seen++;
-            cr_expect_eq(json_object_size(j), 2, "%s: %s has more than layer+suppressed: %s",
-                         where, layer, json_dumps(j, JSON_COMPACT));
+            cr_expect_eq(json_object_size(j), 2, "%s: %s has more than layer+suppressed: %s", where,
+                         layer, json_dumps(j, JSON_COMPACT));
             cr_expect(json_is_true(json_object_get(j, "suppressed")), "%s", where);
         }
         const char *k;
@@ -214,10 +214,12 @@ Test(analysis_api, trend_and_benchmark)
     long long org = new_org(2001);
     long long w1 = new_wave(org, 0);
     const char *layers[] = {"bestuur", "management", "beleid", "uitvoering", "partners"};
-    for (int l = 0; l < 5; l++) import_layer(w1, layers[l], 5, 5 - l, "b");
+    for (int l = 0; l < 5; l++)
+        import_layer(w1, layers[l], 5, 5 - l, "b");
     close_wave(w1);
     long long w2 = new_wave(org, w1);
-    for (int l = 0; l < 5; l++) import_layer(w2, layers[l], 6, 5 - l / 2, "b");
+    for (int l = 0; l < 5; l++)
+        import_layer(w2, layers[l], 6, 5 - l / 2, "b");
 
     json_t *a = analysis(w2);
     json_t *trend = json_object_get(a, "trend");
@@ -231,11 +233,11 @@ Test(analysis_api, trend_and_benchmark)
     size_t i, k;
     json_t *th, *l;
     double prev_mean = -1;
-    json_array_foreach(json_object_get(prev, "themes"), i, th) if (
-        !strcmp(json_string_value(json_object_get(th, "theme")), theme))
-        json_array_foreach(json_object_get(th, "layers"), k, l) if (
-            !strcmp(json_string_value(json_object_get(l, "layer")), layer)) prev_mean =
-            json_real_value(json_object_get(json_object_get(l, measure), "mean"));
+    json_array_foreach(json_object_get(prev, "themes"), i,
+                       th) if (!strcmp(json_string_value(json_object_get(th, "theme")), theme))
+        json_array_foreach(json_object_get(th, "layers"), k,
+                           l) if (!strcmp(json_string_value(json_object_get(l, "layer")), layer))
+            prev_mean = json_real_value(json_object_get(json_object_get(l, measure), "mean"));
     cr_expect_float_eq(json_real_value(json_object_get(t0, "previous_mean")), prev_mean, 1e-12);
     json_decref(prev);
     cr_expect_eq(json_array_size(json_object_get(a, "benchmark")), 0, "no other organisations");
@@ -244,7 +246,8 @@ Test(analysis_api, trend_and_benchmark)
     /* Four other organisations with a closed wave: still no benchmark. */
     for (int o = 0; o < 5; o++) {
         long long w = new_wave(new_org(3001 + o), 0);
-        for (int li = 0; li < 5; li++) import_layer(w, layers[li], 5, 1 + (o + li) % 5, "b");
+        for (int li = 0; li < 5; li++)
+            import_layer(w, layers[li], 5, 1 + (o + li) % 5, "b");
         close_wave(w);
         a = analysis(w2);
         size_t n = json_array_size(json_object_get(a, "benchmark"));

@@ -15,7 +15,8 @@ static const char *def_text =
     "\"domains\":[{\"key\":\"d\",\"label\":{\"nl\":\"D\",\"en\":\"D\"}}],"
     "\"themes\":[{\"key\":\"t\",\"label\":{\"nl\":\"T\",\"en\":\"T\"}}],"
     "\"items\":["
-    "{\"key\":\"l\",\"type\":\"likert\",\"theme\":\"t\",\"domain\":\"d\",\"text\":{\"nl\":\"x\",\"en\":\"x\"}},"
+    "{\"key\":\"l\",\"type\":\"likert\",\"theme\":\"t\",\"domain\":\"d\",\"text\":{\"nl\":\"x\","
+    "\"en\":\"x\"}},"
     "{\"key\":\"g\",\"type\":\"grade\",\"theme\":\"t\",\"domain\":\"d\",\"required\":true,"
     " \"layers\":[\"uitvoering\"],\"text\":{\"nl\":\"x\",\"en\":\"x\"}},"
     "{\"key\":\"k\",\"type\":\"intent\",\"theme\":\"t\",\"domain\":\"d\",\"intended\":\"b\","
@@ -24,7 +25,8 @@ static const char *def_text =
     "{\"key\":\"m\",\"type\":\"choice\",\"multiple\":true,"
     " \"options\":[{\"key\":\"a\",\"label\":{\"nl\":\"a\",\"en\":\"a\"}},"
     "{\"key\":\"b\",\"label\":{\"nl\":\"b\",\"en\":\"b\"}}],\"text\":{\"nl\":\"x\",\"en\":\"x\"}},"
-    "{\"key\":\"o\",\"type\":\"text\",\"domain\":\"d\",\"max_length\":5,\"text\":{\"nl\":\"x\",\"en\":\"x\"}}"
+    "{\"key\":\"o\",\"type\":\"text\",\"domain\":\"d\",\"max_length\":5,\"text\":{\"nl\":\"x\","
+    "\"en\":\"x\"}}"
     "]}";
 
 static instrument *in;
@@ -51,16 +53,16 @@ static const char *problem_of(const tm_error *err, const char *key)
 {
     size_t i;
     json_t *d;
-    json_array_foreach(err->details, i, d) if (
-        !strcmp(json_string_value(json_object_get(d, "item")), key)) return
-        json_string_value(json_object_get(d, "error"));
+    json_array_foreach(err->details, i,
+                       d) if (!strcmp(json_string_value(json_object_get(d, "item")),
+                                      key)) return json_string_value(json_object_get(d, "error"));
     return NULL;
 }
 
 Test(answers, valid_answers_become_the_stored_form)
 {
-    json_t *a = json_loads("{\"l\": 4, \"g\": 7, \"k\": \"b\", \"m\": [\"b\", \"a\"], \"o\": \"ja\"}",
-                           0, NULL);
+    json_t *a = json_loads(
+        "{\"l\": 4, \"g\": 7, \"k\": \"b\", \"m\": [\"b\", \"a\"], \"o\": \"ja\"}", 0, NULL);
     answer_set set;
     tm_error err = TM_ERROR_INIT;
     cr_assert_eq(answers_check(in, 1, a, ANSWERS_SUBMIT, &set, &err), 0, "%s", err.message);
@@ -96,7 +98,8 @@ Test(answers, every_bad_item_is_named)
     cr_expect_eq(tm_error_count(&err), 6);
     cr_expect_str_eq(problem_of(&err, "l"), "must be a whole number from 1 to 5, or \"dont_know\"");
     cr_expect_str_eq(problem_of(&err, "g"), "does not offer \"dont_know\" (weet niet)");
-    cr_expect_str_eq(problem_of(&err, "k"), "must be one of the option keys (a, b) or \"dont_know\"");
+    cr_expect_str_eq(problem_of(&err, "k"),
+                     "must be one of the option keys (a, b) or \"dont_know\"");
     cr_expect_str_eq(problem_of(&err, "m"), "names option \"a\" twice");
     cr_expect_str_eq(problem_of(&err, "o"), "is longer than 5 characters");
     cr_expect_str_eq(problem_of(&err, "zz"), "is not an item of this survey");
@@ -128,8 +131,8 @@ Test(answers, required_counts_on_submit_only_and_per_layer)
 
 Test(answers, dont_know_blank_text_and_whole_reals)
 {
-    json_t *a = json_loads("{\"l\": \"dont_know\", \"k\": \"dont_know\", \"g\": 7.0, \"o\": \"  \"}",
-                           0, NULL);
+    json_t *a = json_loads(
+        "{\"l\": \"dont_know\", \"k\": \"dont_know\", \"g\": 7.0, \"o\": \"  \"}", 0, NULL);
     answer_set set;
     tm_error err = TM_ERROR_INIT;
     cr_assert_eq(answers_check(in, 1, a, ANSWERS_SUBMIT, &set, &err), 0, "%s", err.message);

@@ -80,7 +80,8 @@ static char **invite(long long wave, const char *layer, int n)
     cr_assert_eq(json_array_size(list), (size_t)n);
     char **tokens = calloc((size_t)n, sizeof *tokens);
     for (int i = 0; i < n; i++)
-        tokens[i] = strdup(json_string_value(json_object_get(json_array_get(list, (size_t)i), "token")));
+        tokens[i] =
+            strdup(json_string_value(json_object_get(json_array_get(list, (size_t)i), "token")));
     json_decref(j);
     return tokens;
 }
@@ -102,8 +103,8 @@ static json_t *progress_layer(long long wave, const char *layer)
     th_response_free(&r);
     size_t i;
     json_t *l;
-    json_array_foreach(json_object_get(j, "layers"), i, l) if (
-        !strcmp(json_string_value(json_object_get(l, "layer")), layer))
+    json_array_foreach(json_object_get(j, "layers"), i,
+                       l) if (!strcmp(json_string_value(json_object_get(l, "layer")), layer))
     {
         json_incref(l);
         json_decref(j);
@@ -152,7 +153,8 @@ Test(collection, waves_lifecycle_and_validation)
     cr_expect(strstr(r.body, "min_group_size") != NULL, "%s", r.body);
     th_response_free(&r);
 
-    snprintf(body, sizeof body, "{\"organisation_id\": %lld, \"instrument\": \"onbekend\", \"name\": \"x\"}", org);
+    snprintf(body, sizeof body,
+             "{\"organisation_id\": %lld, \"instrument\": \"onbekend\", \"name\": \"x\"}", org);
     r = th_post_json(srv, "/api/v1/waves", admin, body);
     cr_expect_eq(r.status, 422);
     cr_expect(strstr(r.body, "instrument") != NULL, "%s", r.body);
@@ -214,7 +216,8 @@ Test(collection, a_wave_past_closes_at_is_closed)
     char **t = invite(wave, "beleid", 1);
     /* Move closes_at into the past, as time would. */
     char sql[160];
-    snprintf(sql, sizeof sql, "UPDATE waves SET closes_at = now() - interval '1 second' WHERE id = %lld", wave);
+    snprintf(sql, sizeof sql,
+             "UPDATE waves SET closes_at = now() - interval '1 second' WHERE id = %lld", wave);
     th_sql(db, sql);
     snprintf(path, sizeof path, "/api/v1/waves/%lld", wave);
     th_response r = th_get(srv, path, admin);
@@ -237,10 +240,14 @@ Test(collection, invitations_tokens_and_csv)
     char **t = invite(wave, "uitvoering", 3);
     for (int i = 0; i < 3; i++) {
         cr_expect_geq(strlen(t[i]), 22);
-        cr_expect_eq(strspn(t[i], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-                     strlen(t[i]), "URL-safe: %s", t[i]);
+        cr_expect_eq(
+            strspn(t[i], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+            strlen(t[i]), "URL-safe: %s", t[i]);
         char sql[256];
-        snprintf(sql, sizeof sql, "SELECT count(*) FROM invitations WHERE position('%s' in encode(token_hash, 'escape')) > 0", t[i]);
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM invitations WHERE position('%s' in encode(token_hash, "
+                 "'escape')) > 0",
+                 t[i]);
         char *n = th_sql(db, sql);
         cr_expect_str_eq(n, "0", "the token itself is not stored");
         free(n);
@@ -279,7 +286,8 @@ Test(collection, invitations_as_csv)
     cr_assert_eq(th_run(cmd, &out), 0);
     cr_expect(strncmp(out, "layer,token,url\r\n", 17) == 0, "%s", out);
     int lines = 0;
-    for (char *p = out; (p = strstr(p, "\r\n")); p += 2) lines++;
+    for (char *p = out; (p = strstr(p, "\r\n")); p += 2)
+        lines++;
     cr_expect_eq(lines, 4, "header + 3 rows: %s", out);
     cr_expect(strstr(out, "beleid,") && strstr(out, "/s/"), "%s", out);
     free(out);
@@ -300,7 +308,8 @@ Test(collection, respondent_save_submit_and_progress)
     json_decref(j);
     th_response_free(&r);
 
-    r = survey_post(t[0], "{\"answers\": {\"ek-eff-1\": 4, \"ek-eff-2\": \"dont_know\"}, \"submit\": false}");
+    r = survey_post(
+        t[0], "{\"answers\": {\"ek-eff-1\": 4, \"ek-eff-2\": \"dont_know\"}, \"submit\": false}");
     cr_expect_eq(r.status, 200, "%s", r.body);
     th_response_free(&r);
     r = th_get(srv, path, NULL);
@@ -353,7 +362,8 @@ Test(collection, respondent_save_submit_and_progress)
     r = th_get(srv, "/api/v1/survey/AAAAAAAAAAAAAAAAAAAAAAAA", NULL);
     cr_expect_eq(r.status, 404);
     th_response_free(&r);
-    for (int i = 0; i < 3; i++) free(t[i]);
+    for (int i = 0; i < 3; i++)
+        free(t[i]);
     free(t);
 }
 
@@ -450,7 +460,8 @@ Test(collection, open_link_gives_each_visitor_a_token)
     th_response_free(&r);
     r = th_get(srv, mypath, NULL);
     cr_expect_eq(r.status, 200);
-    cr_expect(strstr(r.body, "\"ek-eff-1\":3") != NULL, "the draft is under the personal token: %s", r.body);
+    cr_expect(strstr(r.body, "\"ek-eff-1\":3") != NULL, "the draft is under the personal token: %s",
+              r.body);
     th_response_free(&r);
     json_decref(j);
 
@@ -488,9 +499,10 @@ Test(collection, bulk_import_json_is_all_or_nothing)
     cr_expect_eq(count_of(l, "submitted"), 0, "nothing stored after a bad row");
     json_decref(l);
 
-    r = th_post_json(srv, path, admin,
-                     "[{\"layer\": \"beleid\", \"answers\": {\"ek-eff-1\": 4, \"ek-eff-2\": \"dont_know\"}},"
-                     " {\"layer\": \"beleid\", \"answers\": {\"ek-eff-1\": 2}}]");
+    r = th_post_json(
+        srv, path, admin,
+        "[{\"layer\": \"beleid\", \"answers\": {\"ek-eff-1\": 4, \"ek-eff-2\": \"dont_know\"}},"
+        " {\"layer\": \"beleid\", \"answers\": {\"ek-eff-1\": 2}}]");
     cr_expect_eq(r.status, 201, "%s", r.body);
     cr_expect_str_eq(r.body, "{\"imported\":2}");
     th_response_free(&r);
@@ -506,14 +518,15 @@ Test(collection, bulk_import_csv_as_excel_writes_it)
     snprintf(path, sizeof path, "/api/v1/waves/%lld/responses", wave);
     const char csv[] = "\xEF\xBB\xBFlayer;ek-eff-1;ek-eff-2\r\nuitvoering;3;weet niet\r\n"
                        "uitvoering;5;\r\nmanagement;1;2\r\n";
-    th_response r = th_request(srv, "POST", path, admin, "text/csv; charset=utf-8", csv,
-                               strlen(csv));
+    th_response r =
+        th_request(srv, "POST", path, admin, "text/csv; charset=utf-8", csv, strlen(csv));
     cr_expect_eq(r.status, 201, "%s", r.body);
     cr_expect_str_eq(r.body, "{\"imported\":3}");
     th_response_free(&r);
     char sql[200];
     snprintf(sql, sizeof sql,
-             "SELECT string_agg(scores[1]::text || '/' || scores[2]::text, ' ' ORDER BY layer, scores[1])"
+             "SELECT string_agg(scores[1]::text || '/' || scores[2]::text, ' ' ORDER BY layer, "
+             "scores[1])"
              " FROM responses WHERE wave_id = %lld",
              wave);
     char *s = th_sql(db, sql);

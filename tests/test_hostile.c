@@ -119,7 +119,9 @@ static upload_result upload_gen(const char *path, const char *key, const char *c
     CURL *c = curl_easy_init();
     char url[512], auth[256], ct[128];
     snprintf(url, sizeof url, "%s%s", srv->base, path);
-    struct curl_slist *h = curl_slist_append(NULL, "Expect: 100-continue"); /* as curl does for large bodies: a refusal arrives before the body is sent */
+    struct curl_slist *h =
+        curl_slist_append(NULL, "Expect: 100-continue"); /* as curl does for large bodies: a refusal
+                                                            arrives before the body is sent */
     if (key) {
         snprintf(auth, sizeof auth, "Authorization: Bearer %s", key);
         h = curl_slist_append(h, auth);
@@ -171,7 +173,9 @@ static th_response request_as_is(const char *method, const char *path, const cha
     CURL *c = curl_easy_init();
     char url[4096], auth[512];
     snprintf(url, sizeof url, "%s%s", srv->base, path);
-    struct curl_slist *h = curl_slist_append(NULL, "Expect: 100-continue"); /* as curl does for large bodies: a refusal arrives before the body is sent */
+    struct curl_slist *h =
+        curl_slist_append(NULL, "Expect: 100-continue"); /* as curl does for large bodies: a refusal
+                                                            arrives before the body is sent */
     if (key) {
         snprintf(auth, sizeof auth, "Authorization: Bearer %s", key);
         h = curl_slist_append(h, auth);

@@ -89,7 +89,8 @@ Test(http, instruments_list_and_get)
     cr_assert_eq(r.status, 200, "%s", r.body);
     json_t *j = th_json(&r);
     json_t *first = json_array_get(json_object_get(j, "instruments"), 0);
-    cr_expect_str_eq(json_string_value(json_object_get(first, "key")), "thermometer-sociaal-domein");
+    cr_expect_str_eq(json_string_value(json_object_get(first, "key")),
+                     "thermometer-sociaal-domein");
     cr_expect_str_eq(json_string_value(json_object_get(first, "version")), "1.0.0");
     json_decref(j);
     th_response_free(&r);
@@ -168,12 +169,17 @@ Test(http, metrics_in_prometheus_text_format)
     cr_assert_eq(r.status, 200);
     char v[128];
     cr_expect(th_header(&r, "Content-Type", v, sizeof v) && strstr(v, "text/plain"), "%s", v);
-    cr_expect(strstr(r.body, "thermometer_http_requests_total{route=\"/healthz\",status=\"200\"} ") != NULL,
+    cr_expect(strstr(r.body,
+                     "thermometer_http_requests_total{route=\"/healthz\",status=\"200\"} ") != NULL,
               "%s", r.body);
-    cr_expect(strstr(r.body, "thermometer_http_requests_total{route=\"unmatched\",status=\"404\"} 1") != NULL,
-              "%s", r.body);
-    cr_expect(strstr(r.body, "thermometer_http_request_duration_seconds_bucket{le=\"+Inf\"}") != NULL);
-    cr_expect(strstr(r.body, "thermometer_db_pool_size 4") != NULL, "THREADS=4 in tests: %s", r.body);
+    cr_expect(
+        strstr(r.body, "thermometer_http_requests_total{route=\"unmatched\",status=\"404\"} 1") !=
+            NULL,
+        "%s", r.body);
+    cr_expect(strstr(r.body, "thermometer_http_request_duration_seconds_bucket{le=\"+Inf\"}") !=
+              NULL);
+    cr_expect(strstr(r.body, "thermometer_db_pool_size 4") != NULL, "THREADS=4 in tests: %s",
+              r.body);
     cr_expect(strstr(r.body, "thermometer_submissions_stored_total 0") != NULL);
     th_response_free(&r);
 }

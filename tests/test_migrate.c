@@ -92,22 +92,23 @@ Test(migrate, a_changed_instrument_needs_a_new_version)
 
     char dir[256], cmd[1024];
     snprintf(dir, sizeof dir, "%s/defs-%d", getenv("TEST_TMPDIR"), (int)getpid());
-    snprintf(cmd, sizeof cmd,
-             "mkdir -p %s && sed 's/Thermometer sociaal domein/Thermometer sociaal domein (gewijzigd)/' "
-             "survey-defs/thermometer-sociaal-domein.json > %s/t.json",
-             dir, dir);
+    snprintf(
+        cmd, sizeof cmd,
+        "mkdir -p %s && sed 's/Thermometer sociaal domein/Thermometer sociaal domein (gewijzigd)/' "
+        "survey-defs/thermometer-sociaal-domein.json > %s/t.json",
+        dir, dir);
     cr_assert_eq(th_run(cmd, NULL), 0);
     char env[400];
     snprintf(env, sizeof env, "INSTRUMENTS_DIR=%s", dir);
     cr_expect_eq(migrate(url, env, &out), 1, "%s", out);
-    cr_expect(strstr(out, "version 1.0.0 is already in use with different content") != NULL,
-              "%s", out);
+    cr_expect(strstr(out, "version 1.0.0 is already in use with different content") != NULL, "%s",
+              out);
     cr_expect(strstr(out, "give the changed file a new \"version\"") != NULL, "%s", out);
     free(out);
 
     /* With a new version it loads beside the old one; "latest" is the new one. */
-    snprintf(cmd, sizeof cmd, "sed -i 's/\"version\": \"1.0.0\"/\"version\": \"1.10.0\"/' %s/t.json",
-             dir);
+    snprintf(cmd, sizeof cmd,
+             "sed -i 's/\"version\": \"1.0.0\"/\"version\": \"1.10.0\"/' %s/t.json", dir);
     cr_assert_eq(th_run(cmd, NULL), 0);
     cr_expect_eq(migrate(url, env, &out), 0, "%s", out);
     free(out);

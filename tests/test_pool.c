@@ -53,8 +53,8 @@ Test(pool, an_open_transaction_is_rolled_back_on_release)
     db_pool_release(p, c);
     c = db_pool_acquire(p, &err);
     cr_expect_eq(PQtransactionStatus(c), PQTRANS_IDLE);
-    PGresult *r = db_query(c, "SELECT count(*) FROM pg_tables WHERE tablename = 'pool_probe'", 0,
-                           NULL, &err);
+    PGresult *r =
+        db_query(c, "SELECT count(*) FROM pg_tables WHERE tablename = 'pool_probe'", 0, NULL, &err);
     cr_assert_not_null(r);
     cr_expect_str_eq(PQgetvalue(r, 0, 0), "0");
     PQclear(r);

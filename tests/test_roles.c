@@ -29,14 +29,17 @@ static void start(void)
     db = th_db_create();
     srv = th_server_start(db, NULL);
     admin = th_api_key(db, "admin", NULL, 0);
-    org_a = post_id(admin, "/api/v1/organisations", "{\"name\": \"Gemeente A\", \"code\": \"GM0001\"}");
-    org_b = post_id(admin, "/api/v1/organisations", "{\"name\": \"Gemeente B\", \"code\": \"GM0002\"}");
+    org_a =
+        post_id(admin, "/api/v1/organisations", "{\"name\": \"Gemeente A\", \"code\": \"GM0001\"}");
+    org_b =
+        post_id(admin, "/api/v1/organisations", "{\"name\": \"Gemeente B\", \"code\": \"GM0002\"}");
     cons_a = th_api_key(db, "consultant", &org_a, 1);
     cons_b = th_api_key(db, "consultant", &org_b, 1);
     viewer_a = th_api_key(db, "viewer", &org_a, 1);
     char body[200];
     snprintf(body, sizeof body,
-             "{\"organisation_id\": %lld, \"instrument\": \"thermometer-sociaal-domein\", \"name\": \"M1\"}",
+             "{\"organisation_id\": %lld, \"instrument\": \"thermometer-sociaal-domein\", "
+             "\"name\": \"M1\"}",
              org_a);
     wave_a = post_id(cons_a, "/api/v1/waves", body);
 }
@@ -78,7 +81,8 @@ Test(roles, consultant_sees_only_granted_organisations)
     cr_expect_eq(status_of("GET", path, cons_b, NULL), 404);
     char body[200];
     snprintf(body, sizeof body,
-             "{\"organisation_id\": %lld, \"instrument\": \"thermometer-sociaal-domein\", \"name\": \"x\"}",
+             "{\"organisation_id\": %lld, \"instrument\": \"thermometer-sociaal-domein\", "
+             "\"name\": \"x\"}",
              org_a);
     cr_expect_eq(status_of("POST", "/api/v1/waves", cons_b, body), 404);
 
@@ -89,7 +93,8 @@ Test(roles, consultant_sees_only_granted_organisations)
 
 Test(roles, consultant_gets_the_organisation_it_creates)
 {
-    long long org = post_id(cons_b, "/api/v1/organisations", "{\"name\": \"Gemeente C\", \"code\": \"GM0003\"}");
+    long long org = post_id(cons_b, "/api/v1/organisations",
+                            "{\"name\": \"Gemeente C\", \"code\": \"GM0003\"}");
     char path[96];
     snprintf(path, sizeof path, "/api/v1/organisations/%lld/waves", org);
     cr_expect_eq(status_of("GET", path, cons_b, NULL), 200);
@@ -121,6 +126,7 @@ Test(roles, no_key_or_wrong_key_is_401)
     char path[128];
     snprintf(path, sizeof path, "/api/v1/waves/%lld", wave_a);
     cr_expect_eq(status_of("GET", path, NULL, NULL), 401);
-    cr_expect_eq(status_of("GET", path, "tm_999_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", NULL), 401);
+    cr_expect_eq(status_of("GET", path, "tm_999_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", NULL),
+                 401);
     cr_expect_eq(status_of("POST", "/api/v1/organisations", NULL, "{}"), 401);
 }

@@ -24,7 +24,8 @@ static json_t *load_shipped(void)
 static char *write_temp(json_t *def)
 {
     char *path;
-    cr_assert(asprintf(&path, "%s/instrument-%d.json", getenv("TEST_TMPDIR") ? getenv("TEST_TMPDIR") : "/tmp", (int)getpid()) > 0);
+    cr_assert(asprintf(&path, "%s/instrument-%d.json",
+                       getenv("TEST_TMPDIR") ? getenv("TEST_TMPDIR") : "/tmp", (int)getpid()) > 0);
     cr_assert_eq(json_dump_file(def, path, JSON_INDENT(2)), 0);
     return path;
 }
@@ -55,8 +56,9 @@ static json_t *item_by_key(json_t *def, const char *key)
 {
     size_t i;
     json_t *it;
-    json_array_foreach(json_object_get(def, "items"), i, it) if (
-        !strcmp(json_string_value(json_object_get(it, "key")), key)) return it;
+    json_array_foreach(
+        json_object_get(def, "items"), i,
+        it) if (!strcmp(json_string_value(json_object_get(it, "key")), key)) return it;
     return NULL;
 }
 
@@ -64,8 +66,9 @@ static size_t first_of_type(json_t *def, const char *type)
 {
     size_t i;
     json_t *it;
-    json_array_foreach(json_object_get(def, "items"), i, it) if (
-        !strcmp(json_string_value(json_object_get(it, "type")), type)) return i;
+    json_array_foreach(
+        json_object_get(def, "items"), i,
+        it) if (!strcmp(json_string_value(json_object_get(it, "type")), type)) return i;
     cr_assert_fail("no %s item", type);
     return 0;
 }
@@ -78,7 +81,8 @@ Test(validate, shipped_instrument_is_valid_and_meets_the_content_rules)
     cr_expect_str_eq(in->key, "thermometer-sociaal-domein");
     cr_assert_eq(in->n_layers, 5);
     const char *chain[] = {"bestuur", "management", "beleid", "uitvoering", "partners"};
-    for (int i = 0; i < 5; i++) cr_expect_str_eq(in->layers[i].key, chain[i]);
+    for (int i = 0; i < 5; i++)
+        cr_expect_str_eq(in->layers[i].key, chain[i]);
     cr_expect_geq(in->n_items, 60);
     cr_expect_geq(in->n_themes, 5);
     cr_expect_eq(in->n_domains, 4);
@@ -112,7 +116,8 @@ Test(validate, shipped_instrument_is_valid_and_meets_the_content_rules)
 Test(validate, syntax_error_names_line_and_column)
 {
     char *path;
-    cr_assert(asprintf(&path, "%s/broken-%d.json", getenv("TEST_TMPDIR") ? getenv("TEST_TMPDIR") : "/tmp", (int)getpid()) > 0);
+    cr_assert(asprintf(&path, "%s/broken-%d.json",
+                       getenv("TEST_TMPDIR") ? getenv("TEST_TMPDIR") : "/tmp", (int)getpid()) > 0);
     FILE *f = fopen(path, "w");
     fputs("{\n  \"key\": \"x\",\n  \"version\": 1.0.0\n}\n", f);
     fclose(f);
@@ -166,7 +171,8 @@ Test(validate, intended_must_be_an_option)
     char *path = write_temp(def);
     char *p = problems_of(path);
     char expect[128];
-    snprintf(expect, sizeof expect, "$.items[%zu].intended: \"zz\" is not one of the item's option keys", i);
+    snprintf(expect, sizeof expect,
+             "$.items[%zu].intended: \"zz\" is not one of the item's option keys", i);
     cr_assert_not_null(p);
     cr_expect(strstr(p, expect) != NULL, "%s", p);
     free(p);
@@ -180,8 +186,10 @@ Test(validate, an_intent_needs_two_options)
     size_t i = first_of_type(def, "intent");
     json_t *item = json_array_get(json_object_get(def, "items"), i);
     json_t *opts = json_object_get(item, "options");
-    json_object_set_new(item, "intended", json_incref(json_object_get(json_array_get(opts, 0), "key")));
-    while (json_array_size(opts) > 1) json_array_remove(opts, 1);
+    json_object_set_new(item, "intended",
+                        json_incref(json_object_get(json_array_get(opts, 0), "key")));
+    while (json_array_size(opts) > 1)
+        json_array_remove(opts, 1);
     char *path = write_temp(def);
     char *p = problems_of(path);
     char expect[128];
@@ -202,8 +210,8 @@ Test(validate, duplicate_item_keys_are_refused)
     char *path = write_temp(def);
     char *p = problems_of(path);
     cr_assert_not_null(p);
-    cr_expect(strstr(p, "$.items[5].key: key") != NULL && strstr(p, "is used twice") != NULL,
-              "%s", p);
+    cr_expect(strstr(p, "$.items[5].key: key") != NULL && strstr(p, "is used twice") != NULL, "%s",
+              p);
     free(p);
     free(path);
     json_decref(def);
@@ -239,8 +247,9 @@ Test(validate, likert_labels_must_match_the_points)
     size_t i = first_of_type(def, "likert");
     json_t *item = json_array_get(json_object_get(def, "items"), i);
     json_object_set_new(item, "points", json_integer(4));
-    json_object_set_new(item, "labels", json_pack("{s:[s,s,s], s:[s,s,s,s]}", "nl", "a", "b", "c",
-                                                  "en", "a", "b", "c", "d"));
+    json_object_set_new(
+        item, "labels",
+        json_pack("{s:[s,s,s], s:[s,s,s,s]}", "nl", "a", "b", "c", "en", "a", "b", "c", "d"));
     char *path = write_temp(def);
     char *p = problems_of(path);
     char expect[128];

@@ -97,7 +97,8 @@ th_server *th_server_start(const char *conninfo, const char *const *extra_env)
         setenv("PORT_FILE", portfile, 1);
         setenv("THREADS", "4", 1);
         unsetenv("BASE_URL");
-        for (const char *const *e = extra_env; e && *e; e++) putenv(strdup(*e));
+        for (const char *const *e = extra_env; e && *e; e++)
+            putenv(strdup(*e));
         const char *bin = env_or("THERMOMETER_BIN", "bin/thermometer-asan");
         execl(bin, bin, "serve", (char *)NULL);
         _exit(127);
@@ -242,7 +243,8 @@ int th_header(const th_response *r, const char *name, char *out, size_t n)
         if (!end) end = line + strlen(line);
         if ((size_t)(end - line) > nl && !strncasecmp(line, name, nl) && line[nl] == ':') {
             const char *v = line + nl + 1;
-            while (*v == ' ') v++;
+            while (*v == ' ')
+                v++;
             snprintf(out, n, "%.*s", (int)(end - v), v);
             return 1;
         }

@@ -47,7 +47,7 @@ char *th_server_log(const th_server *s);
 
 typedef struct th_response {
     long status;
-    char *body;    /* NUL-terminated */
+    char *body; /* NUL-terminated */
     size_t len;
     char *headers; /* raw header block, NUL-terminated */
 } th_response;
