@@ -1,6 +1,8 @@
 /* answers.c - see answers.h. */
 #include "answers.h"
 
+#include "utf8.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,14 +18,6 @@ static void problem(tm_error *err, const char *item, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     tm_error_add_json(err, json_pack("{s:s, s:s}", "item", item, "error", msg));
-}
-
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
 }
 
 static int is_dont_know(json_t *v)
@@ -124,7 +118,7 @@ static void check_value(const tm_item *it, json_t *v, answer_set *out, tm_error 
     case ITEM_TEXT:
         if (!json_is_string(v)) {
             problem(err, it->key, "must be a text");
-        } else if (utf8_chars(json_string_value(v)) > (size_t)it->max_length) {
+        } else if (utf8_length(json_string_value(v)) > (size_t)it->max_length) {
             problem(err, it->key, "is longer than %d characters", it->max_length);
         } else {
             /* An answer of only white space is no answer. */

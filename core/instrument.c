@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "jsonschema.h"
+#include "utf8.h"
 
 extern const char instrument_schema_json[]; /* survey-defs/schema.json, see build/gen */
 
@@ -63,26 +64,6 @@ typedef struct checker {
 
 static void problem(checker *c, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-
-/* Replaces each byte that does not belong to a whole UTF-8 sequence with '?'.
- * The texts put together here are valid UTF-8 but may have been cut short by
- * snprintf, and jansson refuses a string with a cut sequence (json_sprintf
- * returns NULL): the problem would be counted but not listed. */
-static void utf8_scrub(char *s)
-{
-    unsigned char *p = (unsigned char *)s;
-    while (*p) {
-        unsigned b = *p;
-        size_t n = b < 0x80 ? 1 : b < 0xC2 ? 0 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : b < 0xF5 ? 4 : 0;
-        size_t k = 1;
-        while (k < n && (p[k] & 0xC0) == 0x80)
-            k++;
-        if (n == 0 || k < n)
-            *p++ = '?';
-        else
-            p += n;
-    }
-}
 
 static void problem(checker *c, const char *path, const char *fmt, ...)
 {

@@ -1,5 +1,6 @@
 /* jsonschema.c - the subset of JSON Schema the instrument format needs. */
 #include "jsonschema.h"
+#include "utf8.h"
 
 #include <math.h>
 #include <regex.h>
@@ -14,27 +15,6 @@ typedef struct check_ctx {
 
 static void report(check_ctx *c, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-
-/* Replaces each byte that does not belong to a whole UTF-8 sequence with '?'.
- * Paths and messages hold the document's own (valid) text, but snprintf may
- * cut it inside a sequence, and jansson refuses such a string (json_sprintf
- * returns NULL): the violation would be counted but not listed, and
- * instrument_check, which counts what is listed, would pass the document. */
-static void utf8_scrub(char *s)
-{
-    unsigned char *p = (unsigned char *)s;
-    while (*p) {
-        unsigned b = *p;
-        size_t n = b < 0x80 ? 1 : b < 0xC2 ? 0 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : b < 0xF5 ? 4 : 0;
-        size_t k = 1;
-        while (k < n && (p[k] & 0xC0) == 0x80)
-            k++;
-        if (n == 0 || k < n)
-            *p++ = '?';
-        else
-            p += n;
-    }
-}
 
 static void report(check_ctx *c, const char *path, const char *fmt, ...)
 {
@@ -196,9 +176,7 @@ static void check_array(check_ctx *c, json_t *schema, json_t *v, const char *pat
 static void check_string(check_ctx *c, json_t *schema, json_t *v, const char *path)
 {
     const char *s = json_string_value(v);
-    size_t chars = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if ((*p & 0xC0) != 0x80) chars++;
+    size_t chars = utf8_length(s);
     json_t *min = json_object_get(schema, "minLength");
     json_t *max = json_object_get(schema, "maxLength");
     if (min && (json_int_t)chars < json_integer_value(min))
