@@ -219,77 +219,87 @@ static char *invitations_csv(json_t *list, const char *layer)
     return out;
 }
 
+/* What creating invitations and creating a link share: a writable role,
+ * a JSON body, the wave (in scope, not closed), a layer of its instrument and
+ * a count within bounds. */
+typedef struct layer_request {
+    json_t *body;
+    PGconn *conn;
+    wave_info wave;
+    const instrument *in;
+    int layer;
+    int count;
+} layer_request;
+
+/* Returns 0 with lr filled, or -1 after answering (lr still to be ended). */
+static int layer_request_begin(http_request *req, http_response *res, const char *count_name,
+                               int count_max, const char *what, layer_request *lr)
+{
+    memset(lr, 0, sizeof *lr);
+    if (!may_write(req, res)) return -1;
+    tm_error err = TM_ERROR_INIT;
+    if (!(lr->body = http_body_json(req, &err))) {
+        reply(res, 0, NULL, &err);
+        return -1;
+    }
+    if (!(lr->conn = conn_or_503(req, res)) || wave_of_request(req, res, lr->conn, &lr->wave) ||
+        (lr->layer = layer_of_body(req, res, lr->conn, &lr->wave, lr->body, &lr->in)) < 0 ||
+        (lr->count = count_field(lr->body, count_name, 1, count_max, res)) <= 0)
+        return -1;
+    if (!strcmp(lr->wave.status, "closed")) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "the wave is closed: no new %s", what);
+        http_respond_message(res, 409, msg);
+        return -1;
+    }
+    return 0;
+}
+
+static void layer_request_end(http_request *req, layer_request *lr)
+{
+    db_pool_release(req->app->pool, lr->conn);
+    json_decref(lr->body);
+}
+
 void handle_invitations_create(http_request *req, http_response *res)
 {
-    if (!may_write(req, res)) return;
+    layer_request lr;
     tm_error err = TM_ERROR_INIT;
-    json_t *body = http_body_json(req, &err);
-    if (!body) {
-        reply(res, 0, NULL, &err);
-        return;
-    }
-    PGconn *c = conn_or_503(req, res);
-    wave_info w;
-    const instrument *in = NULL;
-    int layer, count;
-    if (c && wave_of_request(req, res, c, &w) == 0 &&
-        (layer = layer_of_body(req, res, c, &w, body, &in)) >= 0 &&
-        (count = count_field(body, "count", 1, 10000, res)) > 0) {
-        if (!strcmp(w.status, "closed")) {
-            http_respond_message(res, 409, "the wave is closed: no new invitations");
-        } else {
-            json_t *list =
-                store_invitations_create(c, w.id, layer, count, req->app->base_url, &err);
-            const char *accept = http_header(req, "Accept");
-            if (list && accept && strstr(accept, "text/csv")) {
-                char *csv = invitations_csv(list, in->layers[layer].key);
-                json_decref(list);
-                if (csv) {
-                    http_respond_body(res, 201, "text/csv; charset=utf-8", csv, strlen(csv));
-                    http_respond_header(res, "Content-Disposition",
-                                        "attachment; filename=\"invitations.csv\"");
-                } else {
-                    http_respond_message(res, 500, "out of memory writing the CSV");
-                }
+    if (layer_request_begin(req, res, "count", 10000, "invitations", &lr) == 0) {
+        const char *layer_key = lr.in->layers[lr.layer].key;
+        json_t *list = store_invitations_create(lr.conn, lr.wave.id, lr.layer, lr.count,
+                                                req->app->base_url, &err);
+        const char *accept = http_header(req, "Accept");
+        if (list && accept && strstr(accept, "text/csv")) {
+            char *csv = invitations_csv(list, layer_key);
+            json_decref(list);
+            if (csv) {
+                http_respond_body(res, 201, "text/csv; charset=utf-8", csv, strlen(csv));
+                http_respond_header(res, "Content-Disposition",
+                                    "attachment; filename=\"invitations.csv\"");
             } else {
-                reply(res, 201,
-                      list ? json_pack("{s:s, s:o}", "layer", in->layers[layer].key, "invitations",
-                                       list)
-                           : NULL,
-                      &err);
+                http_respond_message(res, 500, "out of memory writing the CSV");
             }
+        } else {
+            reply(res, 201,
+                  list ? json_pack("{s:s, s:o}", "layer", layer_key, "invitations", list) : NULL,
+                  &err);
         }
     }
-    db_pool_release(req->app->pool, c);
-    json_decref(body);
+    layer_request_end(req, &lr);
 }
 
 void handle_links_create(http_request *req, http_response *res)
 {
-    if (!may_write(req, res)) return;
+    layer_request lr;
     tm_error err = TM_ERROR_INIT;
-    json_t *body = http_body_json(req, &err);
-    if (!body) {
-        reply(res, 0, NULL, &err);
-        return;
+    if (layer_request_begin(req, res, "max_responses", 100000, "links", &lr) == 0) {
+        json_t *link =
+            store_link_create(lr.conn, lr.wave.id, lr.layer, lr.count, req->app->base_url, &err);
+        if (link) json_object_set_new(link, "layer", json_string(lr.in->layers[lr.layer].key));
+        reply(res, 201, link, &err);
     }
-    PGconn *c = conn_or_503(req, res);
-    wave_info w;
-    const instrument *in = NULL;
-    int layer, max;
-    if (c && wave_of_request(req, res, c, &w) == 0 &&
-        (layer = layer_of_body(req, res, c, &w, body, &in)) >= 0 &&
-        (max = count_field(body, "max_responses", 1, 100000, res)) > 0) {
-        if (!strcmp(w.status, "closed")) {
-            http_respond_message(res, 409, "the wave is closed: no new links");
-        } else {
-            json_t *link = store_link_create(c, w.id, layer, max, req->app->base_url, &err);
-            if (link) json_object_set_new(link, "layer", json_string(in->layers[layer].key));
-            reply(res, 201, link, &err);
-        }
-    }
-    db_pool_release(req->app->pool, c);
-    json_decref(body);
+    layer_request_end(req, &lr);
 }
 
 void handle_progress(http_request *req, http_response *res)
