@@ -389,9 +389,11 @@ static request_state *request_begin(http_server *s, struct MHD_Connection *c, co
         st->early_status = 413;
         return st;
     }
-    /* The key is checked before the body is read, so an unauthenticated
-     * client cannot make the server read (or parse) a large body. */
-    if (st->req.route->auth == ROUTE_API_KEY) {
+    /* A streamed body (the 64 MiB import) is parsed as it arrives: its key
+     * is checked first, here, so no one without a key makes the server parse.
+     * Other routes' keys are checked by the worker (their bodies are at most
+     * 1 MiB), so an I/O thread never waits for the database. */
+    if (st->req.route->auth == ROUTE_API_KEY && st->req.route->sink) {
         PGconn *conn = db_pool_acquire(s->app->pool, &st->early_error);
         int ok = conn &&
                  auth_check(conn, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"),
@@ -470,6 +472,18 @@ static void early_response(request_state *st, http_response *res)
 static void dispatch(request_state *st, http_response *res)
 {
     http_request *req = &st->req;
+    if (req->route->auth == ROUTE_API_KEY && !req->route->sink) {
+        tm_error err = TM_ERROR_INIT;
+        PGconn *conn = db_pool_acquire(req->app->pool, &err);
+        int ok = conn && auth_check(conn, http_header(req, "Authorization"), &req->auth, &err) == 0;
+        db_pool_release(req->app->pool, conn);
+        if (!ok) {
+            http_respond_error(res, &err);
+            if (err.status == 401) http_respond_header(res, "WWW-Authenticate", "Bearer");
+            tm_error_clear(&err);
+            return;
+        }
+    }
     if (req->sink_error.status) {
         http_respond_error(res, &req->sink_error);
         return;
