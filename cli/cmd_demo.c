@@ -238,7 +238,7 @@ int cmd_demo(int argc, char **argv)
     }
     PGconn *c = db_connect(conninfo, &err);
     instrument_registry *reg = instrument_registry_create();
-    int id = 0, rc = 1;
+    int id = 0, rc = 1, own = 0;
     long long org = 0, wave = 0;
     const instrument *in = NULL;
     if (c && (org = store_organisation_by_code(c, DEMO_CODE, &err)) > 0) {
@@ -251,8 +251,10 @@ int cmd_demo(int argc, char **argv)
     }
     if (c && org == 0 && instrument_store_resolve(c, "thermometer-sociaal-domein", &id, &err) == 0)
         in = instrument_registry_get(reg, c, id, &err);
-    if (in && db_exec(c, "BEGIN", 0, NULL, &err) == 0 &&
-        build_demo(c, in, &org, &wave, &err) == 0 && db_exec(c, "COMMIT", 0, NULL, &err) == 0) {
+    /* One transaction for the whole demo (the store functions join it), so a
+     * failure leaves no half-built demo that --if-absent would keep. */
+    if (in && db_begin(c, &own, &err) == 0 && build_demo(c, in, &org, &wave, &err) == 0 &&
+        db_commit(c, own, &err) == 0) {
         printf("Demo ready: organisation %lld (Gemeente Voorbeeldstad), wave %lld (Meting 2026, "
                "closed, with a previous wave and 5 benchmark municipalities).\n"
                "  analysis: GET /api/v1/waves/%lld/analysis\n"
@@ -261,6 +263,7 @@ int cmd_demo(int argc, char **argv)
         rc = 0;
     }
 done:
+    if (rc != 0 && c) db_rollback(c, own);
     if (rc != 0 && err.message[0]) fprintf(stderr, "thermometer demo: %s\n", err.message);
     tm_error_clear(&err);
     if (c) PQfinish(c);

@@ -8,23 +8,60 @@
 #include "analysis.h"
 #include "store_answers.h"
 
-/* The bare analysis of one wave (no trend, no benchmark): from the cache for
- * a closed wave, else computed (and cached when closed). New reference. */
+/* Whether a stored analysis of an open wave may be replaced by a fresh one.
+ * Two analyses that differ by one respondent would show that respondent's
+ * answers by subtraction, so the live view moves only when every layer has
+ * either no new responses or at least k of them. Returns 0 (keep the stored
+ * one: nothing new, or too few new in some layer) or 1 (refresh). */
+static int snapshot_may_refresh(json_t *stored, json_t *progress_layers, int k)
+{
+    int grew = 0;
+    size_t i;
+    json_t *now;
+    json_array_foreach(progress_layers, i, now)
+    {
+        json_int_t before = json_integer_value(
+            json_object_get(json_array_get(json_object_get(stored, "response"), i), "submitted"));
+        json_int_t after = json_integer_value(json_object_get(now, "submitted"));
+        if (after == before) continue;
+        if (after - before < k) return 0;
+        grew = 1;
+    }
+    return grew;
+}
+
+/* The bare analysis of one wave (no trend, no benchmark). A closed wave's is
+ * computed once and kept. An open wave's (the live view during collection)
+ * is a snapshot that moves in steps of at least k responses per layer. New
+ * reference. */
 static json_t *analyse_plain(PGconn *c, instrument_registry *reg, const wave_info *w, tm_error *err)
 {
     int closed = !strcmp(w->status, "closed");
-    if (closed) {
-        json_t *cached = store_analysis_cache_get(c, w->id, err);
-        if (cached || err->status) return cached;
-    }
-    const instrument *in = instrument_registry_get(reg, c, w->instrument_id, err);
-    if (!in) return NULL;
+    json_t *stored = store_analysis_cache_get(c, w->id, err);
+    if (err->status) return NULL;
+    const char *stored_status =
+        json_string_value(json_object_get(json_object_get(stored, "wave"), "status"));
+    if (closed && stored && stored_status && !strcmp(stored_status, "closed")) return stored;
 
+    const instrument *in = instrument_registry_get(reg, c, w->instrument_id, err);
+    if (!in) {
+        json_decref(stored);
+        return NULL;
+    }
     const char *keys[INSTRUMENT_MAX_LAYERS];
     for (size_t i = 0; i < in->n_layers; i++)
         keys[i] = in->layers[i].key;
     json_t *progress = store_progress(c, w->id, keys, in->n_layers, err);
-    if (!progress) return NULL;
+    if (!progress) {
+        json_decref(stored);
+        return NULL;
+    }
+    if (!closed && stored &&
+        !snapshot_may_refresh(stored, json_object_get(progress, "layers"), w->min_group_size)) {
+        json_decref(progress);
+        return stored;
+    }
+    json_decref(stored);
     json_t *response = json_array();
     size_t i;
     json_t *l;
@@ -47,7 +84,11 @@ static json_t *analyse_plain(PGconn *c, instrument_registry *reg, const wave_inf
     json_decref(meta);
     json_decref(response);
     wave_answers_free(&ans);
-    if (a && closed) {
+    if (a && !closed)
+        json_object_set_new(
+            a, "live",
+            json_pack("{s:b, s:i}", "snapshot", 1, "refreshes_in_steps_of", w->min_group_size));
+    if (a) {
         tm_error ignored = TM_ERROR_INIT; /* a cache miss next time is harmless */
         store_analysis_cache_put(c, w->id, a, &ignored);
         tm_error_clear(&ignored);

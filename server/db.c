@@ -107,11 +107,15 @@ static int slot_ready(db_pool *p, int i, tm_error *err)
     if (c) {
         PQreset(c);
         if (PQstatus(c) == CONNECTION_OK) return 0;
-        PQfinish(c);
-        p->conns[i] = NULL;
     }
-    p->conns[i] = db_connect(p->conninfo, err);
-    return p->conns[i] ? 0 : -1;
+    /* The slot is reserved by this thread, but release() reads every slot's
+     * pointer under the lock: swap it under the lock too. */
+    PGconn *fresh = db_connect(p->conninfo, err);
+    pthread_mutex_lock(&p->lock);
+    p->conns[i] = fresh;
+    pthread_mutex_unlock(&p->lock);
+    if (c) PQfinish(c);
+    return fresh ? 0 : -1;
 }
 
 PGconn *db_pool_acquire(db_pool *p, tm_error *err)
@@ -232,4 +236,20 @@ int db_exec(PGconn *conn, const char *sql, int nparams, const char *const *param
     if (!r) return -1;
     PQclear(r);
     return 0;
+}
+
+int db_begin(PGconn *conn, int *own, tm_error *err)
+{
+    *own = PQtransactionStatus(conn) == PQTRANS_IDLE;
+    return *own ? db_exec(conn, "BEGIN", 0, NULL, err) : 0;
+}
+
+int db_commit(PGconn *conn, int own, tm_error *err)
+{
+    return own ? db_exec(conn, "COMMIT", 0, NULL, err) : 0;
+}
+
+void db_rollback(PGconn *conn, int own)
+{
+    if (own) PQclear(PQexec(conn, "ROLLBACK"));
 }

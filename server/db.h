@@ -65,6 +65,14 @@ PGresult *db_query_bin(PGconn *conn, const char *sql, int nparams, const char *c
  * 0, or -1 with err set as in db_query. */
 int db_exec(PGconn *conn, const char *sql, int nparams, const char *const *params, tm_error *err);
 
+/* Begins a transaction unless one is open already: then the statements
+ * join the caller's, who commits or rolls back. *own tells db_commit and
+ * db_rollback whether this call began it. */
+int db_begin(PGconn *conn, int *own, tm_error *err);
+int db_commit(PGconn *conn, int own, tm_error *err);
+/* Rolls back an own transaction; a joined one is left for its owner. */
+void db_rollback(PGconn *conn, int own);
+
 /* Opens one connection outside any pool (for the command-line tools).
  * Returns NULL with err set. Close it with PQfinish. */
 PGconn *db_connect(const char *conninfo, tm_error *err);

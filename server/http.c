@@ -318,9 +318,9 @@ static enum MHD_Result send_response(struct MHD_Connection *c, request_state *st
     struct MHD_Response *r =
         res->fd > 0 ? MHD_create_response_from_fd(res->fd_size, res->fd)
                     : MHD_create_response_from_buffer(res->len, res->body, MHD_RESPMEM_MUST_FREE);
-    res->body = NULL; /* MHD owns it (or the file) now */
+    if (!r) return MHD_NO; /* res still owns body and fd: on_completed frees them */
+    res->body = NULL;      /* MHD owns it (or the file) now */
     res->fd = 0;
-    if (!r) return MHD_NO;
     if (res->content_type) MHD_add_response_header(r, "Content-Type", res->content_type);
     for (size_t i = 0; i < sizeof security_headers / sizeof *security_headers; i++)
         MHD_add_response_header(r, security_headers[i][0], security_headers[i][1]);

@@ -60,10 +60,15 @@ static entry *lookup(ratelimit *rl, const char *addr, time_t now, int create)
 {
     unsigned h = addr_hash(addr);
     entry *oldest = NULL;
+    /* The address's own entry first, wherever it sits in its probe run: a
+     * free slot before it must not start a fresh count. */
     for (int probe = 0; probe < 16; probe++) {
         entry *e = &rl->table[(h + (unsigned)probe) % TABLE_SIZE];
         if (!strcmp(e->addr, addr)) return e;
-        if (create && (e->addr[0] == '\0' || now - e->last > rl->window)) {
+    }
+    for (int probe = 0; create && probe < 16; probe++) {
+        entry *e = &rl->table[(h + (unsigned)probe) % TABLE_SIZE];
+        if (e->addr[0] == '\0' || now - e->last > rl->window) {
             memset(e, 0, sizeof *e);
             snprintf(e->addr, sizeof e->addr, "%s", addr);
             return e;

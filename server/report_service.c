@@ -23,6 +23,8 @@ typedef struct data_rows {
     const wave_answers *ans;
     size_t *order;
     size_t n, next;
+    uint8_t *hidden;  /* n_items x INSTRUMENT_MAX_LAYERS: the analysis suppressed that cell */
+    int16_t *scratch; /* one row, with hidden cells blanked */
 } data_rows;
 
 static int data_next(void *ctx, int *layer, const int16_t **scores, json_t **extra)
@@ -30,8 +32,14 @@ static int data_next(void *ctx, int *layer, const int16_t **scores, json_t **ext
     data_rows *d = ctx;
     if (d->next >= d->n) return 0;
     size_t r = d->order[d->next++];
+    size_t ni = d->ans->n_items;
     *layer = d->ans->layer[r];
-    *scores = d->ans->scores + r * d->ans->n_items;
+    /* An item cell the analysis suppressed (fewer than k answers in a shown
+     * layer) is blank here too: its answers would give back its figures. */
+    const int16_t *row = d->ans->scores + r * ni;
+    for (size_t i = 0; i < ni; i++)
+        d->scratch[i] = d->hidden[i * INSTRUMENT_MAX_LAYERS + (size_t)*layer] ? 0 : row[i];
+    *scores = d->scratch;
     /* Open answers go to their own sheet, never beside a respondent's other
      * answers: a text can name its writer's role, which would unmask the row. */
     *extra = NULL;
@@ -58,6 +66,27 @@ static int order_rows(const wave_answers *ans, uint32_t suppressed, data_rows *d
     }
     d->next = 0;
     return 0;
+}
+
+/* Marks, from the analysis, every item x layer cell it shows as suppressed. */
+static void hidden_cells(const instrument *in, json_t *analysis, uint8_t *hidden)
+{
+    size_t i, k;
+    json_t *item, *l;
+    json_array_foreach(json_object_get(analysis, "items"), i, item)
+    {
+        const tm_item *it = instrument_item(in, json_string_value(json_object_get(item, "item")));
+        const char *measure = json_string_value(json_object_get(item, "measure"));
+        if (!it || !measure) continue;
+        json_array_foreach(json_object_get(item, "layers"), k, l)
+        {
+            int layer = instrument_layer_index(in, json_string_value(json_object_get(l, "layer")));
+            json_t *cell = json_object_get(l, measure);
+            if (layer >= 0 && (json_is_true(json_object_get(l, "suppressed")) ||
+                               json_is_true(json_object_get(cell, "suppressed"))))
+                hidden[it->ordinal * INSTRUMENT_MAX_LAYERS + (size_t)layer] = 1;
+        }
+    }
 }
 
 static uint32_t suppressed_mask(const instrument *in, json_t *analysis)
@@ -119,11 +148,17 @@ int report_service_write(PGconn *c, instrument_registry *reg, const auth_context
     for (size_t i = 0; i < in->n_layers; i++)
         keys[i] = in->layers[i].key;
     if (!(progress = store_progress(c, w.id, keys, in->n_layers, err))) goto done;
-    if (!rq->council) {
+    /* Rows and open answers only once the wave is closed: two downloads of
+     * an open wave would differ by the newest respondent's answers. */
+    int closed = !strcmp(w.status, "closed");
+    if (!rq->council && closed) {
         if (!(extras = store_wave_extras(c, w.id, err))) goto done;
         opens = open_answers(in, extras, suppressed);
         if (store_wave_answers_load(c, w.id, in->n_items, &ans, err) != 0) goto done;
-        if (order_rows(&ans, suppressed, &rows) != 0) {
+        rows.hidden = calloc(in->n_items * INSTRUMENT_MAX_LAYERS + 1, 1);
+        rows.scratch = calloc(in->n_items + 1, sizeof *rows.scratch);
+        if (rows.hidden) hidden_cells(in, analysis, rows.hidden);
+        if (!rows.hidden || !rows.scratch || order_rows(&ans, suppressed, &rows) != 0) {
             tm_error_set(err, 500, "out of memory ordering the data rows");
             goto done;
         }
@@ -135,8 +170,9 @@ int report_service_write(PGconn *c, instrument_registry *reg, const auth_context
     strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M", &tm);
     strftime(date, sizeof date, "%Y-%m-%d", &tm);
     report_row_source src = {&rows, data_next};
-    report_input in_r = {in,          analysis, progress, opens,     rq->council ? NULL : &src,
-                         rq->council, rq->lang, stamp,    TM_VERSION};
+    report_input in_r = {
+        in,          analysis, progress, opens,     rq->council || !closed ? NULL : &src,
+        rq->council, rq->lang, stamp,    TM_VERSION};
     rc = report_write_xlsx(&in_r, rq->path, err);
     if (rc == 0 && filename) {
         *filename = report_filename(w.organisation, w.name, date, rq->council);
@@ -144,6 +180,8 @@ int report_service_write(PGconn *c, instrument_registry *reg, const auth_context
     }
 done:
     free(rows.order);
+    free(rows.hidden);
+    free(rows.scratch);
     wave_answers_free(&ans);
     json_decref(opens);
     json_decref(extras);

@@ -111,16 +111,19 @@ int server_run(const serve_options *o, tm_error *err)
         tm_error_set(err, 500, "out of memory starting the server");
         goto done;
     }
+    /* The links' address is set before the first request can arrive; only
+     * with PORT=0 (tests) does it wait for the port the system chose. */
+    if (o->base_url && *o->base_url)
+        snprintf(a.base_url, sizeof a.base_url, "%s", o->base_url);
+    else if (o->port)
+        snprintf(a.base_url, sizeof a.base_url, "http://%s:%d", o->bind, o->port);
+    size_t n = strlen(a.base_url);
+    if (n && a.base_url[n - 1] == '/') a.base_url[n - 1] = '\0';
     http_config cfg = {o->bind, o->port, o->threads, o->quiet};
     s = http_server_start(&a, app_routes, &cfg, err);
     if (!s) goto done;
     int port = http_server_port(s);
-    if (o->base_url && *o->base_url)
-        snprintf(a.base_url, sizeof a.base_url, "%s", o->base_url);
-    else
-        snprintf(a.base_url, sizeof a.base_url, "http://%s:%d", o->bind, port);
-    size_t n = strlen(a.base_url);
-    if (n && a.base_url[n - 1] == '/') a.base_url[n - 1] = '\0';
+    if (!a.base_url[0]) snprintf(a.base_url, sizeof a.base_url, "http://%s:%d", o->bind, port);
     if (o->port_file && write_port_file(o->port_file, port) != 0) {
         tm_error_set(err, 500, "cannot write the port file %s", o->port_file);
         goto done;

@@ -82,7 +82,8 @@ json_t *store_organisation_create(PGconn *c, const auth_context *who, const char
         tm_error_set(err, 422, "the organisation cannot be created");
         return NULL;
     }
-    if (db_exec(c, "BEGIN", 0, NULL, err) != 0) return NULL;
+    int own;
+    if (db_begin(c, &own, err) != 0) return NULL;
     const char *p[] = {name, code};
     PGresult *r = db_query(c,
                            "INSERT INTO organisations (name, code) VALUES ($1, $2)"
@@ -104,7 +105,7 @@ json_t *store_organisation_create(PGconn *c, const auth_context *who, const char
             return NULL;
         }
     }
-    if (db_exec(c, "COMMIT", 0, NULL, err) != 0) {
+    if (db_commit(c, own, err) != 0) {
         PQclear(r);
         return NULL;
     }
@@ -395,6 +396,12 @@ int store_wave_set_status(PGconn *c, long long id, const char *status, tm_error 
     if (!r) return -1;
     int changed = PQntuples(r) == 1;
     PQclear(r);
+    /* Unsubmitted drafts hang on invitation rows, which the mail merge ties
+     * to names: once answers can no longer be sent, nothing keeps them. */
+    if (changed && !strcmp(status, "closed") &&
+        db_exec(c, "UPDATE invitations SET draft = NULL WHERE wave_id = $1 AND draft IS NOT NULL",
+                1, p, err) != 0)
+        return -1;
     if (!changed)
         return tm_error_set(err, 409, "wave %lld is closed and cannot be %s", id,
                             !strcmp(status, "open") ? "opened again" : "closed again");
@@ -724,7 +731,8 @@ int store_import(PGconn *c, long long wave, size_t n_rows, size_t n_items, impor
     char wt[24];
     id_text(wave, wt);
     const char *p[] = {wt};
-    if (db_exec(c, "BEGIN", 0, NULL, err) != 0) return -1;
+    int own;
+    if (db_begin(c, &own, err) != 0) return -1;
     /* Lock the wave row: a close cannot slip between the check and the insert. */
     PGresult *r =
         db_query(c,
@@ -735,7 +743,7 @@ int store_import(PGconn *c, long long wave, size_t n_rows, size_t n_items, impor
     int closed = PQntuples(r) == 0 || PQgetvalue(r, 0, 0)[0] == 't';
     PQclear(r);
     if (closed) {
-        db_exec(c, "ROLLBACK", 0, NULL, err);
+        db_rollback(c, own);
         return tm_error_set(err, 409, "wave %lld is closed: its responses can no longer change",
                             wave);
     }
@@ -757,12 +765,10 @@ int store_import(PGconn *c, long long wave, size_t n_rows, size_t n_items, impor
         PQclear(res);
     }
     if (rc != 0) {
-        tm_error ignored = TM_ERROR_INIT;
-        db_exec(c, "ROLLBACK", 0, NULL, &ignored);
-        tm_error_clear(&ignored);
+        db_rollback(c, own);
         return -1;
     }
-    return db_exec(c, "COMMIT", 0, NULL, err);
+    return db_commit(c, own, err);
 }
 
 int store_invitations_mark_submitted(PGconn *c, long long wave, int layer, int count, tm_error *err)

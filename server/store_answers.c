@@ -122,7 +122,8 @@ int store_analysis_cache_put(PGconn *c, long long wave, json_t *analysis, tm_err
     const char *p[] = {wt, text};
     int rc = db_exec(c,
                      "INSERT INTO wave_analysis_cache (wave_id, analysis) VALUES ($1, $2::json)"
-                     " ON CONFLICT (wave_id) DO NOTHING",
+                     " ON CONFLICT (wave_id) DO UPDATE SET analysis = EXCLUDED.analysis,"
+                     " computed_at = now()",
                      2, p, err);
     free(text);
     return rc;

@@ -28,11 +28,12 @@ void wave_answers_free(wave_answers *a);
  * (new reference). */
 json_t *store_wave_extras(PGconn *c, long long wave, tm_error *err);
 
-/* A cached analysis of a closed wave (new reference), or NULL when there is
- * none (err untouched) or on error (err set). */
+/* The stored analysis of a wave (new reference), or NULL when there is none
+ * (err untouched) or on error (err set). */
 json_t *store_analysis_cache_get(PGconn *c, long long wave, tm_error *err);
 
-/* Caches the analysis (borrowed) of a closed wave; a second writer is ignored. */
+/* Stores the analysis (borrowed) of a wave: final for a closed wave, the
+ * live snapshot for an open one (replacing the one before). */
 int store_analysis_cache_put(PGconn *c, long long wave, json_t *analysis, tm_error *err);
 
 /* The latest closed wave of each other organisation with the same

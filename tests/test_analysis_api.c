@@ -303,3 +303,31 @@ Test(analysis_api, cli_prints_the_same_document)
     json_decref(api);
     free(out);
 }
+
+/* During collection the analysis is a snapshot that moves only when every
+ * layer has no new responses or at least k of them: two analyses never
+ * differ by one person's answers. */
+Test(analysis_api, an_open_wave_moves_in_steps_of_k)
+{
+    long long wave = new_wave(new_org(6001), 0);
+    import_layer(wave, "beleid", 5, 4, "a");
+    import_layer(wave, "uitvoering", 5, 2, "a");
+    json_t *a1 = analysis(wave);
+    cr_expect(json_is_true(json_object_get(json_object_get(a1, "live"), "snapshot")));
+
+    import_layer(wave, "uitvoering", 1, 5, "b"); /* one new respondent */
+    json_t *a2 = analysis(wave);
+    cr_expect(json_equal(json_object_get(a1, "themes"), json_object_get(a2, "themes")),
+              "one new respondent must not change the figures");
+    json_t *r = json_array_get(json_object_get(a2, "response"), 3);
+    cr_expect_eq(json_integer_value(json_object_get(r, "submitted")), 5, "still the snapshot");
+
+    import_layer(wave, "uitvoering", 4, 5, "b"); /* now 5 new in that layer */
+    json_t *a3 = analysis(wave);
+    r = json_array_get(json_object_get(a3, "response"), 3);
+    cr_expect_eq(json_integer_value(json_object_get(r, "submitted")), 10, "refreshed after k new");
+    cr_expect(!json_equal(json_object_get(a1, "themes"), json_object_get(a3, "themes")));
+    json_decref(a1);
+    json_decref(a2);
+    json_decref(a3);
+}
