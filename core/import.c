@@ -483,21 +483,27 @@ static int json_close(import_parser *p, char c)
     return 0;
 }
 
+/* Follows c through a JSON string (escapes included); returns 1 when c was
+ * inside one, so the bracket logic must not look at it. */
+static int json_in_string(import_parser *p, char c)
+{
+    if (!p->in_string) return 0;
+    if (p->escape)
+        p->escape = 0;
+    else if (c == '\\')
+        p->escape = 1;
+    else if (c == '"')
+        p->in_string = 0;
+    return 1;
+}
+
 /* Reads s[0..n) as part of the current element; returns the bytes used. At
  * the "," or "]" that ends the element, checks it and moves on. */
 static size_t json_element(import_parser *p, const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
-        if (p->in_string) {
-            if (p->escape)
-                p->escape = 0;
-            else if (c == '\\')
-                p->escape = 1;
-            else if (c == '"')
-                p->in_string = 0;
-            continue;
-        }
+        if (json_in_string(p, c)) continue;
         switch (c) {
         case '"':
             p->in_string = 1;
@@ -539,15 +545,7 @@ static size_t json_skip(import_parser *p, const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
-        if (p->in_string) {
-            if (p->escape)
-                p->escape = 0;
-            else if (c == '\\')
-                p->escape = 1;
-            else if (c == '"')
-                p->in_string = 0;
-            continue;
-        }
+        if (json_in_string(p, c)) continue;
         if (c == '"') {
             p->in_string = 1;
         } else if (c == '{' || c == '[') {

@@ -442,23 +442,9 @@ Test(faults, postgres_restart_while_idle_is_invisible)
 
 typedef struct term_req {
     CURL *c;
-    char *body; /* the answer, whole */
-    size_t len;
+    th_buf answer; /* the answer, whole */
     struct curl_slist *h;
 } term_req;
-
-static size_t collect_grow(char *ptr, size_t size, size_t n, void *userdata)
-{
-    term_req *t = userdata;
-    size_t add = size * n;
-    char *grown = realloc(t->body, t->len + add + 1);
-    if (!grown) return 0;
-    t->body = grown;
-    memcpy(t->body + t->len, ptr, add);
-    t->len += add;
-    t->body[t->len] = '\0';
-    return add;
-}
 
 /* 20 bulk imports of 5,000 rows are sent at once; SIGTERM arrives when all
  * of them have been sent and before they are all answered. Proves: the
@@ -503,8 +489,8 @@ Test(faults, sigterm_finishes_requests_in_flight)
         curl_easy_setopt(t->c, CURLOPT_HTTPHEADER, t->h);
         curl_easy_setopt(t->c, CURLOPT_POSTFIELDS, import);
         curl_easy_setopt(t->c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-        curl_easy_setopt(t->c, CURLOPT_WRITEFUNCTION, collect_grow);
-        curl_easy_setopt(t->c, CURLOPT_WRITEDATA, t);
+        curl_easy_setopt(t->c, CURLOPT_WRITEFUNCTION, th_collect);
+        curl_easy_setopt(t->c, CURLOPT_WRITEDATA, &t->answer);
         curl_easy_setopt(t->c, CURLOPT_TIMEOUT, 30L);
         curl_easy_setopt(t->c, CURLOPT_PRIVATE, t);
         curl_multi_add_handle(m, t->c);
@@ -592,10 +578,10 @@ Test(faults, sigterm_finishes_requests_in_flight)
             continue;
         }
         cr_expect(code[i] == 201, "import %d: %ld %s", i + 1, code[i],
-                  reqs[i].body ? reqs[i].body : "");
-        json_t *j = reqs[i].body ? json_loads(reqs[i].body, 0, NULL) : NULL;
+                  reqs[i].answer.data ? reqs[i].answer.data : "");
+        json_t *j = reqs[i].answer.data ? json_loads(reqs[i].answer.data, 0, NULL) : NULL;
         cr_expect_not_null(j, "import %d: a complete JSON body: %s", i + 1,
-                           reqs[i].body ? reqs[i].body : "(none)");
+                           reqs[i].answer.data ? reqs[i].answer.data : "(none)");
         if (code[i] == 201 && json_integer_value(json_object_get(j, "imported")) == TERM_ROWS) ok++;
         json_decref(j);
     }
@@ -614,7 +600,7 @@ Test(faults, sigterm_finishes_requests_in_flight)
         curl_multi_remove_handle(m, reqs[i].c);
         curl_easy_cleanup(reqs[i].c);
         curl_slist_free_all(reqs[i].h);
-        free(reqs[i].body);
+        free(reqs[i].answer.data);
     }
     curl_multi_cleanup(m);
     free(import);

@@ -42,24 +42,6 @@ TestSuite(hostile, .init = start, .fini = stop);
 
 /* ---- helpers -------------------------------------------------------------- */
 
-typedef struct buf {
-    char *data;
-    size_t len;
-} buf;
-
-static size_t buf_write(char *ptr, size_t size, size_t n, void *userdata)
-{
-    buf *b = userdata;
-    size_t add = size * n;
-    char *grown = realloc(b->data, b->len + add + 1);
-    if (!grown) return 0;
-    b->data = grown;
-    memcpy(b->data + b->len, ptr, add);
-    b->len += add;
-    b->data[b->len] = '\0';
-    return add;
-}
-
 /* A body made up on the fly, counting what curl took. Either prefix, then
  * spaces, then suffix (unit 0); or a JSON import: "[", rows of unit bytes
  * each (the text of row, then spaces, then a comma; the last row takes what
@@ -106,7 +88,7 @@ typedef struct upload_result {
     long status;
     CURLcode rc;
     curl_off_t sent; /* bytes curl read from the generator */
-    buf body;
+    th_buf body;
 } upload_result;
 
 /* POSTs a generated body of total bytes to path; declared: send a
@@ -135,7 +117,7 @@ static upload_result upload_gen(const char *path, const char *key, const char *c
     curl_easy_setopt(c, CURLOPT_READFUNCTION, gen_read);
     curl_easy_setopt(c, CURLOPT_READDATA, &g);
     if (declared) curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, total);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, buf_write);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, th_collect);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &u.body);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
     u.rc = curl_easy_perform(c);
@@ -169,7 +151,7 @@ static th_response request_as_is(const char *method, const char *path, const cha
                                  const char *body, const char *source)
 {
     th_response r = {0};
-    buf b = {0}, hb = {0};
+    th_buf b = {0}, hb = {0};
     CURL *c = curl_easy_init();
     char url[4096], auth[512];
     snprintf(url, sizeof url, "%s%s", srv->base, path);
@@ -185,9 +167,9 @@ static th_response request_as_is(const char *method, const char *path, const cha
     curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, buf_write);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, th_collect);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, buf_write);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, th_collect);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &hb);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
     if (source) curl_easy_setopt(c, CURLOPT_INTERFACE, source);

@@ -161,14 +161,9 @@ int th_server_stop(th_server *s)
     return code;
 }
 
-typedef struct growbuf {
-    char *data;
-    size_t len;
-} growbuf;
-
-static size_t collect(char *ptr, size_t size, size_t n, void *userdata)
+size_t th_collect(char *ptr, size_t size, size_t n, void *userdata)
 {
-    growbuf *b = userdata;
+    th_buf *b = userdata;
     size_t add = size * n;
     char *grown = realloc(b->data, b->len + add + 1);
     if (!grown) return 0;
@@ -183,7 +178,7 @@ th_response th_request(const th_server *s, const char *method, const char *path,
                        const char *content_type, const char *body, size_t len)
 {
     th_response r = {0};
-    growbuf bodybuf = {0}, headbuf = {0};
+    th_buf bodybuf = {0}, headbuf = {0};
     CURL *c = curl_easy_init();
     char url[4096], auth[512], ctype[256];
     snprintf(url, sizeof url, "%s%s", s->base, path);
@@ -201,9 +196,9 @@ th_response th_request(const th_server *s, const char *method, const char *path,
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, th_collect);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &bodybuf);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, th_collect);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &headbuf);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
     if (body) {

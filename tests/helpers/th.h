@@ -52,6 +52,15 @@ typedef struct th_response {
     char *headers; /* raw header block, NUL-terminated */
 } th_response;
 
+/* A growing, NUL-terminated buffer, and the libcurl write callback that
+ * fills it (CURLOPT_WRITEFUNCTION/HEADERFUNCTION with the buffer as data).
+ * The caller frees data. */
+typedef struct th_buf {
+    char *data;
+    size_t len;
+} th_buf;
+size_t th_collect(char *ptr, size_t size, size_t n, void *userdata);
+
 /* Sends a request. key: API key or NULL; content_type may be NULL (then
  * application/json when there is a body). */
 th_response th_request(const th_server *s, const char *method, const char *path, const char *key,
