@@ -103,7 +103,10 @@ Test(fuzz_regressions, import_json, .timeout = 120)
     replay("import_json", fuzz_import_json_one);
 }
 
-/* The entry functions take empty input like any other. */
+/* Empty input, through the entry functions (their own checks trap on a
+ * broken property) and through the real functions, whose answers a user
+ * sees: an empty instrument is refused naming the syntax, an empty import
+ * is a 400, an empty form is a save of nothing. */
 Test(fuzz_regressions, empty_inputs)
 {
     static const uint8_t none[1];
@@ -112,4 +115,26 @@ Test(fuzz_regressions, empty_inputs)
     fuzz_form_one(none, 0);
     fuzz_import_csv_one(none, 0);
     fuzz_import_json_one(none, 0);
+
+    tm_error err = TM_ERROR_INIT;
+    instrument *in = instrument_load_file("survey-defs/thermometer-sociaal-domein.json", &err);
+    cr_assert_not_null(in, "%s", err.message);
+
+    import_parser *ip = import_parser_new(in, IMPORT_CSV);
+    cr_assert_not_null(ip);
+    cr_expect_eq(import_parser_finish(ip, &err), -1);
+    cr_expect_eq(err.status, 400, "an empty import is refused as such: %s", err.message);
+    tm_error_clear(&err);
+    import_parser_free(ip);
+
+    json_t *answers = NULL;
+    char action[16] = "";
+    cr_expect_eq(survey_form_decode(in, 0, "", 0, &answers, action, &err), 0, "%s", err.message);
+    cr_expect_str_eq(action, "save");
+    cr_expect_eq(json_object_size(answers), 0);
+    json_decref(answers);
+    instrument_free(in);
+
+    json_error_t je;
+    cr_expect_null(json_loadb("", 0, 0, &je), "an empty instrument text does not parse");
 }
