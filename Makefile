@@ -4,20 +4,21 @@
 #   make run        install what is missing, build, serve (embedded PostgreSQL)
 #   make test       install what is missing, build (also with ASan/UBSan), run all tests
 #   make bench      benchmarks (figures and ratios; not part of test)
-#   make format     clang-format every C file;  make lint: cppcheck
+#   make format     clang-format every C file;  make lint: doors and cppcheck
+#   make doors      the include check: which room may include which (docs/architecture.md)
 
 CC      ?= gcc
 PKGS    := libmicrohttpd libpq jansson xlsxwriter libsodium gsl
 CSTD    := -std=c17 -D_GNU_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
-INCS    := -Icore -Iserver -Ireports -Ibuild/gen
+INCS    := -I. -Ibuild/gen
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = $(CSTD) $(WARN) $(INCS) $(PKG_CFLAGS) $(CFLAGS)
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-LIB_SRC := $(sort $(wildcard core/*.c server/*.c reports/*.c))
+LIB_SRC := $(sort $(wildcard core/*.c reports/*/*.c server/*/*.c))
 CLI_SRC := $(sort $(wildcard cli/*.c))
 GEN_SRC := build/gen/embedded.c
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
@@ -27,7 +28,7 @@ REL_OBJ  := $(patsubst %.c,build/rel/%.o,$(LIB_SRC) $(GEN_SRC))
 ASAN_OBJ := $(patsubst %.c,build/asan/%.o,$(LIB_SRC) $(GEN_SRC))
 TEST_BIN := $(patsubst tests/%.c,build/asan/tests/%,$(TEST_SRC))
 
-.PHONY: all run test test-only bench format lint clean deps asan tests fuzz
+.PHONY: all run test test-only bench format lint clean deps asan tests fuzz doors
 all: bin/thermometer
 
 deps:
@@ -76,11 +77,16 @@ run: deps
 test: deps
 	@scripts/install-deps.sh test browser
 	@scripts/e2e-setup.sh
-	@$(MAKE) --no-print-directory all asan tests
+	@$(MAKE) --no-print-directory doors all asan tests
 	@scripts/test.sh $(TEST_BIN)
 
+# The rooms' doors (docs/architecture.md): which folder may include which.
+doors:
+	@scripts/check-doors-selftest.sh
+	@scripts/check-doors.sh
+
 # Without the dependency check, for a quick loop while developing.
-test-only: all asan tests
+test-only: doors all asan tests
 	@scripts/test.sh $(TEST_BIN)
 
 bench: deps
@@ -89,9 +95,9 @@ bench: deps
 	@bench/run.sh
 
 format:
-	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard */*.h) $(TEST_SRC) $(TEST_HELPERS) $(wildcard bench/*.c)
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard */*.h */*/*.h) $(TEST_SRC) $(TEST_HELPERS) $(wildcard bench/*.c)
 
-lint:
+lint: doors
 	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
 	  --std=c11 --inline-suppr --suppress=missingIncludeSystem \
 	  --include=scripts/cppcheck-jansson.h $(INCS) $(LIB_SRC) $(CLI_SRC)

@@ -29,11 +29,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "answers.h"
-#include "db.h"
-#include "instrument.h"
-#include "instrument_store.h"
-#include "store.h"
+#include "core/answers.h"
+#include "server/store/db.h"
+#include "core/instrument.h"
+#include "server/store/instruments.h"
+#include "server/store/store.h"
 
 /* Bestuur, management, beleid, uitvoering, partners. */
 static const double layer_carry[] = {0.95, 0.86, 0.78, 0.60, 0.50};

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store.h"
+#include "server/store/store.h"
 
 int main(void)
 {

@@ -127,11 +127,11 @@ say "load:        $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) at the start: 
 # ---- helper programs: built with the Makefile's flags against build/rel ----
 section "setup"
 CFLAGS_B="-std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
-  -Icore -Iserver -Ireports -Ibuild/gen $(pkg-config --cflags $PKGS) -O2 -g"
+  -I. -Ibuild/gen $(pkg-config --cflags $PKGS) -O2 -g"
 LIBS_B="$(pkg-config --libs $PKGS) -lm -lpthread"
 # The library objects exactly as the Makefile lists them (REL_OBJ).
 LIB_OBJ=""
-for src in core/*.c server/*.c reports/*.c build/gen/embedded.c; do
+for src in core/*.c server/*/*.c reports/*/*.c build/gen/embedded.c; do
   LIB_OBJ+=" build/rel/${src%.c}.o"
 done
 mkdir -p "$tmp/bin"
@@ -214,7 +214,7 @@ say "invitations: $(wc -l <"$tmp/tokens.txt") + $(wc -l <"$tmp/page_tokens.txt")
   { echo "bench: cannot generate submission bodies"; exit 1; }
 
 # pgbench runs the server's own two statements (bench/print_sql.c prints the
-# constants of server/store.c), on invitations of a second open wave.
+# constants of server/store/store.c), on invitations of a second open wave.
 #
 # Choosing the invitation: every transaction takes a fresh one, never used
 # before, as every wrk request does. pgbench keeps a client's variables from

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis_service.h"
-#include "commands.h"
-#include "db.h"
+#include "server/app/analysis_service.h"
+#include "cli/commands.h"
+#include "server/store/db.h"
 
 /* Parses --wave ID from argv; returns the id or -1 after printing usage. */
 long long parse_wave_arg(int argc, char **argv, int *i, const char *cmd)

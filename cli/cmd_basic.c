@@ -3,11 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth.h"
-#include "commands.h"
-#include "db.h"
-#include "instrument.h"
-#include "server.h"
+#include "server/app/auth.h"
+#include "cli/commands.h"
+#include "server/store/db.h"
+#include "core/instrument.h"
+#include "server/web/server.h"
 
 static int fail(const char *cmd, tm_error *err)
 {

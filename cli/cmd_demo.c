@@ -15,12 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "answers.h"
-#include "commands.h"
-#include "db.h"
-#include "instrument_store.h"
-#include "server.h"
-#include "store.h"
+#include "core/answers.h"
+#include "cli/commands.h"
+#include "server/store/db.h"
+#include "server/store/instruments.h"
+#include "server/web/server.h"
+#include "server/store/store.h"
 
 #define DEMO_CODE "GM9001"
 

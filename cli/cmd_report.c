@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "commands.h"
-#include "db.h"
-#include "report_service.h"
+#include "cli/commands.h"
+#include "server/store/db.h"
+#include "server/app/report_service.h"
 
 int cmd_report(int argc, char **argv)
 {

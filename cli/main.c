@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "commands.h"
+#include "cli/commands.h"
 
 #ifndef TM_VERSION
 #define TM_VERSION "0.1.0"

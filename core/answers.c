@@ -1,7 +1,7 @@
 /* answers.c - see answers.h. */
-#include "answers.h"
+#include "core/answers.h"
 
-#include "utf8.h"
+#include "core/utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>

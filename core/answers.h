@@ -18,8 +18,8 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#include "error.h"
-#include "instrument.h"
+#include "core/error.h"
+#include "core/instrument.h"
 
 #define SCORE_UNANSWERED 0
 #define SCORE_DONT_KNOW (-1)

@@ -1,5 +1,5 @@
 /* error.c - see error.h. */
-#include "error.h"
+#include "core/error.h"
 
 #include <stdio.h>
 #include <string.h>

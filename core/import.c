@@ -9,7 +9,7 @@
  * is found the rows kept so far are freed: the import will be refused, and
  * the remaining rows are only checked, so that every bad row is named.
  */
-#include "import.h"
+#include "core/import.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,7 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "answers.h"
+#include "core/answers.h"
 
 enum json_state {
     J_START, /* before the opening [ */

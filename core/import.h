@@ -59,8 +59,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
-#include "instrument.h"
+#include "core/error.h"
+#include "core/instrument.h"
 
 #define IMPORT_MAX_ROWS 100000
 #define IMPORT_MAX_DETAILS 1000

@@ -1,13 +1,13 @@
 /* instrument.c - reading, checking and indexing survey instruments. */
-#include "instrument.h"
+#include "core/instrument.h"
 
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "jsonschema.h"
-#include "utf8.h"
+#include "core/jsonschema.h"
+#include "core/utf8.h"
 
 extern const char instrument_schema_json[]; /* survey-defs/schema.json, see build/gen */
 
@@ -181,7 +181,8 @@ static void check_item(checker *c, json_t *def, json_t *item, size_t i, uint32_t
     check_unique(c, options, (snprintf(p, sizeof p, "%s.options", path), p));
     if (type == ITEM_INTENT) {
         const char *intended = json_string_value(json_object_get(item, "intended"));
-        if (intended && strcmp(intended, "top-layer") && named_find(options, intended) < 0) {
+        if (intended && strcmp(intended, "top-layer") && strcmp(intended, "local") &&
+            named_find(options, intended) < 0) {
             snprintf(p, sizeof p, "%s.intended", path);
             problem(c, p, "\"%s\" is not one of the item's option keys", intended);
         }
@@ -359,6 +360,8 @@ static int item_load(instrument *in, json_t *j, size_t ordinal)
         json_array_foreach(layers, i, l) it->layers |=
             1u << instrument_layer_index(in, json_string_value(l));
     }
+    uint32_t every = in->n_layers >= 32 ? 0xffffffffu : ((1u << in->n_layers) - 1u);
+    it->core = (it->layers & every) == every;
     json_t *dk = json_object_get(j, "dont_know");
     it->dont_know = dk ? json_is_true(dk) : (it->type == ITEM_LIKERT || it->type == ITEM_INTENT);
     it->required = json_is_true(json_object_get(j, "required"));
@@ -400,8 +403,10 @@ static int item_load(instrument *in, json_t *j, size_t ordinal)
     if (it->type == ITEM_INTENT) {
         const char *intended = json_string_value(json_object_get(j, "intended"));
         it->intended = !strcmp(intended, "top-layer") ? INTENDED_TOP_LAYER
+                       : !strcmp(intended, "local")   ? INTENDED_LOCAL
                                                       : tm_item_option_index(it, intended);
     }
+    it->reverse = it->type == ITEM_LIKERT && json_is_true(json_object_get(j, "reverse"));
     return 0;
 }
 

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "core/error.h"
 
 #define INSTRUMENT_MAX_LAYERS 16 /* layer sets are bit masks */
 
@@ -45,7 +45,8 @@ typedef struct tm_option {
 } tm_option;
 
 #define INTENDED_NONE (-1)
-#define INTENDED_TOP_LAYER (-2)
+#define INTENDED_TOP_LAYER (-2) /* v1 only: method v2 drops it */
+#define INTENDED_LOCAL (-3)     /* "local": each wave sets its own key */
 
 typedef struct tm_item {
     const char *key;
@@ -60,7 +61,10 @@ typedef struct tm_item {
     int multiple;    /* choice: several options may be picked */
     int background;  /* descriptive item about the respondent */
     int max_length;  /* text: characters allowed */
-    int intended;    /* intent: option index, INTENDED_TOP_LAYER; else INTENDED_NONE */
+    int intended;    /* intent: option index, INTENDED_LOCAL, INTENDED_TOP_LAYER; else
+                        INTENDED_NONE */
+    int reverse;     /* likert: reverse-worded, normalised as 100 - score */
+    int core;        /* asked of every layer of the chain: only core items enter aggregates */
     tm_text text;
     tm_text help;
     tm_option *options; /* intent and choice; NULL otherwise */

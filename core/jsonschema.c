@@ -1,6 +1,6 @@
 /* jsonschema.c - the subset of JSON Schema the instrument format needs. */
-#include "jsonschema.h"
-#include "utf8.h"
+#include "core/jsonschema.h"
+#include "core/utf8.h"
 
 #include <math.h>
 #include <regex.h>

@@ -1,5 +1,5 @@
 /* utf8.c - see utf8.h. */
-#include "utf8.h"
+#include "core/utf8.h"
 
 size_t utf8_length(const char *s)
 {

@@ -28,11 +28,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "answers.h"
-#include "import.h"
-#include "instrument.h"
-#include "jsonschema.h"
-#include "survey_page.h"
+#include "core/answers.h"
+#include "core/import.h"
+#include "core/instrument.h"
+#include "core/jsonschema.h"
+#include "server/web/survey_page.h"
 
 extern const char instrument_schema_json[]; /* survey-defs/schema.json, build/gen/embedded.c */
 

@@ -32,12 +32,12 @@ read -ra pkg_libs <<<"$(pkg-config --libs jansson libsodium) -lm" || exit 2
 # The project's own warnings, and the sanitizers; -fsanitize=fuzzer-no-link
 # instruments the library for coverage, the final link adds libFuzzer's main.
 cflags=(-std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
-  -Icore -Iserver -Ibuild/gen "${pkg_cflags[@]}" -g -O1 -fno-omit-frame-pointer
+  -I. -Ibuild/gen "${pkg_cflags[@]}" -g -O1 -fno-omit-frame-pointer
   "-fsanitize=address,undefined" -fno-sanitize-recover=all)
 
 # ---- build ------------------------------------------------------------------
 [ -f build/gen/embedded.c ] || { echo "fuzz: build/gen/embedded.c is missing (make fuzz makes it)" >&2; exit 2; }
-lib_src=(core/*.c server/survey_page.c server/html.c server/survey_assets.c build/gen/embedded.c fuzz/entries.c)
+lib_src=(core/*.c server/web/survey_page.c server/web/html.c server/web/survey_assets.c build/gen/embedded.c fuzz/entries.c)
 mkdir -p "$out/obj" "$out/logs"
 echo "fuzz: building with $($CC --version | head -n 1)"
 objs=() pids=()

@@ -26,7 +26,7 @@ export TEST_DATABASE_URL="$base"
 export TEST_TEMPLATE_DB=thermometer_template
 export TEST_TMPDIR="$tmp"
 export THERMOMETER_BIN="${THERMOMETER_BIN:-bin/thermometer-asan}"
-export NIST_DIR="${NIST_DIR:-$(realpath ../shared/data/nist-strd 2>/dev/null || echo ../shared/data/nist-strd)}"
+export NIST_DIR="${NIST_DIR:-tests/data/nist-strd}"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 

@@ -42,9 +42,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "analysis.h"
-#include "answers.h"
-#include "instrument.h"
+#include "reports/analysis/analysis.h"
+#include "core/answers.h"
+#include "core/instrument.h"
 
 #define TOL_ARITH 1e-13
 #define TOL_GSL 1e-10

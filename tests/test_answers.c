@@ -3,8 +3,8 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "answers.h"
-#include "instrument.h"
+#include "core/answers.h"
+#include "core/instrument.h"
 
 /* A small instrument: two layers, a likert item for both, a required grade
  * for "uitvoering" only, an intent, a multiple choice and a text. */

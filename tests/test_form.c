@@ -76,7 +76,8 @@ Test(form, save_redirects_and_the_draft_comes_back)
     cr_expect_eq(r.status, 303, "%s", r.body);
     char loc[200], want[200];
     snprintf(want, sizeof want, "/s/%s?saved=1", tokens[0]);
-    cr_expect(th_header(&r, "Location", loc, sizeof loc) && !strcmp(loc, want), "Location: %s", loc);
+    cr_expect(th_header(&r, "Location", loc, sizeof loc) && !strcmp(loc, want), "Location: %s",
+              loc);
     th_response_free(&r);
 
     r = th_get(srv, want, NULL);
@@ -90,8 +91,8 @@ Test(form, save_redirects_and_the_draft_comes_back)
 
 Test(form, errors_are_shown_and_the_answers_kept)
 {
-    th_response r = form_post(tokens[1], "ek-eff-1=9&ek-eff-2=3&open-eff=mijn+tekst&action=submit",
-                              NULL);
+    th_response r =
+        form_post(tokens[1], "ek-eff-1=9&ek-eff-2=3&open-eff=mijn+tekst&action=submit", NULL);
     cr_expect_eq(r.status, 422, "%s", r.body);
     cr_expect(strstr(r.body, "role=\"alert\"") != NULL, "an error summary");
     cr_expect(strstr(r.body, "aria-invalid=\"true\"") != NULL, "the item is marked");
@@ -111,9 +112,10 @@ Test(form, submit_thanks_then_already_submitted)
     cr_expect(strstr(r.body, "Bedankt") != NULL);
     th_response_free(&r);
     char sql[200];
-    snprintf(sql, sizeof sql,
-             "SELECT scores[1]::text || ' ' || (extra->>'open-eff') FROM responses WHERE wave_id = %lld",
-             wave);
+    snprintf(
+        sql, sizeof sql,
+        "SELECT scores[1]::text || ' ' || (extra->>'open-eff') FROM responses WHERE wave_id = %lld",
+        wave);
     char *row = th_sql(db, sql);
     cr_expect_str_eq(row, "5 Minder regels");
     free(row);

@@ -10,9 +10,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "answers.h"
-#include "import.h"
-#include "instrument.h"
+#include "core/answers.h"
+#include "core/import.h"
+#include "core/instrument.h"
 
 #define INSTRUMENT "survey-defs/thermometer-sociaal-domein.json"
 

@@ -6,7 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "db.h"
+#include "server/store/db.h"
 #include "th.h"
 
 static double now_s(void)
@@ -96,7 +96,8 @@ Test(pool, reconnects_after_the_connection_is_killed)
     ok = th_sql(url, sql);
     cr_assert_str_eq(ok, "t");
     free(ok);
-    for (int i = 0; i < 50 && db_exec(c, "SELECT 1", 0, NULL, &err) == 0; i++) usleep(20000);
+    for (int i = 0; i < 50 && db_exec(c, "SELECT 1", 0, NULL, &err) == 0; i++)
+        usleep(20000);
     cr_expect_eq(err.status, 503, "%s", err.message);
     tm_error_clear(&err);
     db_pool_release(p, c);

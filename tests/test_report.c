@@ -34,9 +34,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "answers.h"
-#include "instrument.h"
-#include "report_xlsx.h"
+#include "core/answers.h"
+#include "core/instrument.h"
+#include "reports/xlsx/report_xlsx.h"
 #include "th.h"
 
 #define INSTRUMENT "survey-defs/thermometer-sociaal-domein.json"

@@ -4,8 +4,8 @@
  *
  * 1. NIST StRD certified data sets (univariate NumAcc1-4, Michelso, Lew,
  *    Lottery, Mavro; ANOVA SmLs01-09, SiRstv, AtmWtAg). The .dat files are
- *    parsed at test time from $NIST_DIR (default ../shared/data/nist-strd,
- *    relative to the working directory /work/main) and the certified values
+ *    parsed at test time from $NIST_DIR (default tests/data/nist-strd,
+ *    relative to the repository root) and the certified values
  *    are read from their headers. Every data set is run twice:
  *
  *    (a) "as parsed": every value through strtod(), i.e. what any caller with
@@ -64,7 +64,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stats.h"
+#include "reports/analysis/stats.h"
 
 #define TOL_ARITH 1e-14
 #define TOL_GSL 1e-12
@@ -107,7 +107,7 @@
 static char *nist_slurp(const char *name)
 {
     const char *dir = getenv("NIST_DIR");
-    if (dir == NULL || *dir == '\0') dir = "../shared/data/nist-strd";
+    if (dir == NULL || *dir == '\0') dir = "tests/data/nist-strd";
     char path[1024];
     int len = snprintf(path, sizeof path, "%s/%s", dir, name);
     cr_assert(len > 0 && (size_t)len < sizeof path, "path too long");

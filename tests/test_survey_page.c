@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "answers.h"
-#include "html.h"
-#include "instrument.h"
-#include "survey_page.h"
+#include "core/answers.h"
+#include "server/web/html.h"
+#include "core/instrument.h"
+#include "server/web/survey_page.h"
 
 #define INSTRUMENT "survey-defs/thermometer-sociaal-domein.json"
 #define HOSTILE "<script>alert(1)</script>\"'&"

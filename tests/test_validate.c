@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "instrument.h"
+#include "core/instrument.h"
 #include "th.h"
 
 #define INSTRUMENT "survey-defs/thermometer-sociaal-domein.json"

@@ -15,8 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "auth.h"
-#include "error.h"
+#include "server/app/auth.h"
+#include "core/error.h"
 
 static const char *env_or(const char *name, const char *def)
 {

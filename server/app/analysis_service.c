@@ -1,0 +1,158 @@
+/* analysis_service.c - see analysis_service.h. */
+#include "server/app/analysis_service.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reports/analysis/analysis.h"
+#include "server/store/store_answers.h"
+
+/* Whether a stored analysis of an open wave may be replaced by a fresh one.
+ * Two analyses that differ by one respondent would show that respondent's
+ * answers by subtraction, so the live view moves only when every layer has
+ * either no new responses or at least k of them. Returns 0 (keep the stored
+ * one: nothing new, or too few new in some layer) or 1 (refresh). */
+static int snapshot_may_refresh(json_t *stored, json_t *progress_layers, int k)
+{
+    int grew = 0;
+    size_t i;
+    json_t *now;
+    json_array_foreach(progress_layers, i, now)
+    {
+        json_int_t before = json_integer_value(
+            json_object_get(json_array_get(json_object_get(stored, "response"), i), "submitted"));
+        json_int_t after = json_integer_value(json_object_get(now, "submitted"));
+        if (after == before) continue;
+        if (after - before < k) return 0;
+        grew = 1;
+    }
+    return grew;
+}
+
+/* The bare analysis of one wave (no trend, no benchmark). A closed wave's is
+ * computed once and kept. An open wave's (the live view during collection)
+ * is a snapshot that moves in steps of at least k responses per layer. New
+ * reference. */
+static json_t *analyse_plain(PGconn *c, instrument_registry *reg, const wave_info *w, tm_error *err)
+{
+    int closed = !strcmp(w->status, "closed");
+    json_t *stored = store_analysis_cache_get(c, w->id, err);
+    if (err->status) return NULL;
+    const char *stored_status =
+        json_string_value(json_object_get(json_object_get(stored, "wave"), "status"));
+    if (closed && stored && stored_status && !strcmp(stored_status, "closed")) return stored;
+
+    const instrument *in = instrument_registry_get(reg, c, w->instrument_id, err);
+    if (!in) {
+        json_decref(stored);
+        return NULL;
+    }
+    const char *keys[INSTRUMENT_MAX_LAYERS];
+    for (size_t i = 0; i < in->n_layers; i++)
+        keys[i] = in->layers[i].key;
+    json_t *progress = store_progress(c, w->id, keys, in->n_layers, err);
+    if (!progress) {
+        json_decref(stored);
+        return NULL;
+    }
+    if (!closed && stored &&
+        !snapshot_may_refresh(stored, json_object_get(progress, "layers"), w->min_group_size)) {
+        json_decref(progress);
+        return stored;
+    }
+    json_decref(stored);
+    json_t *response = json_array();
+    size_t i;
+    json_t *l;
+    json_array_foreach(json_object_get(progress, "layers"), i, l) json_array_append_new(
+        response,
+        json_pack("{s:O, s:O, s:O}", "layer", json_object_get(l, "layer"), "invited",
+                  json_object_get(l, "invited"), "submitted", json_object_get(l, "submitted")));
+    json_decref(progress);
+
+    wave_answers ans;
+    if (store_wave_answers_load(c, w->id, in->n_items, &ans, err) != 0) {
+        json_decref(response);
+        return NULL;
+    }
+    json_t *meta = json_pack("{s:I, s:s, s:s, s:s, s:i, s:s}", "id", (json_int_t)w->id, "name",
+                             w->name, "organisation", w->organisation, "instrument", w->instrument,
+                             "min_group_size", w->min_group_size, "status", w->status);
+    wave_data data = {in, ans.n, ans.layer, ans.scores, w->min_group_size};
+    json_t *a = analysis_run(&data, meta, response, err);
+    json_decref(meta);
+    json_decref(response);
+    wave_answers_free(&ans);
+    if (a && !closed)
+        json_object_set_new(
+            a, "live",
+            json_pack("{s:b, s:i}", "snapshot", 1, "refreshes_in_steps_of", w->min_group_size));
+    if (a) {
+        tm_error ignored = TM_ERROR_INIT; /* a cache miss next time is harmless */
+        store_analysis_cache_put(c, w->id, a, &ignored);
+        tm_error_clear(&ignored);
+    }
+    return a;
+}
+
+static int add_trend(PGconn *c, instrument_registry *reg, const wave_info *w, json_t *a,
+                     tm_error *err)
+{
+    if (!w->previous_wave_id) return 0;
+    wave_info prev;
+    if (store_wave_get(c, NULL, w->previous_wave_id, &prev, err) != 0) return -1;
+    json_t *pa = analyse_plain(c, reg, &prev, err);
+    if (!pa) return -1;
+    int rc = analysis_add_trend(a, pa, err);
+    json_decref(pa);
+    return rc;
+}
+
+static int add_benchmark(PGconn *c, instrument_registry *reg, const wave_info *w, json_t *a,
+                         tm_error *err)
+{
+    json_t *ids = store_benchmark_waves(c, w->id, err);
+    if (!ids) return -1;
+    size_t n = json_array_size(ids);
+    json_t **others = calloc(n ? n : 1, sizeof *others);
+    int rc = others ? 0 : tm_error_set(err, 500, "out of memory for the benchmark");
+    size_t got = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        wave_info ow;
+        rc = store_wave_get(c, NULL, json_integer_value(json_array_get(ids, i)), &ow, err);
+        if (rc == 0) {
+            others[got] = analyse_plain(c, reg, &ow, err);
+            rc = others[got] ? 0 : -1;
+            got += others[got] != NULL;
+        }
+    }
+    if (rc == 0) rc = analysis_add_benchmark(a, others, got, err);
+    for (size_t i = 0; i < got; i++)
+        json_decref(others[i]);
+    free(others);
+    json_decref(ids);
+    return rc;
+}
+
+json_t *analysis_service_run(PGconn *c, instrument_registry *reg, const auth_context *who,
+                             long long wave, wave_info *wave_out, tm_error *err)
+{
+    wave_info w;
+    if (store_wave_get(c, who, wave, &w, err) != 0) return NULL;
+    if (wave_out) *wave_out = w;
+    json_t *a = analyse_plain(c, reg, &w, err);
+    if (!a) return NULL;
+    /* The cached copy is shared; trend and benchmark go on a private one. */
+    json_t *full = json_deep_copy(a);
+    json_decref(a);
+    if (!full) {
+        tm_error_set(err, 500, "out of memory");
+        return NULL;
+    }
+    if (add_trend(c, reg, &w, full, err) != 0 || add_benchmark(c, reg, &w, full, err) != 0) {
+        json_decref(full);
+        return NULL;
+    }
+    return full;
+}

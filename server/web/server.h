@@ -1,0 +1,35 @@
+/* server.h - `thermometer serve`: assembles the application (pool,
+ * migrations, instruments, metrics, limiter), serves until SIGINT/SIGTERM,
+ * then stops accepting, lets requests in flight finish, and closes the pool.
+ */
+#ifndef TM_SERVER_H
+#define TM_SERVER_H
+
+#include "core/error.h"
+
+typedef struct serve_options {
+    const char *conninfo;  /* libpq connection string (DATABASE_URL) */
+    const char *bind;      /* BIND, default 127.0.0.1 */
+    int port;              /* PORT, default 8080; 0 = any free port */
+    int threads;           /* THREADS, default 16 */
+    int pool_size;         /* DB_POOL_SIZE, default = threads */
+    const char *port_file; /* if set, the listening port is written there once ready */
+    const char *base_url;  /* BASE_URL for invitation links; default http://BIND:PORT */
+    int quiet;             /* no request log */
+    int trust_proxy;       /* TRUST_PROXY=1: the client address is X-Real-IP (set by our proxy) */
+} serve_options;
+
+/* Fills options from the environment (DATABASE_URL, BIND, PORT, THREADS,
+ * DB_POOL_SIZE, BASE_URL, PORT_FILE, TRUST_PROXY). Returns 0, or -1 with err naming a
+ * variable that does not parse. */
+int serve_options_from_env(serve_options *o, tm_error *err);
+
+/* Runs the server until a stop signal. Returns 0 after a clean stop, or -1
+ * with err when it could not start. */
+int server_run(const serve_options *o, tm_error *err);
+
+/* Applies migrations and loads the instruments into the database at conninfo:
+ * what `migrate` does and `serve` does first. */
+int server_prepare_database(const char *conninfo, int verbose, tm_error *err);
+
+#endif

@@ -1,0 +1,77 @@
+/* survey_page.h - the respondent's form: rendering and decoding.
+ *
+ * The questionnaire is one HTML page without JavaScript (the CSP allows
+ * neither scripts nor inline styles): the items asked to the respondent's
+ * layer, grouped per domain in the instrument's order, with background items
+ * last, pre-filled from a draft or from what was just posted, and with any
+ * problems found by answers_check shown next to the items and summarised at
+ * the top. The form posts application/x-www-form-urlencoded with a button
+ * field action=save|submit; survey_form_decode turns that body back into the
+ * JSON answers object that answers_check takes.
+ *
+ * Dutch is the default language; "en" gives English. The page's own wording
+ * lives in one table in survey_page.c; the questions come from the
+ * instrument. Nothing here does HTTP or SQL: the routes call these functions.
+ */
+#ifndef TM_SURVEY_PAGE_H
+#define TM_SURVEY_PAGE_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "core/error.h"
+#include "core/instrument.h"
+
+#define SURVEY_FORM_MAX_FIELDS 2000
+
+typedef struct survey_page {
+    const instrument *in;
+    int layer;          /* respondent's layer index */
+    const char *lang;   /* "nl" (default) or "en" */
+    const char *action; /* form action path, e.g. "/s/TOKEN" */
+    json_t *answers;    /* borrowed: current answers {"item": value}; may be NULL */
+    json_t *errors; /* borrowed: [{"item": key, "error": text}] from answers_check; may be NULL */
+    const char *notice;       /* optional status line, already in the page's language */
+    int min_group_size;       /* the wave's k, for the anonymity promise */
+    const char *wave_name;    /* shown in the header; may be NULL */
+    const char *organisation; /* shown in the header; may be NULL */
+} survey_page;
+
+/* The whole HTML document for p (borrowed). The form also carries a hidden
+ * field lang (which survey_form_decode ignores), and the language switch links
+ * to p->action with ?lang=en or ?lang=nl added. Returns a string the caller
+ * frees, or NULL when out of memory. */
+char *survey_page_render(const survey_page *p);
+
+/* A plain full page with a heading and a text (blank lines separate
+ * paragraphs): thank you, already submitted, closed, unknown link, too many
+ * attempts. lang as in survey_page; title and text in that language. Returns a
+ * string the caller frees, or NULL when out of memory. */
+char *survey_page_message(const char *lang, const char *title, const char *text);
+
+/* Decodes a posted form body (len bytes, need not be NUL-terminated) into
+ * *answers (a new JSON object the caller decrefs) and action ("save" or
+ * "submit"; "save" when the field is absent).
+ *
+ * Every field other than action and lang is an answer named by its item key.
+ * Likert and grade values of digits become integers; anything else (including
+ * "dont_know") stays a string; a multiple-choice item gives an array of its
+ * repeated fields; text keeps its line breaks as "\n". Empty values count as
+ * unanswered and are left out. Nothing is judged here that answers_check
+ * judges: unknown keys, items not asked to the layer, values out of range and
+ * fields repeated for a single-answer item (passed on as an array) are all
+ * passed through for it to report. layer is that of the respondent; decoding
+ * does not depend on it today.
+ *
+ * Returns 0, or -1 with err (400) for a body that is not a well-formed form:
+ * a bad percent escape, text that is not UTF-8 or contains NUL, an action
+ * other than save/submit, or more than SURVEY_FORM_MAX_FIELDS fields. The
+ * message names the field. *answers is NULL on failure. */
+int survey_form_decode(const instrument *in, int layer, const char *body, size_t len,
+                       json_t **answers, char action[16], tm_error *err);
+
+/* The style sheet for these pages, served at GET /assets/survey.css
+ * (text/css). NUL-terminated. */
+extern const char survey_css[];
+
+#endif
