@@ -1,0 +1,736 @@
+/* http.c - see http.h. */
+#include "server/web/http.h"
+
+#include <arpa/inet.h>
+#include <math.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "server/app/metrics.h"
+#include "server/app/ratelimit.h"
+
+#define MAX_JSON_DEPTH 32
+#define PATH_MAX_LEN 2048
+
+typedef struct request_state request_state;
+
+/* Handlers block on the database, so they do not run on libmicrohttpd's
+ * I/O threads: a finished request is suspended and queued for a worker, and
+ * resumed with its response. Otherwise every connection that happened to be
+ * accepted by the same I/O thread would wait behind one slow handler. */
+typedef struct work_queue {
+    pthread_mutex_t lock;
+    pthread_cond_t ready;
+    request_state **items; /* ring of cap entries */
+    size_t cap, head, count;
+    int stopping;
+    pthread_t *threads;
+    int n_threads;
+} work_queue;
+
+struct http_server {
+    struct MHD_Daemon *daemon;
+    app *app;
+    const route *routes;
+    int quiet;
+    atomic_int active; /* requests between first callback and completion */
+    work_queue work;
+};
+
+/* Per-request state, from the first callback to MHD's completion notice. */
+struct request_state {
+    http_request req;
+    http_server *server;
+    struct timespec started;
+    char path_copy[PATH_MAX_LEN];
+    char log_path[256];
+    int early_status;     /* a response decided before the body: 401, 404, 405, 413 */
+    tm_error early_error; /* its message, when early_error.status is set */
+    char allow[32];       /* for 405 */
+    size_t limit;
+    size_t received;
+    size_t cap;
+    int responded;
+    int answer_now;    /* unrouted, with a body over the limit: answer before it */
+    size_t discarded;  /* body bytes dropped after an early answer was decided */
+    int phase;         /* 0 reading, 1 with a worker (suspended), 2 response ready */
+    http_response res; /* the worker's response, sent when resumed */
+    struct MHD_Connection *mhd;
+};
+
+/* ---- small helpers ------------------------------------------------------ */
+
+json_t *json_number_or_null(double x)
+{
+    return isfinite(x) ? json_real(x) : json_null();
+}
+
+const char *http_query(http_request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *http_header(http_request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+long long http_param_id(http_request *req, int i)
+{
+    if (i >= req->n_params) return -1;
+    const char *s = req->params[i];
+    size_t n = strlen(s);
+    if (n == 0 || n > 15) return -1; /* ids stay far below 10^15 */
+    long long v = 0;
+    for (size_t k = 0; k < n; k++)
+        v = v * 10 + (s[k] - '0');
+    return v > 0 ? v : -1;
+}
+
+/* Nesting depth of a JSON text, outside strings; stops counting at limit+1.
+ * Jansson accepts 2048 levels; a survey answer never needs more than a few. */
+static int json_depth(const char *s, size_t n)
+{
+    int depth = 0, max = 0, in_string = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = 0;
+            continue;
+        }
+        if (c == '"')
+            in_string = 1;
+        else if (c == '{' || c == '[') {
+            if (++depth > max) max = depth;
+            if (max > MAX_JSON_DEPTH) return max;
+        } else if (c == '}' || c == ']')
+            depth--;
+    }
+    return max;
+}
+
+json_t *http_body_json(http_request *req, tm_error *err)
+{
+    if (!req->body || req->body_len == 0) {
+        tm_error_set(err, 400, "the request needs a JSON body");
+        return NULL;
+    }
+    if (json_depth(req->body, req->body_len) > MAX_JSON_DEPTH) {
+        tm_error_set(err, 400, "the JSON body is nested deeper than %d levels", MAX_JSON_DEPTH);
+        return NULL;
+    }
+    json_error_t jerr;
+    json_t *j = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!j) {
+        tm_error_set(err, 400, "the body is not valid JSON: %s (line %d, column %d)", jerr.text,
+                     jerr.line, jerr.column);
+        return NULL;
+    }
+    if (!json_is_object(j)) {
+        json_decref(j);
+        tm_error_set(err, 400, "the body must be a JSON object");
+        return NULL;
+    }
+    return j;
+}
+
+void http_respond_body(http_response *res, int status, const char *content_type, char *body,
+                       size_t len)
+{
+    free(res->body);
+    res->status = status;
+    res->content_type = content_type;
+    res->body = body;
+    res->len = len;
+}
+
+void http_respond_json(http_response *res, int status, json_t *body)
+{
+    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(17)) : NULL;
+    json_decref(body);
+    if (!text) {
+        http_respond_message(res, 500, "the response could not be encoded");
+        return;
+    }
+    http_respond_body(res, status, "application/json; charset=utf-8", text, strlen(text));
+}
+
+void http_respond_error(http_response *res, const tm_error *err)
+{
+    int status = err->status >= 400 && err->status <= 599 ? err->status : 500;
+    http_respond_json(res, status, tm_error_to_json(err));
+}
+
+void http_respond_message(http_response *res, int status, const char *message)
+{
+    json_t *body = json_pack("{s:s, s:[]}", "error", message, "details");
+    char *text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    http_respond_body(res, status, "application/json; charset=utf-8", text,
+                      text ? strlen(text) : 0);
+}
+
+void http_respond_file(http_response *res, int status, const char *content_type, int fd,
+                       size_t size)
+{
+    free(res->body);
+    res->body = NULL;
+    res->len = 0;
+    res->status = status;
+    res->content_type = content_type;
+    res->fd = fd;
+    res->fd_size = size;
+}
+
+void http_respond_header(http_response *res, const char *name, const char *value)
+{
+    if (res->n_headers >= HTTP_MAX_HEADERS) return;
+    res->header_names[res->n_headers] = name;
+    res->header_values[res->n_headers] = strdup(value);
+    res->n_headers++;
+}
+
+/* ---- routing ------------------------------------------------------------ */
+
+static int segment_ok(const char *kind, const char *seg, size_t n)
+{
+    if (n == 0) return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = seg[i];
+        int digit = c >= '0' && c <= '9';
+        int b64 = digit || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' || c == '_';
+        if (!strncmp(kind, "{id}", 4) ? !digit : !b64) return 0;
+    }
+    return n <= 64;
+}
+
+/* Matches path against pattern; on success fills params (pointing into
+ * path_copy, which is split in place) and returns 1. */
+static int route_match(const char *pattern, const char *path, char *copy, size_t copy_size,
+                       const char **params, int *n_params)
+{
+    *n_params = 0;
+    const char *p = pattern, *s = path;
+    char *out = copy;
+    while (*p && *s) {
+        if (*p == '{') {
+            const char *pend = strchr(p, '}');
+            size_t n = strcspn(s, "/");
+            if (!pend || !segment_ok(p, s, n) || *n_params >= HTTP_MAX_PARAMS) return 0;
+            if ((size_t)(out - copy) + n + 1 > copy_size) return 0;
+            memcpy(out, s, n);
+            out[n] = '\0';
+            params[(*n_params)++] = out;
+            out += n + 1;
+            p = pend + 1;
+            s += n;
+        } else if (*p++ != *s++) {
+            return 0;
+        }
+    }
+    return *p == '\0' && *s == '\0';
+}
+
+static const route *route_find(const route *routes, const char *method, const char *path,
+                               request_state *st)
+{
+    int path_known = 0;
+    const char *params[HTTP_MAX_PARAMS];
+    int n = 0;
+    st->allow[0] = '\0';
+    for (const route *r = routes; r->method; r++) {
+        if (!route_match(r->pattern, path, st->path_copy, sizeof st->path_copy, params, &n))
+            continue;
+        if (!strcmp(r->method, method)) {
+            memcpy(st->req.params, params, sizeof params);
+            st->req.n_params = n;
+            return r;
+        }
+        path_known = 1;
+        size_t len = strlen(st->allow);
+        snprintf(st->allow + len, sizeof st->allow - len, "%s%s", len ? ", " : "", r->method);
+    }
+    st->early_status = path_known ? 405 : 404;
+    return NULL;
+}
+
+/* The path as it may appear in a log: tokens replaced, unknown paths cut to
+ * their first segment (a mistyped link still holds most of a token). */
+static void log_path_build(request_state *st, const char *url)
+{
+    const route *r = st->req.route;
+    if (!r) {
+        size_t n = strcspn(url + 1, "/") + 1;
+        snprintf(st->log_path, sizeof st->log_path, "%.*s%s", (int)(n > 64 ? 64 : n), url,
+                 url[n] ? "/..." : "");
+        return;
+    }
+    char *out = st->log_path;
+    size_t left = sizeof st->log_path;
+    int param = 0;
+    for (const char *p = r->pattern; *p && left > 1;) {
+        if (*p == '{') {
+            const char *end = strchr(p, '}');
+            /* Tokens are secrets: never in a log. Ids and keys are not. */
+            int is_token = !strncmp(p, "{token}", 7);
+            const char *shown =
+                is_token || param >= st->req.n_params ? "[token]" : st->req.params[param];
+            int w = snprintf(out, left, "%s", shown);
+            param++;
+            if (w < 0 || (size_t)w >= left) break;
+            out += w;
+            left -= (size_t)w;
+            p = end + 1;
+        } else {
+            *out++ = *p++;
+            left--;
+        }
+    }
+    *out = '\0';
+}
+
+/* ---- libmicrohttpd glue ------------------------------------------------- */
+
+static const char *const security_headers[][2] = {
+    {"Referrer-Policy", "no-referrer"},
+    {"Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; "
+                                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"},
+    {"X-Content-Type-Options", "nosniff"},
+    {"X-Frame-Options", "DENY"},
+    {"Cache-Control", "no-store"},
+};
+
+static enum MHD_Result send_response(struct MHD_Connection *c, request_state *st,
+                                     http_response *res)
+{
+    if (!res->status) http_respond_message(res, 500, "the handler produced no response");
+    struct MHD_Response *r =
+        res->fd > 0 ? MHD_create_response_from_fd(res->fd_size, res->fd)
+                    : MHD_create_response_from_buffer(res->len, res->body, MHD_RESPMEM_MUST_FREE);
+    if (!r) return MHD_NO; /* res still owns body and fd: on_completed frees them */
+    res->body = NULL;      /* MHD owns it (or the file) now */
+    res->fd = 0;
+    if (res->content_type) MHD_add_response_header(r, "Content-Type", res->content_type);
+    for (size_t i = 0; i < sizeof security_headers / sizeof *security_headers; i++)
+        MHD_add_response_header(r, security_headers[i][0], security_headers[i][1]);
+    for (int i = 0; i < res->n_headers; i++) {
+        MHD_add_response_header(r, res->header_names[i], res->header_values[i]);
+        free(res->header_values[i]);
+    }
+    res->n_headers = 0;
+    enum MHD_Result ok = MHD_queue_response(c, (unsigned)res->status, r);
+    MHD_destroy_response(r);
+    if (ok == MHD_YES) st->responded = res->status;
+    return ok;
+}
+
+static void client_ip_of(struct MHD_Connection *c, char *out, size_t n)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(out, n, "unknown");
+    if (!ci || !ci->client_addr) return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+                  (socklen_t)n);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+                  (socklen_t)n);
+}
+
+static request_state *request_begin(http_server *s, struct MHD_Connection *c, const char *url,
+                                    const char *method)
+{
+    request_state *st = calloc(1, sizeof *st);
+    if (!st) return NULL;
+    atomic_fetch_add(&s->active, 1);
+    clock_gettime(CLOCK_MONOTONIC, &st->started);
+    st->server = s;
+    st->req.app = s->app;
+    st->req.conn = c;
+    st->req.method = method;
+    st->req.path = url;
+    client_ip_of(c, st->req.client_ip, sizeof st->req.client_ip);
+    /* Behind the reverse proxy every request comes from the proxy; it tells
+     * who the client is. Only trusted when configured: anyone can send the
+     * header to a server that is reachable directly. */
+    const char *real =
+        s->app->trust_proxy ? MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Real-IP") : NULL;
+    if (real && *real && strlen(real) < sizeof st->req.client_ip)
+        snprintf(st->req.client_ip, sizeof st->req.client_ip, "%s", real);
+
+    if (strlen(url) >= PATH_MAX_LEN) {
+        st->early_status = 414;
+    } else {
+        st->req.route = route_find(s->routes, method, url, st);
+    }
+    log_path_build(st, url);
+    if (!st->req.route) {
+        const char *ucl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        if (ucl && strtoull(ucl, NULL, 10) > HTTP_BODY_LIMIT) st->answer_now = 1;
+        return st;
+    }
+
+    st->limit = st->req.route->body_limit ? st->req.route->body_limit : HTTP_BODY_LIMIT;
+    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+    if (cl && strtoull(cl, NULL, 10) > st->limit) {
+        st->early_status = 413;
+        return st;
+    }
+    /* A streamed body (the 64 MiB import) is parsed as it arrives: its key
+     * is checked first, here, so no one without a key makes the server parse.
+     * Other routes' keys are checked by the worker (their bodies are at most
+     * 1 MiB), so an I/O thread never waits for the database. */
+    if (st->req.route->auth == ROUTE_API_KEY && st->req.route->sink) {
+        PGconn *conn = db_pool_acquire(s->app->pool, &st->early_error);
+        int ok = conn &&
+                 auth_check(conn, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"),
+                            &st->req.auth, &st->early_error) == 0;
+        db_pool_release(s->app->pool, conn);
+        if (!ok) {
+            st->early_status = st->early_error.status ? st->early_error.status : 401;
+            return st;
+        }
+    }
+    if (st->req.route->sink) st->req.sink_state = st->req.route->sink->open(&st->req);
+    return st;
+}
+
+static int body_append(request_state *st, const char *data, size_t n)
+{
+    if (st->received + n > st->limit) {
+        st->early_status = 413;
+        return -1;
+    }
+    st->received += n;
+    const body_sink *sink = st->req.route->sink;
+    if (sink) {
+        if (!st->req.sink_error.status &&
+            sink->chunk(st->req.sink_state, data, n, &st->req.sink_error) != 0 &&
+            !st->req.sink_error.status)
+            tm_error_set(&st->req.sink_error, 400, "the request body could not be read");
+        return 0;
+    }
+    if (st->req.body_len + n + 1 > st->cap) {
+        size_t cap = st->cap ? st->cap : 16384;
+        while (cap < st->req.body_len + n + 1)
+            cap *= 2;
+        char *grown = realloc(st->req.body, cap);
+        if (!grown) {
+            st->early_status = 413;
+            return -1;
+        }
+        st->req.body = grown;
+        st->cap = cap;
+    }
+    memcpy(st->req.body + st->req.body_len, data, n);
+    st->req.body_len += n;
+    st->req.body[st->req.body_len] = '\0';
+    return 0;
+}
+
+static void early_response(request_state *st, http_response *res)
+{
+    if (st->early_error.status) {
+        http_respond_error(res, &st->early_error);
+        if (st->early_error.status == 401) http_respond_header(res, "WWW-Authenticate", "Bearer");
+        return;
+    }
+    switch (st->early_status) {
+    case 404:
+        http_respond_message(res, 404, "there is nothing at this address");
+        break;
+    case 405:
+        http_respond_message(res, 405, "this address does not accept that method");
+        http_respond_header(res, "Allow", st->allow);
+        break;
+    case 413: {
+        char msg[128];
+        snprintf(msg, sizeof msg, "the request body is larger than the %zu bytes allowed here",
+                 st->limit);
+        http_respond_message(res, 413, msg);
+        break;
+    }
+    default:
+        http_respond_message(res, 414, "the address is too long");
+        break;
+    }
+}
+
+static void dispatch(request_state *st, http_response *res)
+{
+    http_request *req = &st->req;
+    if (req->route->auth == ROUTE_API_KEY && !req->route->sink) {
+        tm_error err = TM_ERROR_INIT;
+        PGconn *conn = db_pool_acquire(req->app->pool, &err);
+        int ok = conn && auth_check(conn, http_header(req, "Authorization"), &req->auth, &err) == 0;
+        db_pool_release(req->app->pool, conn);
+        if (!ok) {
+            http_respond_error(res, &err);
+            if (err.status == 401) http_respond_header(res, "WWW-Authenticate", "Bearer");
+            tm_error_clear(&err);
+            return;
+        }
+    }
+    if (req->sink_error.status) {
+        http_respond_error(res, &req->sink_error);
+        return;
+    }
+    req->route->handler(req, res);
+}
+
+/* ---- the worker pool ---------------------------------------------------- */
+
+static int work_push(work_queue *q, request_state *st)
+{
+    pthread_mutex_lock(&q->lock);
+    if (q->stopping || q->count == q->cap) {
+        pthread_mutex_unlock(&q->lock);
+        return -1;
+    }
+    q->items[(q->head + q->count) % q->cap] = st;
+    q->count++;
+    pthread_cond_signal(&q->ready);
+    pthread_mutex_unlock(&q->lock);
+    return 0;
+}
+
+static void *work_loop(void *arg)
+{
+    work_queue *q = arg;
+    for (;;) {
+        pthread_mutex_lock(&q->lock);
+        while (!q->count && !q->stopping)
+            pthread_cond_wait(&q->ready, &q->lock);
+        if (!q->count) { /* stopping and drained */
+            pthread_mutex_unlock(&q->lock);
+            return NULL;
+        }
+        request_state *st = q->items[q->head];
+        q->head = (q->head + 1) % q->cap;
+        q->count--;
+        pthread_mutex_unlock(&q->lock);
+
+        dispatch(st, &st->res);
+        st->phase = 2;
+        MHD_resume_connection(st->mhd);
+    }
+}
+
+static int work_start(work_queue *q, int threads, size_t cap)
+{
+    memset(q, 0, sizeof *q);
+    pthread_mutex_init(&q->lock, NULL);
+    pthread_cond_init(&q->ready, NULL);
+    q->cap = cap;
+    q->items = calloc(cap, sizeof *q->items);
+    q->threads = calloc((size_t)threads, sizeof *q->threads);
+    if (!q->items || !q->threads) return -1;
+    for (int i = 0; i < threads; i++) {
+        if (pthread_create(&q->threads[i], NULL, work_loop, q) != 0) return -1;
+        q->n_threads++;
+    }
+    return 0;
+}
+
+/* Lets the workers finish what is queued, then joins and frees them. */
+static void work_stop(work_queue *q)
+{
+    pthread_mutex_lock(&q->lock);
+    q->stopping = 1;
+    pthread_cond_broadcast(&q->ready);
+    pthread_mutex_unlock(&q->lock);
+    for (int i = 0; i < q->n_threads; i++)
+        pthread_join(q->threads[i], NULL);
+    free(q->threads);
+    free(q->items);
+    pthread_mutex_destroy(&q->lock);
+    pthread_cond_destroy(&q->ready);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **req_cls)
+{
+    (void)version;
+    http_server *s = cls;
+    request_state *st = *req_cls;
+    if (!st) {
+        st = request_begin(s, c, url, method);
+        if (!st) return MHD_NO;
+        *req_cls = st;
+        /* 404/405 wait for the body (so keep-alive stays in step); refusals
+         * that must not read it (size, key) answer at once. */
+        if (st->early_status != 413 && !st->early_error.status && !st->answer_now) return MHD_YES;
+    }
+    if (st->responded) { /* answered early; drop the rest of the body */
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        if (!st->early_status) {
+            body_append(st, upload_data, *upload_data_size);
+        } else {
+            /* Decided already (e.g. 413 mid-body): drop the rest, within reason. */
+            st->discarded += *upload_data_size;
+            if (st->discarded > (size_t)256 * 1024 * 1024) return MHD_NO;
+        }
+        *upload_data_size = 0;
+        return MHD_YES; /* MHD takes a response only before the body or after all of it */
+    }
+    if (st->phase == 2) return send_response(c, st, &st->res); /* back from a worker */
+    if (st->phase == 1) return MHD_YES;                        /* still with it */
+    if (st->early_status) {
+        http_response res = {0};
+        early_response(st, &res);
+        return send_response(c, st, &res);
+    }
+    st->phase = 1;
+    st->mhd = c;
+    MHD_suspend_connection(c);
+    if (work_push(&s->work, st) != 0) { /* stopping: answer here rather than never */
+        MHD_resume_connection(c);
+        st->phase = 2;
+        http_respond_message(&st->res, 503, "the server is stopping; try again shortly");
+    }
+    return MHD_YES;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)c;
+    (void)toe;
+    http_server *s = cls;
+    request_state *st = *req_cls;
+    if (!st) return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double ms = (double)(now.tv_sec - st->started.tv_sec) * 1e3 +
+                (double)(now.tv_nsec - st->started.tv_nsec) / 1e6;
+    int status = st->responded ? st->responded : 499;
+    if (!s->quiet) {
+        char stamp[32];
+        time_t t = time(NULL);
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        fprintf(stderr, "%s %s %s %d %.1fms\n", stamp, st->req.method, st->log_path, status, ms);
+    }
+    if (s->app->metrics)
+        metrics_observe_request(s->app->metrics,
+                                st->req.route ? (st->req.route->log_name ? st->req.route->log_name
+                                                                         : st->req.route->pattern)
+                                              : "unmatched",
+                                status, ms / 1e3);
+    if (st->req.route && st->req.route->sink && st->req.sink_state)
+        st->req.route->sink->close(st->req.sink_state);
+    tm_error_clear(&st->req.sink_error);
+    tm_error_clear(&st->early_error);
+    /* A worker's response that was never sent (the client went away). */
+    free(st->res.body);
+    for (int i = 0; i < st->res.n_headers; i++)
+        free(st->res.header_values[i]);
+    if (st->res.fd > 0) close(st->res.fd);
+    free(st->req.body);
+    free(st);
+    *req_cls = NULL;
+    atomic_fetch_sub(&s->active, 1);
+}
+
+http_server *http_server_start(app *a, const route *routes, const http_config *cfg, tm_error *err)
+{
+    http_server *s = calloc(1, sizeof *s);
+    if (!s) {
+        tm_error_set(err, 500, "out of memory starting the server");
+        return NULL;
+    }
+    s->app = a;
+    s->routes = routes;
+    s->quiet = cfg->quiet;
+
+    struct sockaddr_in6 addr6 = {0};
+    struct sockaddr_in addr4 = {0};
+    const struct sockaddr *sa;
+    unsigned flags =
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    const char *bind = cfg->bind && *cfg->bind ? cfg->bind : "127.0.0.1";
+    if (inet_pton(AF_INET, bind, &addr4.sin_addr) == 1) {
+        addr4.sin_family = AF_INET;
+        addr4.sin_port = htons((uint16_t)cfg->port);
+        sa = (const struct sockaddr *)&addr4;
+    } else if (inet_pton(AF_INET6, bind, &addr6.sin6_addr) == 1) {
+        addr6.sin6_family = AF_INET6;
+        addr6.sin6_port = htons((uint16_t)cfg->port);
+        sa = (const struct sockaddr *)&addr6;
+        flags |= MHD_USE_IPv6;
+    } else {
+        free(s);
+        tm_error_set(err, 400, "BIND=%s is not an IPv4 or IPv6 address", bind);
+        return NULL;
+    }
+    int threads = cfg->threads > 0 ? cfg->threads : 8;
+    /* Few I/O threads (they never block) and `threads` workers for the
+     * handlers, which wait on the database. */
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned io_threads = cores > 1 ? (unsigned)(cores < 4 ? cores : 4) : 1;
+    if (work_start(&s->work, threads, 8192) != 0) {
+        work_stop(&s->work);
+        free(s);
+        tm_error_set(err, 500, "cannot start the worker threads");
+        return NULL;
+    }
+    s->daemon = MHD_start_daemon(
+        flags | MHD_ALLOW_SUSPEND_RESUME, (uint16_t)cfg->port, NULL, NULL, on_request, s,
+        MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE, io_threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)0, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)(128 * 1024), MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_END);
+    if (!s->daemon) {
+        work_stop(&s->work);
+        free(s);
+        tm_error_set(err, 500, "cannot listen on %s port %d (in use?)", bind, cfg->port);
+        return NULL;
+    }
+    return s;
+}
+
+int http_server_port(http_server *s)
+{
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    return info ? (int)info->port : -1;
+}
+
+void http_server_stop(http_server *s, int grace_ms)
+{
+    if (!s) return;
+    /* The listening socket leaves the I/O threads' epoll sets with some
+     * delay: closing it before MHD_stop_daemon made a thread abort with
+     * "Failed to remove listen FD from epoll set" (the manual: "safe to
+     * close socket only after MHD_stop_daemon() has been called"). */
+    MHD_socket listener = MHD_quiesce_daemon(s->daemon);
+    /* Refuse new connections at once all the same: a shut-down socket
+     * stops listening but stays a valid descriptor for epoll. */
+    if (listener != MHD_INVALID_SOCKET) shutdown(listener, SHUT_RDWR);
+    for (int waited = 0; atomic_load(&s->active) > 0 && waited < grace_ms; waited += 10)
+        usleep(10000);
+    /* Workers finish what is queued and resume those connections before the
+     * daemon stops: a suspended connection must not outlive it. */
+    work_stop(&s->work);
+    MHD_stop_daemon(s->daemon);
+    if (listener != MHD_INVALID_SOCKET) close(listener);
+    free(s);
+}
