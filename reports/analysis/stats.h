@@ -3,9 +3,10 @@
  *
  * This module implements the numbers defined in docs/method.md: per-layer
  * summaries (n, mean, sd, ci95), Welch gaps with Hedges g, Holm-Bonferroni
- * adjustment, one-way ANOVA, rwg, the 0-100 normalisations,
- * the thermometer (temperature, grade, band) and the benchmark helpers
- * (median, percentile rank).
+ * adjustment, one-way ANOVA, rwg, the 0-100 normalisations, the Wilson
+ * interval of a share, the carry with its log-scale interval, the
+ * thermometer (temperature, grade, band) and the benchmark helpers (median,
+ * percentile rank).
  *
  * It is pure computation: no I/O, no printing, no HTTP/SQL/JSON, no global
  * state. GSL is used only for distribution functions (gsl_cdf_tdist_*,
