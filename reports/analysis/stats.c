@@ -596,17 +596,9 @@ int stats_wilson_ci95(size_t x, size_t n, double *low, double *high)
     return 0;
 }
 
-static void carry_set_nan(stats_carry *out)
-{
-    out->carry = NAN;
-    out->se_log = NAN;
-    out->ci95_low = NAN;
-    out->ci95_high = NAN;
-}
-
 int stats_carry_compute(const stats_summary *first, const stats_summary *last, stats_carry *out)
 {
-    if (out) carry_set_nan(out);
+    if (out) *out = (stats_carry){NAN, NAN, NAN, NAN};
     if (!out || !first || !last || isnan(first->mean) || isnan(last->mean)) return -1;
     double mf = first->mean, ml = last->mean;
     if (mf != 0.0) out->carry = 100.0 * ml / mf;
