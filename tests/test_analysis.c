@@ -48,7 +48,7 @@
 
 #define TOL_ARITH 1e-13
 #define TOL_GSL 1e-10
-#define REAL_INSTRUMENT "survey-defs/thermometer-sociaal-domein.json"
+#define REAL_INSTRUMENT "survey-defs/thermometer-sociaal-domein-v1.json"
 
 #define ASSERT_REL(actual, expected, tol, what)                                                    \
     do {                                                                                           \
