@@ -50,13 +50,14 @@ static long long new_org(int code)
     return id;
 }
 
-/* An open wave of org; previous may be 0. */
+/* An open wave of org with instrument v1 (its items are imported below);
+ * previous may be 0. */
 static long long new_wave(long long org, long long previous)
 {
     char body[256], prev[64] = "";
     if (previous) snprintf(prev, sizeof prev, ", \"previous_wave_id\": %lld", previous);
     snprintf(body, sizeof body,
-             "{\"organisation_id\": %lld, \"instrument\": \"thermometer-sociaal-domein\","
+             "{\"organisation_id\": %lld, \"instrument\": \"thermometer-sociaal-domein@1.0.0\","
              " \"name\": \"Meting\"%s}",
              org, prev);
     json_t *j = call("POST", "/api/v1/waves", body, 201);
@@ -85,7 +86,7 @@ static int asked(json_t *item, const char *layer)
 static void import_layer_as(long long wave, const char *layer, int n, int v, const char *opt,
                             int vary)
 {
-    json_t *def = json_load_file("survey-defs/thermometer-sociaal-domein.json", 0, NULL);
+    json_t *def = json_load_file("survey-defs/thermometer-sociaal-domein-v1.json", 0, NULL);
     cr_assert_not_null(def);
     json_t *rows = json_array();
     for (int i = 0; i < n; i++) {
@@ -356,7 +357,7 @@ static long long wave_with_a_lone_answer(int org_code, int v)
     const char *layers[] = {"bestuur", "management", "uitvoering", "partners"};
     for (int l = 0; l < 4; l++)
         import_layer(wave, layers[l], 5, 3 + l % 2, "a");
-    json_t *def = json_load_file("survey-defs/thermometer-sociaal-domein.json", 0, NULL);
+    json_t *def = json_load_file("survey-defs/thermometer-sociaal-domein-v1.json", 0, NULL);
     cr_assert_not_null(def);
     const char *lone = first_core_likert(def);
     cr_assert_not_null(lone);

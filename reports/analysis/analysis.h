@@ -44,14 +44,7 @@
  * must recompute one whose "method" differs. */
 #define ANALYSIS_METHOD 2
 
-/* A rule rating, one byte per response and rule in wave_data.rule_answers. */
-enum {
-    RULE_UNANSWERED = 0,
-    RULE_HELPT = 1,     /* "helpt": the rule helps the work */
-    RULE_NEUTRAAL = 2,  /* "maakt niet uit" */
-    RULE_BELEMMERT = 3, /* "belemmert": the rule hinders */
-    RULE_ONBEKEND = 4   /* "ken ik niet": the respondent does not know the rule */
-};
+/* Rule ratings are coded as in core/instrument.h (RULE_HELPT ...). */
 
 /* Two layers' net ratings of a rule this far apart (or further) are a
  * conflict. */

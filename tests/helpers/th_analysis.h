@@ -31,7 +31,7 @@
 
 #define TOL_ARITH 1e-13 /* plain arithmetic on a handful of values */
 #define TOL_GSL 1e-10   /* anything through a GSL cdf or quantile */
-#define TH_REAL_INSTRUMENT "survey-defs/thermometer-sociaal-domein.json"
+#define TH_REAL_INSTRUMENT "survey-defs/thermometer-sociaal-domein-v1.json"
 
 #define ASSERT_REL(actual, expected, tol, what)                                                    \
     do {                                                                                           \
