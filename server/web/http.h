@@ -51,7 +51,9 @@ typedef struct route route;
  *   ROUTE_DB     a database connection        503: req->db, one for the handler
  *
  * KEY, WAVE and TOKEN are checked in the head step, before the body is
- * read; WRITE and WAVE need KEY. */
+ * read; WRITE and WAVE need KEY. req->wave and req->respondent are as the
+ * head step read them: a statement that must see the current state checks
+ * it in its SQL (a submission, the import's lock on the wave row). */
 enum route_need {
     ROUTE_KEY = 1 << 0,
     ROUTE_WRITE = 1 << 1,
