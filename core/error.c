@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/utf8.h"
+
 int tm_error_set(tm_error *err, int status, const char *fmt, ...)
 {
     if (!err) return -1;
@@ -11,6 +13,7 @@ int tm_error_set(tm_error *err, int status, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
+    utf8_cut_tail(err->message); /* a cut message must still be a JSON string */
     err->status = status;
     return -1;
 }
@@ -33,6 +36,7 @@ void tm_error_add(tm_error *err, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
+    utf8_cut_tail(buf);
     tm_error_add_json(err, json_string(buf));
 }
 
