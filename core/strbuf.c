@@ -48,9 +48,13 @@ int strbuf_grow(strbuf *sb, size_t n)
 
 int strbuf_add(strbuf *sb, const void *data, size_t n)
 {
-    if (sb->status != STRBUF_OK) return -1;
-    if (n == 0) return 0;
-    if (strbuf_grow(sb, n) < 0) return -1;
+    /* The common case costs two tests: room in the allocation is room under
+     * the cap (strbuf_grow keeps alloc <= max + 1), and a failed buffer goes
+     * to strbuf_grow, which refuses. */
+    if (n >= sb->alloc - sb->len || sb->status != STRBUF_OK) {
+        if (n == 0) return sb->status == STRBUF_OK ? 0 : -1;
+        if (strbuf_grow(sb, n) < 0) return -1;
+    }
     memcpy(sb->buf + sb->len, data, n);
     sb->len += n;
     sb->buf[sb->len] = '\0';

@@ -78,6 +78,6 @@ int respondent_store(http_request *req, respondent_session *s, json_t *answers, 
                  : store_draft_save(s->conn, &s->who, draft, &s->err);
         json_decref(draft);
     }
-    answer_set_free(&set);
+    answers_free(&set);
     return rc;
 }
