@@ -6,6 +6,15 @@
 
 #include "core/utf8.h"
 
+/* Every message becomes a JSON string, which must be UTF-8: a character cut
+ * by the fixed size is dropped, a byte from a file name or other outside
+ * text that is no UTF-8 becomes '?'. */
+static void mend(char *message)
+{
+    utf8_cut_tail(message);
+    utf8_scrub(message);
+}
+
 int tm_error_set(tm_error *err, int status, const char *fmt, ...)
 {
     if (!err) return -1;
@@ -13,7 +22,7 @@ int tm_error_set(tm_error *err, int status, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
-    utf8_cut_tail(err->message); /* a cut message must still be a JSON string */
+    mend(err->message);
     err->status = status;
     return -1;
 }
@@ -36,7 +45,7 @@ void tm_error_add(tm_error *err, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    utf8_cut_tail(buf);
+    mend(buf);
     tm_error_add_json(err, json_string(buf));
 }
 

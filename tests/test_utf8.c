@@ -139,3 +139,14 @@ Test(utf8, a_cut_error_message_is_still_json)
         tm_error_clear(&err);
     }
 }
+
+Test(utf8, an_error_naming_a_file_that_is_no_utf8_is_still_json)
+{
+    tm_error err = TM_ERROR_INIT;
+    tm_error_set(&err, 400, "%s: cannot read the file", "/tmp/caf\xE9.json"); /* Latin-1 name */
+    cr_assert_str_eq(err.message, "/tmp/caf?.json: cannot read the file");
+    json_t *j = tm_error_to_json(&err);
+    cr_assert_not_null(j);
+    json_decref(j);
+    tm_error_clear(&err);
+}
