@@ -39,6 +39,10 @@ static json_t *analyse_plain(PGconn *c, instrument_registry *reg, const wave_inf
     int closed = !strcmp(w->status, "closed");
     json_t *stored = store_analysis_cache_get(c, w->id, err);
     if (err->status) return NULL;
+    if (stored && json_integer_value(json_object_get(stored, "method")) != ANALYSIS_METHOD) {
+        json_decref(stored); /* computed by an earlier method: compute it again */
+        stored = NULL;
+    }
     const char *stored_status =
         json_string_value(json_object_get(json_object_get(stored, "wave"), "status"));
     if (closed && stored && stored_status && !strcmp(stored_status, "closed")) return stored;
@@ -79,7 +83,13 @@ static json_t *analyse_plain(PGconn *c, instrument_registry *reg, const wave_inf
     json_t *meta = json_pack("{s:I, s:s, s:s, s:s, s:i, s:s}", "id", (json_int_t)w->id, "name",
                              w->name, "organisation", w->organisation, "instrument", w->instrument,
                              "min_group_size", w->min_group_size, "status", w->status);
-    wave_data data = {in, ans.n, ans.layer, ans.scores, w->min_group_size};
+    /* No wave keys or rules yet: local intent items have no key (they count
+     * in no knowledge aggregate) and "rules" is []. */
+    wave_data data = {.in = in,
+                      .n = ans.n,
+                      .layer = ans.layer,
+                      .scores = ans.scores,
+                      .min_group_size = w->min_group_size};
     json_t *a = analysis_run(&data, meta, response, err);
     json_decref(meta);
     json_decref(response);
