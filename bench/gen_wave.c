@@ -105,7 +105,8 @@ static void draw_row(gen *g, int layer, int16_t *row)
     size_t cand[1024], nc = 0;
     memset(row, 0, in->n_items * sizeof *row);
     for (size_t i = 0; i < in->n_items && nc < 1024; i++)
-        if (tm_item_asked(&in->items[i], layer) && single_score(&in->items[i])) cand[nc++] = i;
+        if (instrument_item_asked(&in->items[i], layer) && single_score(&in->items[i]))
+            cand[nc++] = i;
     size_t take = g->answered < nc ? g->answered : nc;
     for (size_t k = 0; k < take; k++) { /* partial Fisher-Yates */
         size_t j = k + gsl_rng_uniform_int(g->rng, nc - k);
@@ -261,7 +262,7 @@ static int cmd_body(int argc, char **argv)
             fprintf(scores, "%s\n", lit);
             printf("body: %zu answers, %zu bytes\n", set.answered, strlen(text));
             free(lit);
-            answer_set_free(&set);
+            answers_free(&set);
         }
         free(text);
         json_decref(b);

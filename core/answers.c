@@ -1,6 +1,7 @@
 /* answers.c - see answers.h. */
 #include "core/answers.h"
 
+#include "core/strbuf.h"
 #include "core/utf8.h"
 
 #include <stdio.h>
@@ -87,7 +88,7 @@ static void check_value(const tm_item *it, json_t *v, answer_set *out, tm_error 
             json_t *o;
             json_array_foreach(v, i, o)
             {
-                if (tm_item_option_index(it, json_string_value(o)) < 0) {
+                if (instrument_option_index(it, json_string_value(o)) < 0) {
                     options_list(it, opts, sizeof opts);
                     problem(err, it->key, "has an unknown option at position %zu (allowed: %s)",
                             i + 1, opts);
@@ -105,7 +106,7 @@ static void check_value(const tm_item *it, json_t *v, answer_set *out, tm_error 
             return;
         }
         {
-            int idx = tm_item_option_index(it, json_string_value(v));
+            int idx = instrument_option_index(it, json_string_value(v));
             if (idx < 0) {
                 options_list(it, opts, sizeof opts);
                 problem(err, it->key, "must be one of the option keys (%s)%s", opts,
@@ -152,7 +153,7 @@ int answers_check(const instrument *in, int layer, json_t *answers, answers_mode
             problem(err, key, "is not an item of this survey");
             continue;
         }
-        if (!tm_item_asked(it, layer)) {
+        if (!instrument_item_asked(it, layer)) {
             problem(err, key, "is not asked to layer \"%s\"", in->layers[layer].key);
             continue;
         }
@@ -164,18 +165,18 @@ int answers_check(const instrument *in, int layer, json_t *answers, answers_mode
         int answered = out->scores[i] != SCORE_UNANSWERED ||
                        (out->extra && json_object_get(out->extra, it->key));
         out->answered += answered;
-        if (mode == ANSWERS_SUBMIT && it->required && tm_item_asked(it, layer) && !answered)
+        if (mode == ANSWERS_SUBMIT && it->required && instrument_item_asked(it, layer) && !answered)
             problem(err, it->key, "is required");
     }
     size_t found = tm_error_count(err) - before;
     if (found > 0) {
-        answer_set_free(out);
+        answers_free(out);
         return tm_error_set(err, 422, "%zu answer(s) cannot be accepted", found);
     }
     return 0;
 }
 
-void answer_set_free(answer_set *a)
+void answers_free(answer_set *a)
 {
     if (!a) return;
     free(a->scores);
@@ -206,16 +207,13 @@ json_t *answers_to_json(const instrument *in, const int16_t *scores, json_t *ext
 
 char *answers_scores_literal(const answer_set *a)
 {
-    size_t cap = a->n * 4 + 3;
-    char *buf = malloc(cap);
-    if (!buf) return NULL;
-    size_t len = 0;
-    buf[len++] = '{';
+    strbuf sb = STRBUF_INIT(a->n * 7 + 2); /* at most "-32768," a score, and the braces */
+    strbuf_grow(&sb, a->n * 3 + 2);        /* enough for the usual "-1," or "4," at once */
+    strbuf_addch(&sb, '{');
     for (size_t i = 0; i < a->n; i++)
-        len += (size_t)snprintf(buf + len, cap - len, "%s%d", i ? "," : "", a->scores[i]);
-    buf[len++] = '}';
-    buf[len] = '\0';
-    return buf;
+        strbuf_addf(&sb, "%s%d", i ? "," : "", a->scores[i]);
+    strbuf_addch(&sb, '}');
+    return strbuf_detach(&sb, NULL);
 }
 
 int answers_scores_parse(const char *text, int16_t *scores, size_t n)

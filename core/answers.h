@@ -37,7 +37,7 @@ typedef enum answers_mode {
 } answers_mode;
 
 /* Checks answers (borrowed JSON object) for a respondent of layer (index)
- * and fills out (caller frees with answer_set_free). On any problem returns
+ * and fills out (caller frees with answers_free). On any problem returns
  * -1 with err status 422 and one detail per problem:
  *   {"item": "ek-eff-1", "error": "must be a whole number from 1 to 5, or \"dont_know\""}
  * Unknown keys, items not asked to the layer, wrong types and out-of-range
@@ -46,15 +46,16 @@ int answers_check(const instrument *in, int layer, json_t *answers, answers_mode
                   answer_set *out, tm_error *err);
 
 /* Frees what an answer_set owns; the struct itself is the caller's. */
-void answer_set_free(answer_set *a);
+void answers_free(answer_set *a);
 
 /* The answers as a JSON object again (new reference): the inverse of
  * answers_check for valid data. scores has in->n_items entries; extra may
  * be NULL (borrowed). */
 json_t *answers_to_json(const instrument *in, const int16_t *scores, json_t *extra);
 
-/* The stored scores array in PostgreSQL's text form "{1,0,-1,...}" (caller
- * frees), for a smallint[] parameter. */
+/* The stored scores array in PostgreSQL's text form "{1,0,-1,...}", for a
+ * smallint[] parameter: a new string the caller frees, or NULL when out of
+ * memory. */
 char *answers_scores_literal(const answer_set *a);
 
 /* Parses "{1,0,-1,...}" into scores (n entries). Returns 0, or -1 when the

@@ -4,6 +4,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/utf8.h"
+
+/* Every message becomes a JSON string, which must be UTF-8: a character cut
+ * by the fixed size is dropped, a byte from a file name or other outside
+ * text that is no UTF-8 becomes '?'. */
+static void mend(char *message)
+{
+    utf8_cut_tail(message);
+    utf8_scrub(message);
+}
+
 int tm_error_set(tm_error *err, int status, const char *fmt, ...)
 {
     if (!err) return -1;
@@ -11,6 +22,7 @@ int tm_error_set(tm_error *err, int status, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
+    mend(err->message);
     err->status = status;
     return -1;
 }
@@ -33,6 +45,7 @@ void tm_error_add(tm_error *err, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
+    mend(buf);
     tm_error_add_json(err, json_string(buf));
 }
 

@@ -2,7 +2,7 @@
  *
  * Layout: a BOM filter in front of two byte-driven state machines, one per
  * format. Both collect the text of one row (a JSON array element, or the
- * cells of a CSV record) in p->buf, which is reused from row to row; when a
+ * cells of a CSV record) in p->text, which is reused from row to row; when a
  * row is complete it is turned into an answers object, checked with
  * answers_check and appended to the packed rows. Problems go to p->details
  * (at most IMPORT_MAX_DETAILS; the rest are only counted). Once any problem
@@ -18,6 +18,8 @@
 #include <strings.h>
 
 #include "core/answers.h"
+#include "core/strbuf.h"
+#include "core/utf8.h"
 
 enum json_state {
     J_START, /* before the opening [ */
@@ -58,8 +60,7 @@ struct import_parser {
     size_t n_rows, cap_rows;
 
     /* the row being read */
-    char *buf;
-    size_t len, cap;
+    strbuf text; /* capped: a row holds fewer than IMPORT_MAX_ROW_BYTES bytes */
     enum row_fault fault;
     size_t row;       /* number of the current (or last) row */
     size_t data_rows; /* rows read, blank CSV lines not counted */
@@ -93,60 +94,6 @@ struct import_parser {
 static int is_space(unsigned char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/* Whether s[0..n) is UTF-8 without overlong forms, surrogates or values
- * above U+10FFFF. Eight ASCII bytes at a time where it can. */
-static int utf8_valid(const char *text, size_t n)
-{
-    const unsigned char *s = (const unsigned char *)text;
-    size_t i = 0;
-    while (i < n) {
-        uint64_t w;
-        if (i + 8 <= n && (memcpy(&w, s + i, 8), (w & 0x8080808080808080ULL) == 0)) {
-            i += 8;
-            continue;
-        }
-        unsigned c = s[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t need;
-        unsigned lo = 0x80, hi = 0xBF;
-        if (c >= 0xC2 && c <= 0xDF) {
-            need = 1;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            need = 2;
-            if (c == 0xE0) lo = 0xA0;
-            if (c == 0xED) hi = 0x9F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            need = 3;
-            if (c == 0xF0) lo = 0x90;
-            if (c == 0xF4) hi = 0x8F;
-        } else {
-            return 0;
-        }
-        if (n - i <= need) return 0;
-        if (s[i + 1] < lo || s[i + 1] > hi) return 0;
-        for (size_t k = 2; k <= need; k++)
-            if ((s[i + k] & 0xC0) != 0x80) return 0;
-        i += need + 1;
-    }
-    return 1;
-}
-
-/* Drops an incomplete UTF-8 sequence that snprintf truncation left at the
- * end of s, so that the text stays valid for json_string. */
-static void utf8_cut_tail(char *s)
-{
-    size_t n = strlen(s), i = n;
-    while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80 && n - i < 3)
-        i--;
-    if (i == 0) return;
-    unsigned c = (unsigned char)s[i - 1];
-    size_t want = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-    if (n - (i - 1) < want) s[i - 1] = '\0';
 }
 
 /* Trims spaces and tabs around s[0..*n); returns the new start. */
@@ -340,45 +287,29 @@ static void check_answers(import_parser *p, int layer, json_t *answers)
         row_problem(p, p->row, NULL, "has no answers");
     else if (p->problems == 0)
         rows_add(p, layer, &set);
-    answer_set_free(&set);
+    answers_free(&set);
 }
 
 /* ---- the row buffer ------------------------------------------------------- */
 
-static int buf_grow(import_parser *p, size_t more)
+/* An append to the row's text failed: the row is too long (it is refused, the
+ * import reads on), or memory ran out (the import stops). */
+static void text_failed(import_parser *p)
 {
-    size_t need = p->len + more + 1;
-    if (need > IMPORT_MAX_ROW_BYTES) {
+    if (p->text.status == STRBUF_TOO_LARGE)
         p->fault = FAULT_TOO_LONG;
-        return -1;
-    }
-    size_t cap = p->cap ? p->cap : 4096;
-    while (cap < need)
-        cap *= 2;
-    char *b = realloc(p->buf, cap);
-    if (!b) {
+    else
         out_of_memory(p);
-        return -1;
-    }
-    p->buf = b;
-    p->cap = cap;
-    return 0;
 }
 
 static void buf_put(import_parser *p, const char *s, size_t n)
 {
-    if (p->fault || !n) return;
-    if (p->len + n + 1 > p->cap && buf_grow(p, n) < 0) return;
-    memcpy(p->buf + p->len, s, n);
-    p->len += n;
+    if (!p->fault && strbuf_add(&p->text, s, n) < 0) text_failed(p);
 }
 
 static inline void buf_putc(import_parser *p, char c)
 {
-    if (p->len + 2 <= p->cap && !p->fault)
-        p->buf[p->len++] = c;
-    else
-        buf_put(p, &c, 1);
+    if (!p->fault && strbuf_addch(&p->text, c) < 0) text_failed(p);
 }
 
 /* ---- JSON ---------------------------------------------------------------- */
@@ -422,18 +353,19 @@ static void json_response(import_parser *p, json_t *v)
     if (!bad) check_answers(p, layer, answers);
 }
 
-/* The element in p->buf is complete. */
+/* The element in p->text.buf is complete. */
 static void json_element_end(import_parser *p)
 {
     if (p->fault == FAULT_TOO_DEEP) {
         row_problem(p, p->row, NULL, "is nested deeper than %d levels", IMPORT_MAX_DEPTH);
     } else if (p->fault == FAULT_TOO_LONG) {
         row_problem(p, p->row, NULL, "is longer than %u bytes", IMPORT_MAX_ROW_BYTES);
-    } else if (!utf8_valid(p->buf, p->len)) {
+    } else if (!utf8_valid(p->text.buf, p->text.len)) {
         stop(p, 400, p->row, "is not valid UTF-8");
     } else {
         json_error_t je;
-        json_t *v = json_loadb(p->buf, p->len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
+        json_t *v =
+            json_loadb(p->text.buf, p->text.len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
         if (!v) {
             stop(p, 400, p->row, "is not valid JSON: %s", je.text);
             return;
@@ -441,7 +373,7 @@ static void json_element_end(import_parser *p)
         json_response(p, v);
         json_decref(v);
     }
-    p->len = 0;
+    strbuf_reset(&p->text);
     p->fault = FAULT_NONE;
 }
 
@@ -452,7 +384,7 @@ static void json_element_begin(import_parser *p)
     p->js = J_ELEM;
     p->depth = 1;
     p->in_string = p->escape = 0;
-    p->len = 0;
+    strbuf_reset(&p->text);
     p->fault = FAULT_NONE;
 }
 
@@ -461,7 +393,7 @@ static void json_open(import_parser *p, char c)
     p->depth++;
     if (p->depth > IMPORT_MAX_DEPTH) {
         p->fault = FAULT_TOO_DEEP;
-        p->len = 0;
+        strbuf_reset(&p->text);
         return;
     }
     if (c == '{')
@@ -661,7 +593,7 @@ static void csv_field_begin(import_parser *p)
         p->fields = f;
         p->cap_fields = cap;
     }
-    p->fields[i] = p->len;
+    p->fields[i] = p->text.len;
 }
 
 static void csv_field_next(import_parser *p)
@@ -673,24 +605,24 @@ static void csv_field_next(import_parser *p)
 /* Cell i: its text (NUL-terminated, may be changed in place) and length. */
 static char *csv_cell(import_parser *p, size_t i, size_t *n)
 {
-    size_t end = i + 1 < p->n_fields ? p->fields[i + 1] : p->len;
+    size_t end = i + 1 < p->n_fields ? p->fields[i + 1] : p->text.len;
     *n = end - p->fields[i] - 1;
-    return p->buf + p->fields[i];
+    return p->text.buf + p->fields[i];
 }
 
 /* Whether the record holds nothing but separators and white space. */
 static int csv_blank(const import_parser *p)
 {
     if (p->fault || p->stray_quote || p->has_nul || p->unclosed) return 0;
-    for (size_t i = 0; i < p->len; i++)
-        if (p->buf[i] != '\0' && p->buf[i] != ' ' && p->buf[i] != '\t') return 0;
+    for (size_t i = 0; i < p->text.len; i++)
+        if (p->text.buf[i] != '\0' && p->text.buf[i] != ' ' && p->text.buf[i] != '\t') return 0;
     return 1;
 }
 
 static void csv_header(import_parser *p)
 {
     p->header_done = 1;
-    if (p->fault || p->has_nul || p->unclosed || !utf8_valid(p->buf, p->len)) {
+    if (p->fault || p->has_nul || p->unclosed || !utf8_valid(p->text.buf, p->text.len)) {
         header_problem(p, NULL,
                        "the header line cannot be read: it must be UTF-8 text "
                        "(in Excel: save as \"CSV UTF-8\")");
@@ -849,7 +781,7 @@ static void csv_record(import_parser *p)
         row_problem(p, p->row, NULL, "is longer than %u bytes", IMPORT_MAX_ROW_BYTES);
     else if (p->unclosed)
         row_problem(p, p->row, NULL, "has a cell that opens a quote (\") and never closes it");
-    else if (p->has_nul || !utf8_valid(p->buf, p->len))
+    else if (p->has_nul || !utf8_valid(p->text.buf, p->text.len))
         row_problem(p, p->row, NULL, "is not valid UTF-8 text (in Excel: save as \"CSV UTF-8\")");
     else if (p->n_fields != p->n_columns)
         row_problem(p, p->row, NULL, "has %zu cells where the header has %zu", p->n_fields,
@@ -864,7 +796,7 @@ static void csv_record_begin(import_parser *p)
 {
     p->in_record = 1;
     p->n_fields = 0;
-    p->len = 0;
+    strbuf_reset(&p->text);
     p->fault = FAULT_NONE;
     p->stray_quote = p->has_nul = p->unclosed = 0;
     csv_field_begin(p);
@@ -1015,6 +947,7 @@ import_parser *import_parser_new(const instrument *in, import_format f)
     if (!p) return NULL;
     p->in = in;
     p->format = f;
+    strbuf_init(&p->text, IMPORT_MAX_ROW_BYTES - 1);
     p->details = json_array();
     p->answers = json_object();
     p->dont_know = json_string("dont_know");
@@ -1112,7 +1045,7 @@ void import_parser_free(import_parser *p)
     json_decref(p->dont_know);
     for (int i = 0; i <= 10; i++)
         json_decref(p->small[i]);
-    free(p->buf);
+    strbuf_release(&p->text);
     free(p->fields);
     free(p->columns);
     free(p);

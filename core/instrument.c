@@ -25,26 +25,20 @@ static uint64_t key_hash(const char *s)
     return h;
 }
 
-const char *item_type_name(item_type t)
+const char *instrument_type_name(item_type t)
 {
     static const char *const names[] = {"likert", "grade", "intent", "choice", "text"};
     return names[t];
 }
 
-static int item_type_parse(const char *s, item_type *out)
+static int type_parse(const char *s, item_type *out)
 {
     for (int t = ITEM_LIKERT; t <= ITEM_TEXT; t++)
-        if (s && !strcmp(s, item_type_name((item_type)t))) {
+        if (s && !strcmp(s, instrument_type_name((item_type)t))) {
             *out = (item_type)t;
             return 0;
         }
     return -1;
-}
-
-const char *tm_text_get(tm_text t, const char *lang)
-{
-    if (lang && !strcmp(lang, "en") && t.en) return t.en;
-    return t.nl ? t.nl : t.en;
 }
 
 static tm_text text_of(json_t *obj)
@@ -198,12 +192,6 @@ static void check_item(checker *c, json_t *def, json_t *item, size_t i, uint32_t
     char path[64];
     snprintf(path, sizeof path, "$.items[%zu]", i);
     char p[128];
-    const char *key = json_string_value(json_object_get(item, "key"));
-    if (key && (!strcmp(key, "action") || !strcmp(key, "lang"))) {
-        /* survey_form_decode reads these two fields as the form's own. */
-        snprintf(p, sizeof p, "%s.key", path);
-        problem(c, p, "\"%s\" is reserved: the survey form posts a field of that name", key);
-    }
     const char *theme = json_string_value(json_object_get(item, "theme"));
     const char *domain = json_string_value(json_object_get(item, "domain"));
     int t = named_find(json_object_get(def, "themes"), theme);
@@ -221,7 +209,7 @@ static void check_item(checker *c, json_t *def, json_t *item, size_t i, uint32_t
     check_layer_text(c, def, item, mask, path);
 
     item_type type;
-    if (item_type_parse(json_string_value(json_object_get(item, "type")), &type) != 0) return;
+    if (type_parse(json_string_value(json_object_get(item, "type")), &type) != 0) return;
     check_law(c, item, type, path);
 
     json_t *options = json_object_get(item, "options");
@@ -576,7 +564,7 @@ static int item_load(instrument *in, json_t *j, size_t ordinal)
 {
     tm_item *it = &in->items[ordinal];
     it->key = json_string_value(json_object_get(j, "key"));
-    item_type_parse(json_string_value(json_object_get(j, "type")), &it->type);
+    type_parse(json_string_value(json_object_get(j, "type")), &it->type);
     it->ordinal = ordinal;
     it->theme = instrument_theme_index(in, json_string_value(json_object_get(j, "theme")));
     it->domain = instrument_domain_index(in, json_string_value(json_object_get(j, "domain")));
@@ -643,7 +631,7 @@ static int item_load(instrument *in, json_t *j, size_t ordinal)
         const char *intended = json_string_value(json_object_get(j, "intended"));
         it->intended = !strcmp(intended, "top-layer") ? INTENDED_TOP_LAYER
                        : !strcmp(intended, "local")   ? INTENDED_LOCAL
-                                                      : tm_item_option_index(it, intended);
+                                                      : instrument_option_index(it, intended);
     }
     it->reverse = it->type == ITEM_LIKERT && json_is_true(json_object_get(j, "reverse"));
     return 0;
@@ -807,7 +795,7 @@ const tm_item *instrument_item(const instrument *in, const char *key)
     }
 }
 
-int tm_item_option_index(const tm_item *it, const char *key)
+int instrument_option_index(const tm_item *it, const char *key)
 {
     if (!key) return -1;
     for (size_t i = 0; i < it->n_options; i++)
@@ -815,20 +803,20 @@ int tm_item_option_index(const tm_item *it, const char *key)
     return -1;
 }
 
-int tm_item_asked(const tm_item *it, int layer)
+int instrument_item_asked(const tm_item *it, int layer)
 {
     return layer >= 0 && layer < 32 && (it->layers >> layer) & 1u;
 }
 
-int tm_item_scored(const tm_item *it)
+int instrument_item_scored(const tm_item *it)
 {
     return it->type == ITEM_LIKERT || it->type == ITEM_GRADE || it->type == ITEM_INTENT;
 }
 
-const char *tm_item_scale_label(const instrument *in, const tm_item *it, int v, const char *lang)
+const char *instrument_scale_label(const instrument *in, const tm_item *it, int v, const char *lang)
 {
     if (it->type != ITEM_LIKERT || v < 1 || v > it->points) return NULL;
-    const char *l = lang && !strcmp(lang, "en") ? "en" : "nl";
+    const char *l = tm_text_lang(lang);
     json_t *labels = it->labels;
     if (!labels) {
         char pts[8];
@@ -857,7 +845,7 @@ size_t instrument_layer_items(const instrument *in, int layer)
 {
     size_t n = 0;
     for (size_t i = 0; i < in->n_items; i++)
-        n += tm_item_asked(&in->items[i], layer);
+        n += instrument_item_asked(&in->items[i], layer);
     return n;
 }
 
@@ -891,7 +879,7 @@ static size_t likert_label_words(const instrument *in, const tm_item *it, const 
     }
     size_t n = 0;
     for (int v = 1; v <= it->points; v++)
-        n += instrument_count_words(tm_item_scale_label(in, it, v, lang));
+        n += instrument_count_words(instrument_scale_label(in, it, v, lang));
     return n;
 }
 
@@ -905,14 +893,14 @@ double instrument_layer_seconds(const instrument *in, int layer, const char *lan
     for (size_t d = 0; d < in->n_domains; d++) {
         int shown = 0;
         for (size_t i = 0; i < in->n_items && !shown; i++)
-            shown = in->items[i].domain == (int)d && tm_item_asked(&in->items[i], layer);
+            shown = in->items[i].domain == (int)d && instrument_item_asked(&in->items[i], layer);
         if (shown)
             words += text_words(in->domains[d].label, lang) +
                      text_words(in->domains[d].description, lang);
     }
     for (size_t i = 0; i < in->n_items; i++) {
         const tm_item *it = &in->items[i];
-        if (!tm_item_asked(it, layer)) continue;
+        if (!instrument_item_asked(it, layer)) continue;
         answers++;
         words += instrument_count_words(instrument_item_text(in, it, layer, lang)) +
                  text_words(it->help, lang);

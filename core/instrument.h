@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "core/text.h"
 
 #define INSTRUMENT_MAX_LAYERS 16 /* layer sets are bit masks */
 
@@ -41,12 +42,6 @@
 #define INSTRUMENT_SECONDS_PER_ANSWER 3.0
 
 typedef enum item_type { ITEM_LIKERT, ITEM_GRADE, ITEM_INTENT, ITEM_CHOICE, ITEM_TEXT } item_type;
-
-/* A text in both languages; either may be NULL when optional and absent. */
-typedef struct tm_text {
-    const char *nl;
-    const char *en;
-} tm_text;
 
 /* A layer, domain or theme. */
 typedef struct tm_named {
@@ -174,22 +169,19 @@ int instrument_theme_index(const instrument *in, const char *key);
 const tm_item *instrument_item(const instrument *in, const char *key);
 
 /* Index of the option with this key in a choice/intent item, or -1. */
-int tm_item_option_index(const tm_item *it, const char *key);
+int instrument_option_index(const tm_item *it, const char *key);
 
 /* Whether the item is asked to layer (index). */
-int tm_item_asked(const tm_item *it, int layer);
+int instrument_item_asked(const tm_item *it, int layer);
 
 /* Whether the item is scored in the gap analysis (likert, grade, intent). */
-int tm_item_scored(const tm_item *it);
+int instrument_item_scored(const tm_item *it);
 
 /* The answer label of likert value v (1..points) in lang ("nl"/"en"):
  * the item's own labels, else the instrument's scale_labels for that number
  * of points, else NULL (the form then shows the number alone). Borrowed. */
-const char *tm_item_scale_label(const instrument *in, const tm_item *it, int v, const char *lang);
-
-/* The text in lang ("en" gives English, anything else Dutch), falling back to
- * Dutch when the English is absent. May return NULL when both are absent. */
-const char *tm_text_get(tm_text t, const char *lang);
+const char *instrument_scale_label(const instrument *in, const tm_item *it, int v,
+                                   const char *lang);
 
 /* The item's question for layer (index) in lang: its layer_text for that
  * layer, else its text. Borrowed; never NULL for a loaded item. */
@@ -220,6 +212,6 @@ double instrument_layer_seconds(const instrument *in, int layer, const char *lan
                                 size_t rule_words, size_t n_rules);
 
 /* "likert", "grade", ... */
-const char *item_type_name(item_type t);
+const char *instrument_type_name(item_type t);
 
 #endif

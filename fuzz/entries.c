@@ -15,8 +15,8 @@
  *               answers survive answers_to_json -> answers_check and the
  *               scores' text form unchanged.
  *   form        a refused body leaves no answers and says 400; a decoded one
- *               has only answer fields, no empty values and action save or
- *               submit, and held no NUL; the page rendered with the decoded answers and their
+ *               has no empty values and action save or submit, and held no
+ *               NUL; the page rendered with the decoded answers and their
  *               errors holds no markup but the page's own.
  *   import      parsing a body whole and in chunks gives the same outcome;
  *               a body with a NUL byte is refused; a refusal holds no rows; accepted rows have a
@@ -32,6 +32,8 @@
 #include "core/import.h"
 #include "core/instrument.h"
 #include "core/jsonschema.h"
+#include "core/strbuf.h"
+#include "core/utf8.h"
 #include "server/web/survey_page.h"
 
 extern const char instrument_schema_json[]; /* survey-defs/schema.json, build/gen/embedded.c */
@@ -84,14 +86,6 @@ static const instrument *variant_instrument(void)
 
 /* ---- shared checks --------------------------------------------------------- */
 
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
 static int blank(const char *s)
 {
     return s[strspn(s, " \t\r\n")] == '\0';
@@ -108,7 +102,7 @@ static size_t check_scores(const instrument *in, int layer, const int16_t *score
         const tm_item *it = &in->items[i];
         int s = scores[i];
         json_t *x = json_object_get(extra, it->key);
-        if (!tm_item_asked(it, layer)) CHECK(s == SCORE_UNANSWERED && !x);
+        if (!instrument_item_asked(it, layer)) CHECK(s == SCORE_UNANSWERED && !x);
         if (s == SCORE_DONT_KNOW) {
             CHECK(it->dont_know);
         } else if (s > 0) {
@@ -133,12 +127,12 @@ static size_t check_scores(const instrument *in, int layer, const int16_t *score
             if (it->type == ITEM_TEXT) {
                 CHECK(json_is_string(x));
                 CHECK(!blank(json_string_value(x)));
-                CHECK(utf8_chars(json_string_value(x)) <= (size_t)it->max_length);
+                CHECK(utf8_length(json_string_value(x)) <= (size_t)it->max_length);
             } else {
                 CHECK(it->multiple && json_is_array(x) && json_array_size(x) > 0);
                 for (size_t k = 0; k < json_array_size(x); k++) {
                     json_t *o = json_array_get(x, k);
-                    CHECK(tm_item_option_index(it, json_string_value(o)) >= 0);
+                    CHECK(instrument_option_index(it, json_string_value(o)) >= 0);
                     for (size_t m = 0; m < k; m++)
                         CHECK(!json_equal(o, json_array_get(x, m)));
                 }
@@ -173,7 +167,7 @@ static void check_round_trip(const instrument *in, int layer, const int16_t *sco
     CHECK(memcmp(back, scores, in->n_items * sizeof *back) == 0);
     free(back);
     free(text);
-    answer_set_free(&set);
+    answers_free(&set);
     json_decref(again);
 }
 
@@ -268,7 +262,7 @@ static void check_model(const instrument *in)
         case ITEM_LIKERT:
             CHECK(it->points >= 2 && it->points <= 11);
             for (int v = 0; v <= it->points + 1; v++) {
-                const char *l = tm_item_scale_label(in, it, v, v & 1 ? "en" : "nl");
+                const char *l = instrument_scale_label(in, it, v, v & 1 ? "en" : "nl");
                 CHECK(v >= 1 && v <= it->points ? 1 : l == NULL);
             }
             break;
@@ -279,7 +273,7 @@ static void check_model(const instrument *in)
         case ITEM_CHOICE:
             CHECK(it->n_options >= 2 && it->n_options <= 30 && it->points == (int)it->n_options);
             for (size_t k = 0; k < it->n_options; k++)
-                CHECK(tm_item_option_index(it, it->options[k].key) == (int)k);
+                CHECK(instrument_option_index(it, it->options[k].key) == (int)k);
             break;
         case ITEM_TEXT:
             CHECK(it->max_length >= 1 && it->max_length <= 4000);
@@ -296,7 +290,7 @@ static void check_model(const instrument *in)
         for (int l = -1; l < (int)in->n_layers; l++) {
             CHECK(instrument_item_text(in, it, l, l & 1 ? "en" : "nl") != NULL);
             if (l >= 0 && it->layer_text && it->layer_text[l].nl)
-                CHECK(it->layer_text[l].en && tm_item_asked(it, l));
+                CHECK(it->layer_text[l].en && instrument_item_asked(it, l));
         }
         if (in->major >= 2 && (it->type == ITEM_INTENT || it->type == ITEM_GRADE))
             CHECK(it->dont_know);
@@ -333,7 +327,7 @@ static json_t *complete_answers(const instrument *in, int layer)
     json_t *a = json_object();
     for (size_t i = 0; i < in->n_items; i++) {
         const tm_item *it = &in->items[i];
-        if (!tm_item_asked(it, layer)) continue;
+        if (!instrument_item_asked(it, layer)) continue;
         json_t *v = NULL;
         switch (it->type) {
         case ITEM_LIKERT:
@@ -368,32 +362,24 @@ static json_t *complete_answers(const instrument *in, int layer)
     return a;
 }
 
-/* Appends s, percent-encoded unless raw (the separators). */
-static void url_append(char **buf, size_t *len, size_t *cap, const char *s, int raw)
+/* Appends s percent-encoded, as a browser sends a form field. */
+static void url_encode(strbuf *b, const char *s)
 {
     for (; *s; s++) {
-        if (*len + 4 > *cap) {
-            *cap *= 2;
-            *buf = realloc(*buf, *cap);
-            CHECK(*buf != NULL);
-        }
         unsigned char c = (unsigned char)*s;
-        if (raw || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')
-            (*buf)[(*len)++] = (char)c;
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')
+            strbuf_addch(b, (char)c);
         else
-            *len += (size_t)snprintf(*buf + *len, 4, "%%%02X", c);
+            strbuf_addf(b, "%%%02X", c);
     }
-    (*buf)[*len] = '\0';
 }
 
-/* The form body a browser would post for these answers. */
+/* The form body a browser would post for these answers: one field
+ * "q.KEY" per answer (per pick of a list) and the button. */
 static char *form_body(json_t *answers, const char *action, size_t *len)
 {
-    size_t cap = 256;
-    char *buf = malloc(cap);
-    CHECK(buf != NULL);
-    *len = 0;
-    url_append(&buf, len, &cap, "lang=nl", 1);
+    strbuf b = STRBUF_INIT(1u << 24);
+    strbuf_adds(&b, "lang=nl");
     const char *key;
     json_t *v;
     json_object_foreach(answers, key, v)
@@ -401,21 +387,21 @@ static char *form_body(json_t *answers, const char *action, size_t *len)
         size_t n = json_is_array(v) ? json_array_size(v) : 1;
         for (size_t k = 0; k < n; k++) {
             json_t *e = json_is_array(v) ? json_array_get(v, k) : v;
-            char num[24];
-            const char *val = json_string_value(e);
-            if (json_is_integer(e)) {
-                snprintf(num, sizeof num, "%lld", (long long)json_integer_value(e));
-                val = num;
-            }
-            url_append(&buf, len, &cap, "&", 1);
-            url_append(&buf, len, &cap, key, 0);
-            url_append(&buf, len, &cap, "=", 1);
-            url_append(&buf, len, &cap, val, 0);
+            strbuf_adds(&b, "&");
+            url_encode(&b, SURVEY_FORM_ITEM_PREFIX);
+            url_encode(&b, key);
+            strbuf_adds(&b, "=");
+            if (json_is_integer(e))
+                strbuf_addf(&b, "%lld", (long long)json_integer_value(e));
+            else
+                url_encode(&b, json_string_value(e));
         }
     }
-    url_append(&buf, len, &cap, "&action=", 1);
-    url_append(&buf, len, &cap, action, 0);
-    return buf;
+    strbuf_adds(&b, "&action=");
+    url_encode(&b, action);
+    char *body = strbuf_detach(&b, len);
+    CHECK(body != NULL);
+    return body;
 }
 
 static void check_layer_complete(const instrument *in, int layer)
@@ -439,13 +425,13 @@ static void check_layer_complete(const instrument *in, int layer)
     CHECK(memcmp(set.scores, set2.scores, in->n_items * sizeof *set.scores) == 0);
     CHECK((set.extra == NULL) == (set2.extra == NULL));
     CHECK(set.extra == NULL || json_equal(set.extra, set2.extra));
-    answer_set_free(&set2);
+    answers_free(&set2);
     json_decref(decoded);
     free(body);
 
     render(in, layer, layer & 1 ? "en" : "nl", a, NULL);
     render(in, layer, "nl", NULL, NULL);
-    answer_set_free(&set);
+    answers_free(&set);
     json_decref(a);
 }
 
@@ -525,7 +511,7 @@ static void answers_against(const instrument *in, json_t *answers)
                 if (mode == ANSWERS_SUBMIT)
                     for (size_t i = 0; i < in->n_items; i++) {
                         const tm_item *it = &in->items[i];
-                        if (it->required && tm_item_asked(it, layer))
+                        if (it->required && instrument_item_asked(it, layer))
                             CHECK(set[m].scores[i] != SCORE_UNANSWERED ||
                                   json_object_get(set[m].extra, it->key));
                     }
@@ -538,8 +524,8 @@ static void answers_against(const instrument *in, json_t *answers)
             CHECK(rc[0] == 0);
             CHECK(!memcmp(set[0].scores, set[1].scores, in->n_items * sizeof *set[0].scores));
         }
-        answer_set_free(&set[0]);
-        answer_set_free(&set[1]);
+        answers_free(&set[0]);
+        answers_free(&set[1]);
     }
 }
 
@@ -563,7 +549,6 @@ static void check_decoded(const instrument *in, json_t *answers)
     json_t *v;
     json_object_foreach(answers, key, v)
     {
-        CHECK(strcmp(key, "action") != 0 && strcmp(key, "lang") != 0);
         const tm_item *it = instrument_item(in, key);
         if (json_is_array(v)) {
             CHECK(json_array_size(v) >= 1);
@@ -617,7 +602,7 @@ static void form_against(const instrument *in, const uint8_t *data, size_t size)
         json_t *draft = answers_to_json(in, set.scores, set.extra);
         render(in, layer, lang, draft, NULL); /* the saved draft, shown again */
         json_decref(draft);
-        answer_set_free(&set);
+        answers_free(&set);
     }
     tm_error_clear(&err);
     json_decref(answers);

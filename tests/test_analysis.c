@@ -399,7 +399,7 @@ Test(suppression, whole_layer)
             int16_t *row = th_rows_new(&w, (int)l);
             for (size_t i = 0; i < in->n_items; i++) {
                 const tm_item *it = &in->items[i];
-                if (!tm_item_asked(it, (int)l) || !tm_item_scored(it)) continue;
+                if (!instrument_item_asked(it, (int)l) || !instrument_item_scored(it)) continue;
                 if (it->type == ITEM_INTENT) {
                     int good = it->intended >= 0 ? it->intended : 0;
                     row[i] = (int16_t)((best ? (good + 1) % (int)it->n_options : good) + 1);
@@ -774,7 +774,7 @@ static void random_wave(th_rows *w, const instrument *in, size_t n, uint64_t see
             int16_t *row = th_rows_new(w, (int)l);
             for (size_t i = 0; i < in->n_items; i++) {
                 const tm_item *it = &in->items[i];
-                if (!tm_item_scored(it) || !tm_item_asked(it, (int)l)) continue;
+                if (!instrument_item_scored(it) || !instrument_item_asked(it, (int)l)) continue;
                 int top = it->type == ITEM_INTENT ? (int)it->n_options : it->points;
                 unsigned u = (unsigned)(rng_next(&seed) % 10);
                 /* layer-dependent skew so that some gaps are significant */
@@ -1373,7 +1373,7 @@ Test(speed, hundred_thousand, .timeout = 120)
         layer[r] = (uint8_t)l;
         for (size_t i = 0; i < ni; i++) {
             const tm_item *it = &in->items[i];
-            if (!tm_item_asked(it, (int)l) || it->type == ITEM_TEXT) continue;
+            if (!instrument_item_asked(it, (int)l) || it->type == ITEM_TEXT) continue;
             unsigned u = (unsigned)(rng_next(&s) % 100);
             int top =
                 it->type == ITEM_LIKERT || it->type == ITEM_GRADE ? it->points : (int)it->n_options;

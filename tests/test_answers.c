@@ -82,7 +82,7 @@ Test(answers, valid_answers_become_the_stored_form)
     json_t *round = answers_to_json(in, set.scores, set.extra);
     cr_expect(json_equal(round, a), "answers_to_json gives back what was accepted");
     json_decref(round);
-    answer_set_free(&set);
+    answers_free(&set);
     json_decref(a);
 }
 
@@ -114,13 +114,13 @@ Test(answers, required_counts_on_submit_only_and_per_layer)
     answer_set set;
     tm_error err = TM_ERROR_INIT;
     cr_expect_eq(answers_check(in, 1, a, ANSWERS_DRAFT, &set, &err), 0, "a draft may miss it");
-    answer_set_free(&set);
+    answers_free(&set);
     cr_expect_eq(answers_check(in, 1, a, ANSWERS_SUBMIT, &set, &err), -1);
     cr_expect_str_eq(problem_of(&err, "g"), "is required");
     tm_error_clear(&err);
     /* "beleid" is not asked g: nothing is required of it, and answering it is refused. */
     cr_expect_eq(answers_check(in, 0, a, ANSWERS_SUBMIT, &set, &err), 0);
-    answer_set_free(&set);
+    answers_free(&set);
     json_t *b = json_loads("{\"g\": 8}", 0, NULL);
     cr_expect_eq(answers_check(in, 0, b, ANSWERS_DRAFT, &set, &err), -1);
     cr_expect_str_eq(problem_of(&err, "g"), "is not asked to layer \"beleid\"");
@@ -140,7 +140,7 @@ Test(answers, dont_know_blank_text_and_whole_reals)
     cr_expect_eq(set.scores[2], SCORE_DONT_KNOW);
     cr_expect_eq(set.scores[1], 7, "7.0 is the whole number 7");
     cr_expect_null(json_object_get(set.extra, "o"), "a blank text is no answer");
-    answer_set_free(&set);
+    answers_free(&set);
     json_t *b = json_loads("{\"g\": 7.5}", 0, NULL);
     cr_expect_eq(answers_check(in, 1, b, ANSWERS_DRAFT, &set, &err), -1);
     tm_error_clear(&err);

@@ -56,7 +56,7 @@ Test(form, page_in_dutch_with_security_headers)
               strstr(v, "default-src 'none'") && strstr(v, "form-action 'self'"));
     cr_expect(strstr(r.body, "<html lang=\"nl\"") != NULL);
     cr_expect(strstr(r.body, "<form method=\"post\"") != NULL);
-    cr_expect(strstr(r.body, "name=\"ek-eff-1\"") != NULL, "an item field named by its key");
+    cr_expect(strstr(r.body, "name=\"q.ek-eff-1\"") != NULL, "an item field named q.KEY");
     cr_expect(strstr(r.body, "Weet niet") != NULL);
     cr_expect(strstr(r.body, "<script") == NULL, "no JavaScript");
     th_response_free(&r);
@@ -72,7 +72,7 @@ Test(form, page_in_dutch_with_security_headers)
 
 Test(form, save_redirects_and_the_draft_comes_back)
 {
-    th_response r = form_post(tokens[0], "ek-eff-1=4&ek-eff-2=dont_know&action=save", NULL);
+    th_response r = form_post(tokens[0], "q.ek-eff-1=4&q.ek-eff-2=dont_know&action=save", NULL);
     cr_expect_eq(r.status, 303, "%s", r.body);
     char loc[200], want[200];
     snprintf(want, sizeof want, "/s/%s?saved=1", tokens[0]);
@@ -92,7 +92,7 @@ Test(form, save_redirects_and_the_draft_comes_back)
 Test(form, errors_are_shown_and_the_answers_kept)
 {
     th_response r =
-        form_post(tokens[1], "ek-eff-1=9&ek-eff-2=3&open-eff=mijn+tekst&action=submit", NULL);
+        form_post(tokens[1], "q.ek-eff-1=9&q.ek-eff-2=3&q.open-eff=mijn+tekst&action=submit", NULL);
     cr_expect_eq(r.status, 422, "%s", r.body);
     cr_expect(strstr(r.body, "role=\"alert\"") != NULL, "an error summary");
     cr_expect(strstr(r.body, "aria-invalid=\"true\"") != NULL, "the item is marked");
@@ -107,7 +107,8 @@ Test(form, errors_are_shown_and_the_answers_kept)
 
 Test(form, submit_thanks_then_already_submitted)
 {
-    th_response r = form_post(tokens[2], "ek-eff-1=5&open-eff=Minder+regels&action=submit", NULL);
+    th_response r =
+        form_post(tokens[2], "q.ek-eff-1=5&q.open-eff=Minder+regels&action=submit", NULL);
     cr_expect_eq(r.status, 200, "%s", r.body);
     cr_expect(strstr(r.body, "Bedankt") != NULL);
     th_response_free(&r);
@@ -126,7 +127,7 @@ Test(form, submit_thanks_then_already_submitted)
     cr_expect_eq(r.status, 409);
     cr_expect(strstr(r.body, "Al verstuurd") != NULL, "a readable page");
     th_response_free(&r);
-    r = form_post(tokens[2], "ek-eff-1=1&action=submit", NULL);
+    r = form_post(tokens[2], "q.ek-eff-1=1&action=submit", NULL);
     cr_expect_eq(r.status, 409);
     th_response_free(&r);
 }
@@ -138,9 +139,15 @@ Test(form, unknown_closed_and_malformed)
     cr_expect(strstr(r.body, "Onbekende link") != NULL);
     th_response_free(&r);
 
-    r = form_post(tokens[0], "ek-eff-1=%ZZ&action=save", NULL);
+    r = form_post(tokens[0], "q.ek-eff-1=%ZZ&action=save", NULL);
     cr_expect_eq(r.status, 400, "a bad percent escape: %s", r.body);
     cr_expect(strstr(r.body, "<html") != NULL, "a page, not JSON");
+    th_response_free(&r);
+
+    r = form_post(tokens[0], "ek-eff-1=4&action=save", NULL);
+    cr_expect_eq(r.status, 400, "an answer without its q. prefix: %s", r.body);
+    cr_expect(strstr(r.body, "field &quot;ek-eff-1&quot; is not a field of this form") != NULL,
+              "the page names the field: %s", r.body);
     th_response_free(&r);
 
     char path[96];

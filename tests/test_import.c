@@ -967,7 +967,8 @@ Test(import, csv_of_100000_rows_and_60_items, .timeout = 120)
     const tm_item *cols[60];
     size_t n_cols = 0;
     for (size_t i = 0; i < in->n_items && n_cols < 60; i++)
-        if (tm_item_scored(&in->items[i]) && tm_item_asked(&in->items[i], UITVOERING))
+        if (instrument_item_scored(&in->items[i]) &&
+            instrument_item_asked(&in->items[i], UITVOERING))
             cols[n_cols++] = &in->items[i];
     cr_assert_eq(n_cols, 60);
 

@@ -133,7 +133,7 @@ static void fill_answers(rows_ctx *c, int layer)
     for (size_t i = 0; i < in->n_items; i++) {
         const tm_item *it = &in->items[i];
         c->scores[i] = SCORE_UNANSWERED;
-        if (!tm_item_asked(it, layer) || rnd(c, 20) == 0) continue;
+        if (!instrument_item_asked(it, layer) || rnd(c, 20) == 0) continue;
         switch (it->type) {
         case ITEM_LIKERT:
         case ITEM_INTENT:

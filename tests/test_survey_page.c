@@ -9,8 +9,9 @@
 #include <string.h>
 
 #include "core/answers.h"
-#include "server/web/html.h"
 #include "core/instrument.h"
+#include "core/strbuf.h"
+#include "server/web/html.h"
 #include "server/web/survey_page.h"
 
 #define INSTRUMENT "survey-defs/thermometer-sociaal-domein-v1.json"
@@ -24,9 +25,14 @@ static instrument *load(void)
     return in;
 }
 
-/* The shipped instrument with ek-eff-1 required and achtergrond-jaren a
- * multiple choice, which the shipped file does not use. */
-static instrument *load_variant(void)
+/* A change to the shipped instrument: item key's field set to value. */
+typedef struct item_change {
+    const char *key, *field;
+    json_t *value;
+} item_change;
+
+/* The shipped instrument with n changes made; takes the values' references. */
+static instrument *load_changed(const item_change *changes, size_t n)
 {
     json_error_t je;
     tm_error err = TM_ERROR_INIT;
@@ -37,13 +43,27 @@ static instrument *load_variant(void)
     json_array_foreach(json_object_get(def, "items"), i, item)
     {
         const char *key = json_string_value(json_object_get(item, "key"));
-        if (!strcmp(key, "ek-eff-1")) json_object_set_new(item, "required", json_true());
-        if (!strcmp(key, "achtergrond-jaren")) json_object_set_new(item, "multiple", json_true());
+        for (size_t c = 0; c < n; c++)
+            if (!strcmp(key, changes[c].key)) {
+                json_object_set(item, changes[c].field, changes[c].value); /* key may go */
+                break;
+            }
     }
+    for (size_t c = 0; c < n; c++)
+        json_decref(changes[c].value);
     instrument *in = instrument_load(def, &err);
     json_decref(def);
-    cr_assert_not_null(in, "variant does not load: %s", err.message);
+    cr_assert_not_null(in, "the changed instrument does not load: %s", err.message);
     return in;
+}
+
+/* The shipped instrument with ek-eff-1 required and achtergrond-jaren a
+ * multiple choice, which the shipped file does not use. */
+static instrument *load_variant(void)
+{
+    const item_change changes[] = {{"ek-eff-1", "required", json_true()},
+                                   {"achtergrond-jaren", "multiple", json_true()}};
+    return load_changed(changes, 2);
 }
 
 static survey_page page_for(const instrument *in, const char *layer)
@@ -77,9 +97,9 @@ static size_t count(const char *hay, const char *needle)
 
 static char *escaped(const char *s)
 {
-    html_buf b = HTML_BUF_INIT;
-    html_append_escaped(&b, s);
-    return html_take(&b);
+    strbuf b = STRBUF_INIT(1 << 20);
+    html_escape(&b, s);
+    return strbuf_detach(&b, NULL);
 }
 
 /* The markup of one item, from its id to the next item (caller frees). */
@@ -99,7 +119,7 @@ static int asked_count(const instrument *in, int layer)
 {
     int n = 0;
     for (size_t i = 0; i < in->n_items; i++)
-        n += tm_item_asked(&in->items[i], layer);
+        n += instrument_item_asked(&in->items[i], layer);
     return n;
 }
 
@@ -155,8 +175,8 @@ Test(survey_page, exactly_the_items_asked_to_the_layer)
             const tm_item *it = &in->items[i];
             char id[128], name[128];
             snprintf(id, sizeof id, "id=\"item-%s\"", it->key);
-            snprintf(name, sizeof name, "name=\"%s\"", it->key);
-            if (tm_item_asked(it, (int)l)) {
+            snprintf(name, sizeof name, "name=\"q.%s\"", it->key);
+            if (instrument_item_asked(it, (int)l)) {
                 cr_assert_eq(count(html, id), 1, "%s: %s missing", in->layers[l].key, it->key);
                 cr_assert_not_null(strstr(html, name));
                 char *text = escaped(tm_text_get(it->text, "nl"));
@@ -219,7 +239,7 @@ Test(survey_page, every_input_has_a_label)
     char *html = render(&p);
     size_t fieldsets = 0, texts = 0;
     for (size_t i = 0; i < in->n_items; i++) {
-        if (!tm_item_asked(&in->items[i], layer)) continue;
+        if (!instrument_item_asked(&in->items[i], layer)) continue;
         if (in->items[i].type == ITEM_TEXT)
             texts++;
         else
@@ -262,7 +282,7 @@ Test(survey_page, scales_and_dont_know)
 
     char *likert = item_html(html, "ek-eff-1");
     cr_assert_not_null(strstr(likert, "<legend>"));
-    cr_assert_eq(count(likert, "<input type=\"radio\" name=\"ek-eff-1\""), 6);
+    cr_assert_eq(count(likert, "<input type=\"radio\" name=\"q.ek-eff-1\""), 6);
     cr_assert_not_null(strstr(likert, ">Helemaal oneens</label>"));
     cr_assert_not_null(strstr(likert, ">Helemaal eens</label>"));
     cr_assert_not_null(strstr(likert, "value=\"dont_know\""));
@@ -287,7 +307,7 @@ Test(survey_page, scales_and_dont_know)
 
     char *text = item_html(html, "open-eff");
     cr_assert_not_null(strstr(text, "<label for=\"q-open-eff\" class=\"question\">"));
-    cr_assert_not_null(strstr(text, "<textarea name=\"open-eff\" id=\"q-open-eff\""));
+    cr_assert_not_null(strstr(text, "<textarea name=\"q.open-eff\" id=\"q-open-eff\""));
     cr_assert_not_null(strstr(text, "maxlength=\"4000\""));
     cr_assert_not_null(strstr(text, "Maximaal 4000 tekens."));
     free(text);
@@ -444,7 +464,7 @@ Test(survey_page, required_and_multiple_choice)
     cr_assert_null(strstr(req, "required"));
     free(req);
     char *multi = item_html(html, "achtergrond-jaren");
-    cr_assert_eq(count(multi, "<input type=\"checkbox\" name=\"achtergrond-jaren\""), 4);
+    cr_assert_eq(count(multi, "<input type=\"checkbox\" name=\"q.achtergrond-jaren\""), 4);
     cr_assert_not_null(strstr(multi, "id=\"q-achtergrond-jaren.lt2\" value=\"lt2\" checked>"));
     cr_assert_not_null(strstr(multi, "id=\"q-achtergrond-jaren.5-10\" value=\"5-10\" checked>"));
     cr_assert_not_null(strstr(multi, "id=\"q-achtergrond-jaren.2-5\" value=\"2-5\">"));
@@ -539,9 +559,9 @@ static void decoded_free(decoded *d)
 Test(survey_form, values_by_item_type)
 {
     instrument *in = load();
-    decoded d = decode(in, "ek-eff-1=3&ek-eff-2=dont_know&ek-dv-cijfer=10&ek-eff-kn-1=b"
-                           "&open-eff=caf%C3%A9+en+ge%C3%ABrgerd&int-eff-1=&lang=en"
-                           "&achtergrond-jaren=2-5&action=submit");
+    decoded d = decode(in, "q.ek-eff-1=3&q.ek-eff-2=dont_know&q.ek-dv-cijfer=10&q.ek-eff-kn-1=b"
+                           "&q.open-eff=caf%C3%A9+en+ge%C3%ABrgerd&q.int-eff-1=&lang=en"
+                           "&q.achtergrond-jaren=2-5&action=submit");
     cr_assert_eq(d.rc, 0, "%s", d.err.message);
     cr_assert_str_eq(d.action, "submit");
     json_t *a = d.answers;
@@ -564,7 +584,7 @@ Test(survey_form, values_by_item_type)
         answers_check(in, instrument_layer_index(in, "uitvoering"), a, ANSWERS_SUBMIT, &set, &err),
         0, "%s", err.message);
     cr_assert_eq(set.answered, 6);
-    answer_set_free(&set);
+    answers_free(&set);
     decoded_free(&d);
     instrument_free(in);
 }
@@ -572,7 +592,7 @@ Test(survey_form, values_by_item_type)
 Test(survey_form, e_with_diaeresis)
 {
     instrument *in = load();
-    decoded d = decode(in, "open-bel=%C3%AB");
+    decoded d = decode(in, "q.open-bel=%C3%AB");
     cr_assert_eq(d.rc, 0);
     cr_assert_str_eq(json_string_value(json_object_get(d.answers, "open-bel")), "ë");
     decoded_free(&d);
@@ -582,8 +602,8 @@ Test(survey_form, e_with_diaeresis)
 Test(survey_form, text_line_breaks_and_odd_values_pass_through)
 {
     instrument *in = load();
-    decoded d = decode(in, "open-eff=a%0D%0Ab%0Ac&ek-eff-1=abc&ek-eff-2=99999999999999"
-                           "&geen-item=x%2By&ek-opd-1=1&ek-opd-1=2");
+    decoded d = decode(in, "q.open-eff=a%0D%0Ab%0Ac&q.ek-eff-1=abc&q.ek-eff-2=99999999999999"
+                           "&q.geen-item=x%2By&q.ek-opd-1=1&q.ek-opd-1=2");
     cr_assert_eq(d.rc, 0, "%s", d.err.message);
     json_t *a = d.answers;
     cr_assert_str_eq(json_string_value(json_object_get(a, "open-eff")), "a\nb\nc");
@@ -608,7 +628,7 @@ Test(survey_form, text_line_breaks_and_odd_values_pass_through)
 Test(survey_form, multiple_choice_collects_a_list)
 {
     instrument *in = load_variant();
-    decoded d = decode(in, "achtergrond-jaren=lt2&ek-eff-1=2&achtergrond-jaren=5-10");
+    decoded d = decode(in, "q.achtergrond-jaren=lt2&q.ek-eff-1=2&q.achtergrond-jaren=5-10");
     cr_assert_eq(d.rc, 0);
     json_t *list = json_object_get(d.answers, "achtergrond-jaren");
     cr_assert(json_is_array(list));
@@ -617,7 +637,7 @@ Test(survey_form, multiple_choice_collects_a_list)
     cr_assert_str_eq(json_string_value(json_array_get(list, 1)), "5-10");
     decoded_free(&d);
 
-    d = decode(in, "achtergrond-jaren=lt2");
+    d = decode(in, "q.achtergrond-jaren=lt2");
     cr_assert(json_is_array(json_object_get(d.answers, "achtergrond-jaren")), "one pick: a list");
     decoded_free(&d);
     instrument_free(in);
@@ -626,7 +646,7 @@ Test(survey_form, multiple_choice_collects_a_list)
 Test(survey_form, action)
 {
     instrument *in = load();
-    decoded d = decode(in, "ek-eff-1=3");
+    decoded d = decode(in, "q.ek-eff-1=3");
     cr_assert_eq(d.rc, 0);
     cr_assert_str_eq(d.action, "save", "absent means save");
     decoded_free(&d);
@@ -637,17 +657,17 @@ Test(survey_form, action)
     cr_assert_str_eq(d.action, "save");
     decoded_free(&d);
 
-    d = decode(in, "&&ek-eff-1=3&&action=submit&");
+    d = decode(in, "&&q.ek-eff-1=3&&action=submit&");
     cr_assert_eq(d.rc, 0, "empty pairs are skipped");
     cr_assert_eq(json_object_size(d.answers), 1);
     cr_assert_str_eq(d.action, "submit");
     decoded_free(&d);
 
-    d = decode(in, "action=save&ek-eff-1=3");
+    d = decode(in, "action=save&q.ek-eff-1=3");
     cr_assert_str_eq(d.action, "save");
     decoded_free(&d);
 
-    d = decode(in, "ek-eff-1=3&action=delete");
+    d = decode(in, "q.ek-eff-1=3&action=delete");
     cr_assert_eq(d.rc, -1);
     cr_assert_eq(d.err.status, 400);
     cr_assert_not_null(strstr(d.err.message, "action"));
@@ -661,29 +681,82 @@ Test(survey_form, action)
     instrument_free(in);
 }
 
+Test(survey_form, a_field_that_is_no_answer_and_not_the_forms_is_400)
+{
+    instrument *in = load();
+    decoded d = decode(in, "q.ek-eff-1=3&ek-eff-2=4&action=save");
+    cr_assert_eq(d.rc, -1, "an answer field without its prefix is refused");
+    cr_assert_eq(d.err.status, 400);
+    cr_assert_str_eq(d.err.message, "field \"ek-eff-2\" is not a field of this form");
+    cr_assert_null(d.answers);
+    decoded_free(&d);
+
+    d = decode(in, "q.ek-eff-1=3&lang=en&action=save");
+    cr_assert_eq(d.rc, 0, "lang is the form's own: %s", d.err.message);
+    cr_assert_eq(json_object_size(d.answers), 1);
+    decoded_free(&d);
+    instrument_free(in);
+}
+
+/* The shipped instrument with two items keyed as the form's own fields. */
+static instrument *load_form_named_keys(void)
+{
+    const item_change changes[] = {{"ek-eff-1", "key", json_string("action")},
+                                   {"open-eff", "key", json_string("lang")}};
+    return load_changed(changes, 2);
+}
+
+Test(survey_form, items_may_bear_the_names_of_the_forms_own_fields)
+{
+    instrument *in = load_form_named_keys();
+    survey_page p = page_for(in, "uitvoering");
+    char *html = render(&p);
+    cr_assert_eq(count(html, "<input type=\"radio\" name=\"q.action\""), 6);
+    cr_assert_not_null(strstr(html, "<textarea name=\"q.lang\" id=\"q-lang\""));
+    cr_assert_eq(count(html, "name=\"action\""), count(html, "<button"), "buttons only");
+    cr_assert_eq(count(html, "name=\"lang\""), 1, "the hidden field only");
+    free(html);
+
+    decoded d = decode(in, "lang=nl&q.action=4&q.lang=in+het+Nederlands&action=submit");
+    cr_assert_eq(d.rc, 0, "%s", d.err.message);
+    cr_assert_str_eq(d.action, "submit");
+    cr_assert_eq(json_integer_value(json_object_get(d.answers, "action")), 4);
+    cr_assert_str_eq(json_string_value(json_object_get(d.answers, "lang")), "in het Nederlands");
+    answer_set set;
+    tm_error err = TM_ERROR_INIT;
+    cr_assert_eq(answers_check(in, instrument_layer_index(in, "uitvoering"), d.answers,
+                               ANSWERS_SUBMIT, &set, &err),
+                 0, "%s", err.message);
+    cr_assert_eq(set.answered, 2);
+    answers_free(&set);
+    decoded_free(&d);
+    instrument_free(in);
+}
+
 Test(survey_form, malformed_bodies_are_400_naming_the_field)
 {
     instrument *in = load();
-    const char *bad[] = {"ek-eff-1=3&open-eff=50%",
-                         "open-eff=%G1",
-                         "open-eff=%4",
-                         "open-eff=%FF",
-                         "open-eff=%C3",
-                         "open-eff=%C0%AF",
-                         "open-eff=%ED%A0%80",
-                         "open-eff=a%00b"};
+    const char *bad[] = {"q.ek-eff-1=3&q.open-eff=50%",
+                         "q.open-eff=%G1",
+                         "q.open-eff=%4",
+                         "q.open-eff=%FF",
+                         "q.open-eff=%C3",
+                         "q.open-eff=%C0%AF",
+                         "q.open-eff=%ED%A0%80",
+                         "q.open-eff=a%00b"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         decoded d = decode(in, bad[i]);
         cr_assert_eq(d.rc, -1, "%s accepted", bad[i]);
         cr_assert_eq(d.err.status, 400);
-        cr_assert_not_null(strstr(d.err.message, "\"open-eff\""), "%s: %s", bad[i], d.err.message);
+        cr_assert_not_null(strstr(d.err.message, "\"q.open-eff\""), "%s: %s", bad[i],
+                           d.err.message);
         cr_assert_null(d.answers);
         decoded_free(&d);
     }
-    decoded d = decode(in, "open-eff=%FF");
+    decoded d = decode(in, "q.open-eff=%FF");
     cr_assert_not_null(strstr(d.err.message, "UTF-8"));
     decoded_free(&d);
-    d = decode(in, "open-eff=%zz");
+    d = decode(in, "q.open-eff=%zz");
     cr_assert_not_null(strstr(d.err.message, "percent"));
     decoded_free(&d);
 
@@ -699,15 +772,15 @@ Test(survey_form, field_limit)
 {
     instrument *in = load();
     size_t n = SURVEY_FORM_MAX_FIELDS + 1;
-    char *body = malloc(n * 4 + 1), *w = body;
+    char *body = malloc(n * 6 + 1), *w = body;
     for (size_t i = 0; i < n; i++)
-        w += sprintf(w, "x=1&");
+        w += sprintf(w, "q.x=1&");
     *w = '\0';
     decoded d = decode(in, body);
     cr_assert_eq(d.rc, -1);
     cr_assert_eq(d.err.status, 400);
     decoded_free(&d);
-    body[(n - 1) * 4] = '\0'; /* exactly the limit */
+    body[(n - 1) * 6] = '\0'; /* exactly the limit */
     d = decode(in, body);
     cr_assert_eq(d.rc, 0, "%s", d.err.message);
     cr_assert_eq(json_array_size(json_object_get(d.answers, "x")), SURVEY_FORM_MAX_FIELDS);
@@ -719,36 +792,40 @@ Test(survey_form, field_limit)
 Test(survey_form, body_need_not_end_in_nul)
 {
     instrument *in = load();
-    const char body[] = "ek-eff-1=3&ek-eff-2=4";
+    const char body[] = "q.ek-eff-1=3&q.ek-eff-2=4";
     json_t *answers = NULL;
     char action[16];
     tm_error err = TM_ERROR_INIT;
     /* Only the first field is in range of len. */
-    cr_assert_eq(survey_form_decode(in, 3, body, 10, &answers, action, &err), 0);
+    cr_assert_eq(survey_form_decode(in, 3, body, 12, &answers, action, &err), 0);
     cr_assert_eq(json_object_size(answers), 1);
     json_decref(answers);
     instrument_free(in);
 }
 
-/* ---- html_buf ---------------------------------------------------------- */
+/* ---- html escaping ------------------------------------------------------ */
 
-Test(html, escaping_and_take)
+Test(html, escapes_markup_and_quotes_for_content_and_attributes)
 {
-    html_buf b = HTML_BUF_INIT;
-    html_append(&b, "<p>");
-    html_append_escaped(&b, "a&b<c>d\"e'f");
-    html_appendf(&b, "</p>%d", 42);
-    html_append_escaped(&b, NULL);
-    char *s = html_take(&b);
-    cr_assert_str_eq(s, "<p>a&amp;b&lt;c&gt;d&quot;e&#39;f</p>42");
+    strbuf b = STRBUF_INIT(1024);
+    strbuf_adds(&b, "<p title=\"");
+    html_escape(&b, "a&b<c>d\"e'f");
+    strbuf_adds(&b, "\">");
+    html_escapen(&b, "<b>bold</b> and more", 11);
+    html_escape(&b, NULL);
+    strbuf_adds(&b, "</p>");
+    char *s = strbuf_detach(&b, NULL);
+    cr_assert_str_eq(s, "<p title=\"a&amp;b&lt;c&gt;d&quot;e&#39;f\">&lt;b&gt;bold&lt;/b&gt;</p>");
     free(s);
-    cr_assert_eq(b.len, 0);
-    s = html_take(&b);
-    cr_assert_str_eq(s, "", "an empty buffer gives an empty string");
-    free(s);
-    for (int i = 0; i < 10000; i++)
-        html_append(&b, "0123456789");
-    cr_assert_eq(b.len, 100000);
-    html_free(&b);
-    cr_assert_null(b.data);
+}
+
+Test(html, escaping_counts_against_the_cap)
+{
+    strbuf b = STRBUF_INIT(16);
+    cr_assert_eq(html_escape(&b, "<<<<"), 0, "four entities are exactly 16 bytes");
+    cr_assert_str_eq(b.buf, "&lt;&lt;&lt;&lt;");
+    strbuf_reset(&b);
+    strbuf_adds(&b, "x");
+    cr_assert_eq(html_escape(&b, "<<<<"), -1, "one byte more does not fit");
+    cr_assert_null(strbuf_detach(&b, NULL), "no half page");
 }

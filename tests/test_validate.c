@@ -441,7 +441,7 @@ Test(validate, shipped_v2_meets_the_v2_content_rules)
     const char *not_bestuur[] = {"mijn werk", "vakgebied", "ik zie", "mijn team",
                                  "mijn leidinggevende"};
     for (size_t i = 0; i < in->n_items; i++) {
-        if (!tm_item_asked(&in->items[i], 0)) continue;
+        if (!instrument_item_asked(&in->items[i], 0)) continue;
         char *t = strdup(instrument_item_text(in, &in->items[i], 0, "nl"));
         for (char *c = t; *c; c++)
             *c = (char)tolower((unsigned char)*c);

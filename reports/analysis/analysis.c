@@ -253,7 +253,7 @@ static int setup_items(analysis *a)
             a->resolved[i] = it->intended;
             a->key_source[i] = KEY_INSTRUMENT;
         }
-        if (!tm_item_scored(it)) continue;
+        if (!instrument_item_scored(it)) continue;
         size_t width = (size_t)item_top(it) + 1;
         a->bins_base[i] = (uint32_t)nb;
         a->norm_base[i] = (uint32_t)nn;
@@ -282,7 +282,8 @@ static int setup_plan(analysis *a)
     size_t total = 0;
     for (size_t l = 0; l < a->nl; l++)
         for (size_t i = 0; i < in->n_items; i++)
-            total += tm_item_scored(&in->items[i]) && tm_item_asked(&in->items[i], (int)l);
+            total += instrument_item_scored(&in->items[i]) &&
+                     instrument_item_asked(&in->items[i], (int)l);
     a->plan = calloc(total + 1, sizeof *a->plan);
     if (!a->plan) return -1;
     size_t p = 0;
@@ -290,7 +291,7 @@ static int setup_plan(analysis *a)
         a->plan_off[l] = p;
         for (size_t i = 0; i < in->n_items; i++) {
             const tm_item *it = &in->items[i];
-            if (!tm_item_scored(it) || !tm_item_asked(it, (int)l)) continue;
+            if (!instrument_item_scored(it) || !instrument_item_asked(it, (int)l)) continue;
             plan_item *pi = &a->plan[p++];
             pi->ord = (uint32_t)i;
             pi->measure = (uint8_t)item_measure(it);
@@ -605,7 +606,7 @@ static void unit_from_item(const analysis *a, size_t i, unit *u)
     memset(u, 0, sizeof *u);
     u->no_key = it->type == ITEM_INTENT && a->resolved[i] < 0;
     for (size_t l = 0; l < a->nl; l++) {
-        if (!tm_item_asked(it, (int)l)) continue;
+        if (!instrument_item_asked(it, (int)l)) continue;
         u->present[m] = 1;
         cell *c = &u->c[m][l];
         bins_moments(item_bins(a, i, l), val, m == MEASURE_KNOWLEDGE ? 0 : 1, top, &c->acc);
@@ -952,7 +953,7 @@ static json_t *item_json(analysis *a, size_t i)
     json_t *o = json_object();
     if (!o) return NULL;
     put(a, o, "item", json_string(it->key));
-    put(a, o, "type", json_string(item_type_name(it->type)));
+    put(a, o, "type", json_string(instrument_type_name(it->type)));
     put(a, o, "theme", jstr(it->theme >= 0 ? a->in->themes[it->theme].key : NULL));
     put(a, o, "domain", jstr(it->domain >= 0 ? a->in->domains[it->domain].key : NULL));
     put(a, o, "measure", json_string(measure_key(item_measure(it))));
@@ -968,7 +969,7 @@ static json_t *items_json(analysis *a)
 {
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < a->in->n_items; i++)
-        if (tm_item_scored(&a->in->items[i])) push(a, arr, item_json(a, i));
+        if (instrument_item_scored(&a->in->items[i])) push(a, arr, item_json(a, i));
     return arr;
 }
 
@@ -1168,7 +1169,7 @@ static int check_input(const wave_data *w, tm_error *err)
         return tm_error_set(err, 500, "the instrument has %zu layers; 1 to %d are supported",
                             w->in->n_layers, MAX_LAYERS);
     for (size_t i = 0; i < w->in->n_items; i++)
-        if (tm_item_scored(&w->in->items[i]) && item_top(&w->in->items[i]) > 62)
+        if (instrument_item_scored(&w->in->items[i]) && item_top(&w->in->items[i]) > 62)
             return tm_error_set(err, 500, "item \"%s\" has more answer codes than supported",
                                 w->in->items[i].key);
     return check_keys(w, err) || check_rules(w, err) ? -1 : 0;

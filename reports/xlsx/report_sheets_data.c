@@ -5,7 +5,7 @@
  * x 60 items is six million cells), so it is written tightly: the kind of
  * every column is decided once, numbers go straight to
  * worksheet_write_number without a format, and nothing is allocated per
- * cell (multiple-choice answers are joined into one reused buffer).
+ * cell (multiple-choice answers are joined in the report's scratch buffer).
  *
  * Columns: every item but the open questions (they are on their own sheet,
  * never beside the rest of a person's answers: a text may name its writer)
@@ -62,33 +62,26 @@ static int kinds_init(data_sheet *d)
 }
 
 /* A text or multiple-choice answer into *out: a string as is, an array of
- * option keys joined with ", " in x->buf; NULL when there is nothing to
+ * option keys joined with ", " in x->scratch; NULL when there is nothing to
  * write. Returns 0, or -1 when out of memory. */
 static int extra_text(data_sheet *d, json_t *v, const char **out)
 {
     *out = NULL;
     if (json_is_string(v)) *out = json_string_value(v);
     if (!json_is_array(v) || json_array_size(v) == 0) return 0;
-    size_t need = 1, len = 0, i;
+    strbuf *sb = &d->x->scratch;
+    strbuf_reset(sb);
+    size_t i;
     json_t *e;
-    json_array_foreach(v, i, e)
-    {
-        need += strlen(json_string_value(e) ? json_string_value(e) : "") + 2;
-    }
-    if (rx_reserve(d->x, need) < 0) return -1;
     json_array_foreach(v, i, e)
     {
         const char *s = json_string_value(e);
         if (!s) continue;
-        if (len > 0) {
-            memcpy(d->x->buf + len, ", ", 2);
-            len += 2;
-        }
-        memcpy(d->x->buf + len, s, strlen(s));
-        len += strlen(s);
+        if (sb->len > 0) strbuf_add(sb, ", ", 2);
+        strbuf_adds(sb, s);
     }
-    d->x->buf[len] = '\0';
-    *out = d->x->buf;
+    if (sb->status != STRBUF_OK) return -1;
+    *out = sb->buf;
     return 0;
 }
 
@@ -162,7 +155,7 @@ static int rows_write(data_sheet *d)
 
 int rx_sheet_data(rx *x)
 {
-    rx_sheet s;
+    rs_sheet s;
     if (rs_open(x, &s, RT_SHEET_DATA) < 0) return -1;
     data_sheet d = {.x = x, .ws = s.ws};
     if ((size_t)x->in->n_items + 1 > LXW_COL_MAX)

@@ -51,7 +51,7 @@ static rt_id measure_word(const char *m)
     return m && strcmp(m, "knowledge") == 0 ? RT_KNOWLEDGE : RT_SCORE;
 }
 
-static void matrix_head(rx_sheet *s, const group_kind *k, const rx_pair *pairs, size_t np)
+static void matrix_head(rs_sheet *s, const group_kind *k, const rx_pair *pairs, size_t np)
 {
     rx *x = s->x;
     char label[200];
@@ -70,7 +70,7 @@ static void matrix_head(rx_sheet *s, const group_kind *k, const rx_pair *pairs, 
     rs_next(s);
 }
 
-static void matrix_row(rx_sheet *s, const group_kind *k, json_t *g, const char *m,
+static void matrix_row(rs_sheet *s, const group_kind *k, json_t *g, const char *m,
                        const rx_pair *pairs, size_t np)
 {
     rx *x = s->x;
@@ -93,14 +93,14 @@ static void matrix_row(rx_sheet *s, const group_kind *k, json_t *g, const char *
 /* The three-colour scale over the difference columns of rows first..last:
  * green below zero, white at zero, red above (intent lost), full colour at
  * 20 points either way so that a small difference stays pale. */
-static void diff_scale(rx_sheet *s, lxw_row_t first, lxw_row_t last, size_t np)
+static void diff_scale(rs_sheet *s, lxw_row_t first, lxw_row_t last, size_t np)
 {
     char ranges[LXW_MAX_ATTRIBUTE_LENGTH] = "", a[16], b[16];
     for (size_t p = 0; p < np; p++) {
         lxw_col_t c = (lxw_col_t)(1 + 3 * p);
         size_t used = strlen(ranges);
         snprintf(ranges + used, sizeof ranges - used, "%s%s:%s", used ? " " : "",
-                 rx_cell_name(a, sizeof a, first, c), rx_cell_name(b, sizeof b, last, c));
+                 rs_cell_name(a, sizeof a, first, c), rs_cell_name(b, sizeof b, last, c));
     }
     lxw_conditional_format cf = {.type = LXW_CONDITIONAL_3_COLOR_SCALE,
                                  .min_rule_type = LXW_CONDITIONAL_RULE_TYPE_NUMBER,
@@ -116,7 +116,7 @@ static void diff_scale(rx_sheet *s, lxw_row_t first, lxw_row_t last, size_t np)
     rs_check(s, worksheet_conditional_format_range(s->ws, first, 1, last, 1, &cf), 1);
 }
 
-static void gap_matrix(rx_sheet *s, const group_kind *k, const char *m)
+static void gap_matrix(rs_sheet *s, const group_kind *k, const char *m)
 {
     rx *x = s->x;
     json_t *groups = json_object_get(x->a, k->array), *g;
@@ -137,7 +137,7 @@ static void gap_matrix(rx_sheet *s, const group_kind *k, const char *m)
     rs_next(s);
 }
 
-static void anova_rows(rx_sheet *s, const group_kind *k)
+static void anova_rows(rs_sheet *s, const group_kind *k)
 {
     rx *x = s->x;
     size_t i;
@@ -161,7 +161,7 @@ static void anova_rows(rx_sheet *s, const group_kind *k)
     }
 }
 
-static void anova_table(rx_sheet *s)
+static void anova_table(rs_sheet *s)
 {
     rx *x = s->x;
     rs_str(s, 0, rx_t(x, RT_ANOVA), x->f.section);
@@ -175,7 +175,7 @@ static void anova_table(rx_sheet *s)
     rs_next(s);
 }
 
-static void detail_row(rx_sheet *s, const char *name, json_t *gap)
+static void detail_row(rs_sheet *s, const char *name, json_t *gap)
 {
     rx *x = s->x;
     const char *from = json_string_value(json_object_get(gap, "from"));
@@ -197,7 +197,7 @@ static void detail_row(rx_sheet *s, const char *name, json_t *gap)
     rs_next(s);
 }
 
-static void detail_table(rx_sheet *s)
+static void detail_table(rs_sheet *s)
 {
     rx *x = s->x;
     rs_str(s, 0, rx_t(x, RT_DETAILS), x->f.section);
@@ -237,7 +237,7 @@ static void detail_table(rx_sheet *s)
 
 int rx_sheet_gaps(rx *x)
 {
-    rx_sheet s;
+    rs_sheet s;
     if (rs_open(x, &s, RT_SHEET_GAPS) < 0) return -1;
     rs_width(&s, 0, 0, 24, NULL);
     rs_width(&s, 1, 15, 11, NULL);
@@ -315,7 +315,7 @@ static json_t *dist_count(json_t *dist, const tm_item *it, int v)
     return json_object_get(dist, key);
 }
 
-static void item_stats(rx_sheet *s, const tm_item *it, json_t *cell, int width)
+static void item_stats(rs_sheet *s, const tm_item *it, json_t *cell, int width)
 {
     rx *x = s->x;
     json_t *st = item_stat(cell);
@@ -338,7 +338,7 @@ static void item_stats(rx_sheet *s, const tm_item *it, json_t *cell, int width)
     if (r || (it && it->type == ITEM_LIKERT)) rs_jnum(s, rwg, r, x->f.num2);
 }
 
-static void item_suppressed(rx_sheet *s, int width)
+static void item_suppressed(rs_sheet *s, int width)
 {
     lxw_col_t cols[] = {
         IT_N, IT_MEAN, IT_SD, IT_CI_LO, IT_CI_HI, IT_DK, (lxw_col_t)(IT_DIST + width)};
@@ -346,7 +346,7 @@ static void item_suppressed(rx_sheet *s, int width)
         rs_str(s, cols[i], s->x->supp_text, s->x->f.supp);
 }
 
-static void item_row(rx_sheet *s, json_t *item, const tm_item *it, json_t *cell, int width)
+static void item_row(rs_sheet *s, json_t *item, const tm_item *it, json_t *cell, int width)
 {
     rx *x = s->x;
     const char *layer = json_string_value(json_object_get(cell, "layer"));
@@ -369,7 +369,7 @@ static void item_row(rx_sheet *s, json_t *item, const tm_item *it, json_t *cell,
     rs_next(s);
 }
 
-static void items_head(rx_sheet *s, int width)
+static void items_head(rs_sheet *s, int width)
 {
     rx *x = s->x;
     rt_id heads[IT_DIST] = {RT_ITEM,   RT_LAYER, RT_THEME, RT_DOMAIN, RT_TYPE,    RT_ITEM_TEXT,
@@ -389,7 +389,7 @@ static void items_head(rx_sheet *s, int width)
 
 int rx_sheet_items(rx *x)
 {
-    rx_sheet s;
+    rs_sheet s;
     if (rs_open(x, &s, RT_SHEET_ITEMS) < 0) return -1;
     int width = dist_width(x->in);
     lxw_col_t last = (lxw_col_t)(IT_DIST + width);

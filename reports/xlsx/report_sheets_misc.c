@@ -23,22 +23,22 @@ static double wrapped_height(size_t len, size_t per_line)
     return 15.0 * (double)(len / per_line + 1) + 2;
 }
 
-/* rt text with {k} filled in (caller frees), or NULL when out of memory. */
-static char *with_k(const rx *x, rt_id id)
+/* Text id with {k} filled in (rx_fill: valid until x's scratch is used
+ * again), or NULL with x->err set. */
+static const char *with_k(rx *x, rt_id id)
 {
     char k[16];
     snprintf(k, sizeof k, "%d", x->k);
-    const char *vars[] = {"k", k, NULL};
-    return rt_fill(rx_t(x, id), vars);
+    const tm_text_var vars[] = {{"k", k}, {NULL, NULL}};
+    return rx_fill(x, rx_t(x, id), vars);
 }
 
 /* Title and a note that names k. */
-static int title_k(rx_sheet *s, rt_id title, rt_id note, lxw_col_t last)
+static int title_k(rs_sheet *s, rt_id title, rt_id note, lxw_col_t last)
 {
-    char *text = with_k(s->x, note);
-    if (!text) return rx_oom(s->x);
+    const char *text = with_k(s->x, note);
+    if (!text) return -1;
     rs_title(s, rx_t(s->x, title), text, last);
-    free(text);
     return 0;
 }
 
@@ -52,7 +52,7 @@ static json_t *response_entry(const rx *x, const char *layer)
     return e ? e : rx_find(json_object_get(x->a, "response"), "layer", layer);
 }
 
-static void response_chart(rx_sheet *s, lxw_row_t first, lxw_row_t last)
+static void response_chart(rs_sheet *s, lxw_row_t first, lxw_row_t last)
 {
     lxw_chart *c = rs_new_chart(s, LXW_CHART_COLUMN);
     if (!c) return;
@@ -78,7 +78,7 @@ static void response_chart(rx_sheet *s, lxw_row_t first, lxw_row_t last)
 
 int rx_sheet_response(rx *x)
 {
-    rx_sheet s;
+    rs_sheet s;
     if (rs_open(x, &s, RT_SHEET_RESPONSE) < 0) return -1;
     rs_width(&s, 0, 0, 22, NULL);
     rs_width(&s, 1, 4, 13, NULL);
@@ -91,8 +91,8 @@ int rx_sheet_response(rx *x)
                : c == 5 ? x->f.head_pad
                         : x->f.head_num);
     rs_next(&s);
-    char *no = with_k(x, RT_SHOWN_NO);
-    if (!no) return rx_oom(x);
+    const char *no = with_k(x, RT_SHOWN_NO);
+    if (!no) return -1;
     lxw_row_t first = s.row;
     double tot[3] = {0, 0, 0};
     int any[3] = {0, 0, 0};
@@ -111,7 +111,6 @@ int rx_sheet_response(rx *x)
         rs_str(&s, 5, rx_layer_suppressed(x, key) ? no : rx_t(x, RT_SHOWN_YES), x->f.pad);
         rs_next(&s);
     }
-    free(no);
     lxw_row_t last = s.row - 1;
     rs_str(&s, 0, rx_t(x, RT_TOTAL), x->f.total_label);
     for (int f = 0; f < 3; f++)
@@ -174,7 +173,7 @@ static lxw_format *column_format(const rx *x, int fmt)
     }
 }
 
-static void series_row(rx_sheet *s, json_t *e, const column *cols, size_t nc)
+static void series_row(rs_sheet *s, json_t *e, const column *cols, size_t nc)
 {
     rx *x = s->x;
     const char *m = json_string_value(json_object_get(e, "measure"));
@@ -195,7 +194,7 @@ static void series_row(rx_sheet *s, json_t *e, const column *cols, size_t nc)
 static int series_sheet(rx *x, rt_id sheet, rt_id title, rt_id note, const char *name,
                         const column *cols, size_t nc, int diff_scale)
 {
-    rx_sheet s;
+    rs_sheet s;
     if (rs_open(x, &s, sheet) < 0) return -1;
     rs_width(&s, 0, 0, 24, NULL);
     rs_width(&s, 1, 2, 13, NULL);
@@ -254,7 +253,7 @@ int rx_sheet_benchmark(rx *x)
  * Open antwoorden
  * ------------------------------------------------------------------------ */
 
-static size_t open_rows(rx_sheet *s)
+static size_t open_rows(rs_sheet *s)
 {
     rx *x = s->x;
     size_t i, j, n = 0;
@@ -285,7 +284,7 @@ static size_t open_rows(rx_sheet *s)
 
 int rx_sheet_open(rx *x)
 {
-    rx_sheet s;
+    rs_sheet s;
     if (rs_open(x, &s, RT_SHEET_OPEN) < 0) return -1;
     rs_width(&s, 0, 0, 45, NULL);
     rs_width(&s, 1, 1, 14, NULL);
@@ -311,7 +310,7 @@ int rx_sheet_open(rx *x)
  * Verantwoording
  * ------------------------------------------------------------------------ */
 
-static void method_fact(rx_sheet *s, const char *term, const char *text)
+static void method_fact(rs_sheet *s, const char *term, const char *text)
 {
     rs_height(s, wrapped_height(strlen(text), 105));
     rs_str(s, 0, term, s->x->f.label);
@@ -319,7 +318,7 @@ static void method_fact(rx_sheet *s, const char *term, const char *text)
     rs_next(s);
 }
 
-static void method_facts(rx_sheet *s)
+static void method_facts(rs_sheet *s)
 {
     rx *x = s->x;
     char buf[600], names[512];
@@ -341,31 +340,30 @@ static void method_facts(rx_sheet *s)
     rs_next(s);
 }
 
-static int method_definitions(rx_sheet *s)
+static int method_definitions(rs_sheet *s)
 {
     rx *x = s->x;
     char k[16], goed[32], aandacht[32];
     snprintf(k, sizeof k, "%d", x->k);
     rt_number(goed, sizeof goed, x->in->band_goed, 0, x->lang);
     rt_number(aandacht, sizeof aandacht, x->in->band_aandacht, 0, x->lang);
-    const char *vars[] = {"k", k, "goed", goed, "aandacht", aandacht, NULL};
+    const tm_text_var vars[] = {{"k", k}, {"goed", goed}, {"aandacht", aandacht}, {NULL, NULL}};
     size_t n;
-    const rt_def *defs = rt_definitions(x->lang, &n);
+    const rt_def *defs = rt_definitions(&n);
     rs_str(s, 0, rx_t(x, RT_TERM), x->f.head);
     rs_str(s, 1, rx_t(x, RT_EXPLANATION), x->f.head);
     rs_next(s);
     for (size_t i = 0; i < n; i++) {
-        char *text = rt_fill(defs[i].text, vars);
-        if (!text) return rx_oom(x);
-        method_fact(s, defs[i].term, text);
-        free(text);
+        const char *text = rx_fill(x, tm_text_get(defs[i].text, x->lang), vars);
+        if (!text) return -1;
+        method_fact(s, tm_text_get(defs[i].term, x->lang), text);
     }
     return 0;
 }
 
 int rx_sheet_method(rx *x)
 {
-    rx_sheet s;
+    rs_sheet s;
     if (rs_open(x, &s, RT_SHEET_METHOD) < 0) return -1;
     rs_width(&s, 0, 0, 28, NULL);
     rs_width(&s, 1, 1, 100, NULL);

@@ -47,21 +47,21 @@ static double count_total(const rx *x, const char *field)
     return any ? sum : NAN;
 }
 
-static void fact_str(rx_sheet *s, rt_id label, const char *value)
+static void fact_str(rs_sheet *s, rt_id label, const char *value)
 {
     rs_str(s, 0, rx_t(s->x, label), s->x->f.label);
     rs_str(s, 1, value, s->x->f.text);
     rs_next(s);
 }
 
-static void fact_num(rx_sheet *s, rt_id label, double value, lxw_format *f)
+static void fact_num(rs_sheet *s, rt_id label, double value, lxw_format *f)
 {
     rs_str(s, 0, rx_t(s->x, label), s->x->f.label);
     rs_num(s, 1, value, f);
     rs_next(s);
 }
 
-static void summary_facts(rx_sheet *s)
+static void summary_facts(rs_sheet *s)
 {
     rx *x = s->x;
     const char *instr =
@@ -95,7 +95,7 @@ static void chain_span(const rx *x, json_t *theme, char *buf, size_t size)
     snprintf(buf, size, "%s → %s", rx_layer_label(x, from), rx_layer_label(x, to));
 }
 
-static void thermo_row(rx_sheet *s, json_t *theme)
+static void thermo_row(rs_sheet *s, json_t *theme)
 {
     rx *x = s->x;
     const char *key = json_string_value(json_object_get(theme, "theme"));
@@ -119,7 +119,7 @@ static void thermo_row(rx_sheet *s, json_t *theme)
 
 /* The temperature bar chart over rows first..last of columns A (themes) and
  * B (temperatures); bars coloured by band. */
-static void temperature_chart(rx_sheet *s, json_t *themes, lxw_row_t first, lxw_row_t last,
+static void temperature_chart(rs_sheet *s, json_t *themes, lxw_row_t first, lxw_row_t last,
                               lxw_row_t at)
 {
     rx *x = s->x;
@@ -251,8 +251,9 @@ static size_t gaps_pick(const rx *x, gap_pick *out)
     return n;
 }
 
-/* The sentence about picked gap i (caller frees), or NULL when out of memory. */
-static char *gap_sentence(const rx *x, const gap_pick *picks, size_t i)
+/* The sentence about picked gap i (rx_fill: valid until x's scratch is used
+ * again), or NULL with x->err set. */
+static const char *gap_sentence(rx *x, const gap_pick *picks, size_t i)
 {
     json_t *t = picks[i].theme, *g = picks[i].gap;
     int first = 1;
@@ -274,17 +275,20 @@ static char *gap_sentence(const rx *x, const gap_pick *picks, size_t i)
     rt_number(diff_s, sizeof diff_s, picks[i].diff, 1, x->lang);
     int with_carry = first && !isnan(carry) && last && !rx_layer_suppressed(x, last);
     if (with_carry) rt_layer_phrase(last_s, sizeof last_s, last, rx_layer_label(x, last), x->lang);
-    const char *vars[] = {
-        "theme", theme,     "carry",
-        carry_s, "last",    with_carry ? last_s : "",
-        "from",  f,         "to",
-        to_s,    "measure", rx_t(x, m && strcmp(m, "knowledge") == 0 ? RT_KNOWLEDGE : RT_SCORE),
-        "diff",  diff_s,    NULL};
+    const tm_text_var vars[] = {
+        {"theme", theme},
+        {"carry", carry_s},
+        {"last", with_carry ? last_s : ""},
+        {"from", f},
+        {"to", to_s},
+        {"measure", rx_t(x, m && strcmp(m, "knowledge") == 0 ? RT_KNOWLEDGE : RT_SCORE)},
+        {"diff", diff_s},
+        {NULL, NULL}};
     rt_id tmpl = !first ? RT_GAP_MORE : with_carry ? RT_GAP_FIRST : RT_GAP_FIRST_NOCARRY;
-    return rt_fill(rx_t(x, tmpl), vars);
+    return rx_fill(x, rx_t(x, tmpl), vars);
 }
 
-static void sentence_row(rx_sheet *s, const char *text, lxw_format *f)
+static void sentence_row(rs_sheet *s, const char *text, lxw_format *f)
 {
     double width = 0;
     for (lxw_col_t c = 0; c <= SUM_LAST_COL; c++)
@@ -295,7 +299,7 @@ static void sentence_row(rx_sheet *s, const char *text, lxw_format *f)
     rs_next(s);
 }
 
-static int summary_gaps(rx_sheet *s)
+static int summary_gaps(rs_sheet *s)
 {
     rx *x = s->x;
     gap_pick picks[3];
@@ -304,33 +308,31 @@ static int summary_gaps(rx_sheet *s)
     rs_next(s);
     if (n == 0) sentence_row(s, rx_t(x, RT_GAP_NONE), x->f.wrap);
     for (size_t i = 0; i < n; i++) {
-        char *text = gap_sentence(x, picks, i);
-        if (!text) return rx_oom(x);
+        const char *text = gap_sentence(x, picks, i);
+        if (!text) return -1;
         sentence_row(s, text, x->f.wrap);
-        free(text);
     }
     sentence_row(s, rx_t(x, RT_GAP_FOOT), x->f.note);
     rs_next(s);
     return 0;
 }
 
-static int summary_note(rx_sheet *s)
+static int summary_note(rs_sheet *s)
 {
     char goed[32], aandacht[32];
     rt_number(goed, sizeof goed, s->x->in->band_goed, 0, s->x->lang);
     rt_number(aandacht, sizeof aandacht, s->x->in->band_aandacht, 0, s->x->lang);
-    const char *vars[] = {"goed", goed, "aandacht", aandacht, NULL};
-    char *note = rt_fill(rx_t(s->x, RT_SUM_NOTE), vars);
-    if (!note) return rx_oom(s->x);
+    const tm_text_var vars[] = {{"goed", goed}, {"aandacht", aandacht}, {NULL, NULL}};
+    const char *note = rx_fill(s->x, rx_t(s->x, RT_SUM_NOTE), vars);
+    if (!note) return -1;
     sentence_row(s, note, s->x->f.note);
-    free(note);
     rs_next(s);
     return 0;
 }
 
 int rx_sheet_summary(rx *x)
 {
-    rx_sheet s;
+    rs_sheet s;
     if (rs_open(x, &s, RT_SHEET_SUMMARY) < 0) return -1;
     rs_width(&s, 0, 0, 30, NULL);
     rs_width(&s, 1, 2, 14, NULL);
@@ -388,7 +390,7 @@ static int theme_has_measure(const rx *x, json_t *theme, const char *m)
     return 0;
 }
 
-static void means_row(rx_sheet *s, json_t *theme, const char *m, rt_id label, int first)
+static void means_row(rs_sheet *s, json_t *theme, const char *m, rt_id label, int first)
 {
     rx *x = s->x;
     const char *key = json_string_value(json_object_get(theme, "theme"));
@@ -413,7 +415,7 @@ static void means_row(rx_sheet *s, json_t *theme, const char *m, rt_id label, in
     rs_next(s);
 }
 
-static void chain_means(rx_sheet *s, json_t *themes)
+static void chain_means(rs_sheet *s, json_t *themes)
 {
     rx *x = s->x;
     rs_str(s, 0, rx_t(x, RT_MEANS), x->f.section);
@@ -438,7 +440,7 @@ static void chain_means(rx_sheet *s, json_t *themes)
     rs_next(s);
 }
 
-static void chain_links(rx_sheet *s, json_t *themes)
+static void chain_links(rs_sheet *s, json_t *themes)
 {
     rx *x = s->x;
     rx_pair pairs[RX_MAX_PAIRS];
@@ -474,7 +476,7 @@ static void chain_links(rx_sheet *s, json_t *themes)
 
 /* The chart's data: per theme the means of its carry measure, blank where a
  * value cannot be shown; then the line chart below it. */
-static void chain_chart(rx_sheet *s, json_t *themes)
+static void chain_chart(rs_sheet *s, json_t *themes)
 {
     rx *x = s->x;
     if (x->n_active == 0 || json_array_size(themes) == 0) return;
@@ -538,7 +540,7 @@ static void chain_chart(rx_sheet *s, json_t *themes)
 
 int rx_sheet_chain(rx *x)
 {
-    rx_sheet s;
+    rs_sheet s;
     if (rs_open(x, &s, RT_SHEET_CHAIN) < 0) return -1;
     lxw_col_t carry = (lxw_col_t)(CH_FIRST_LAYER_COL + x->n_active);
     lxw_col_t last = carry > 5 ? carry : 5;

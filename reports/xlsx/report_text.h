@@ -1,9 +1,9 @@
 /* report_text.h - the words of the Excel report, in Dutch and English.
  *
  * Every label, heading, note and sentence of the workbook comes from here so
- * that the sheet code holds no language. Texts are static; the few that take
- * values (a sentence about a gap, a definition naming k) are templates with
- * {name} placeholders, filled by rt_fill into a new string.
+ * that the sheet code holds no language. The texts are data for core/text.h:
+ * static, and the few that take values (a sentence about a gap, a definition
+ * naming k) are templates with {name} placeholders for tm_text_fill.
  *
  * lang is "en" for English; anything else (NULL included) gives Dutch.
  */
@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "core/instrument.h"
+#include "core/text.h"
 
 /* X(id, Dutch, English) */
 #define RT_TEXTS(X)                                                                                  \
@@ -223,23 +224,17 @@ typedef enum rt_id {
 } rt_id;
 
 /* The text of id in lang. Static; never NULL. */
-const char *rt(rt_id id, const char *lang);
+const char *rt_get(rt_id id, const char *lang);
 
 /* One definition of the Verantwoording sheet: a term and its explanation,
  * the latter a template with {k}, {goed}, {aandacht}. */
 typedef struct rt_def {
-    const char *term;
-    const char *text;
+    tm_text term;
+    tm_text text;
 } rt_def;
 
-/* The definitions in lang, in the order they are shown; *n gets the count.
- * Static. */
-const rt_def *rt_definitions(const char *lang, size_t *n);
-
-/* Replaces every {name} in tmpl by its value from vars, a NULL-terminated
- * list of name, value pairs; unknown names stay as they are. Returns a new
- * string the caller frees, or NULL when out of memory. */
-char *rt_fill(const char *tmpl, const char *const *vars);
+/* The definitions, in the order they are shown; *n gets the count. Static. */
+const rt_def *rt_definitions(size_t *n);
 
 /* v with `decimals` decimals, Dutch decimal comma unless lang is "en",
  * into buf (always NUL-terminated). */

@@ -1,17 +1,14 @@
-/* report_xlsx.c - the Excel report: the workbook, its formats, the row
- * writer every sheet uses, lookups in the analysis JSON, and the file name.
+/* report_xlsx.c - the Excel report: the workbook, its formats, its
+ * properties and page texts, the order of the sheets, and the file name.
  *
  * The workbook is opened in libxlsxwriter's constant-memory mode: each row is
  * flushed to a temporary file as soon as a later row is touched, so every
- * sheet is written strictly top to bottom (rx_sheet keeps the current row)
- * and merges and row heights happen only on the current row. Charts and
- * conditional formats are objects of their own and can be added at any time.
+ * sheet is written strictly top to bottom (report_rows.c) and merges and row
+ * heights happen only on the current row. Charts and conditional formats are
+ * objects of their own and can be added at any time.
  *
- * libxlsxwriter reports errors per call; the row writer remembers the first
- * one of a sheet ("sticky", as in SQLite's pager) so sheet code reads as a
- * plain sequence of writes and checks once, in rs_close.
- *
- * The sheets themselves are in report_sheets_*.c.
+ * What the sheets look up in the analysis is in report_rx.c, the sheets
+ * themselves in report_sheets_*.c.
  */
 #define REPORT_XLSX_INTERNAL
 #include "reports/xlsx/report_xlsx.h"
@@ -23,399 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-/* ------------------------------------------------------------------------
- * The analysis
- * ------------------------------------------------------------------------ */
-
-json_t *rx_find(json_t *arr, const char *field, const char *key)
-{
-    size_t i;
-    json_t *e;
-    if (!json_is_array(arr) || !key) return NULL;
-    json_array_foreach(arr, i, e)
-    {
-        const char *v = json_string_value(json_object_get(e, field));
-        if (v && strcmp(v, key) == 0) return e;
-    }
-    return NULL;
-}
-
-double rx_dbl(json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
-rx_cell rx_cell_state(const rx *x, json_t *stat)
-{
-    if (!json_is_object(stat)) return RX_ABSENT;
-    if (json_is_true(json_object_get(stat, "suppressed"))) return RX_SUPPRESSED;
-    double n = rx_dbl(stat, "n");
-    if (!isnan(n) && n < x->k) return RX_SUPPRESSED;
-    return RX_OK;
-}
-
-int rx_layer(const rx *x, const char *key)
-{
-    return key ? instrument_layer_index(x->in, key) : -1;
-}
-
-int rx_layer_suppressed(const rx *x, const char *key)
-{
-    int i = rx_layer(x, key);
-    return i < 0 || (x->suppressed >> i) & 1u;
-}
-
-static const char *label_or_key(tm_text t, const char *key, const char *lang)
-{
-    const char *s = tm_text_get(t, lang);
-    return s ? s : key;
-}
-
-const char *rx_layer_label(const rx *x, const char *key)
-{
-    int i = rx_layer(x, key);
-    return i < 0 ? (key ? key : "") : label_or_key(x->in->layers[i].label, key, x->lang);
-}
-
-const char *rx_theme_label(const rx *x, const char *key)
-{
-    int i = key ? instrument_theme_index(x->in, key) : -1;
-    return i < 0 ? (key ? key : "") : label_or_key(x->in->themes[i].label, key, x->lang);
-}
-
-const char *rx_domain_label(const rx *x, const char *key)
-{
-    int i = key ? instrument_domain_index(x->in, key) : -1;
-    return i < 0 ? (key ? key : "") : label_or_key(x->in->domains[i].label, key, x->lang);
-}
-
-const char *rx_t(const rx *x, rt_id id)
-{
-    return rt(id, x->lang);
-}
-
-int rx_band(const char *band)
-{
-    if (!band) return -1;
-    if (strcmp(band, "goed") == 0) return RX_BAND_GOED;
-    if (strcmp(band, "aandacht") == 0) return RX_BAND_AANDACHT;
-    if (strcmp(band, "zorg") == 0) return RX_BAND_ZORG;
-    return -1;
-}
-
-int rx_oom(rx *x)
-{
-    return tm_error_set(x->err, 500, "out of memory while writing the report");
-}
-
-int rx_reserve(rx *x, size_t n)
-{
-    if (n <= x->buf_cap) return 0;
-    size_t cap = x->buf_cap ? x->buf_cap : 256;
-    while (cap < n)
-        cap *= 2;
-    char *b = realloc(x->buf, cap);
-    if (!b) return -1;
-    x->buf = b;
-    x->buf_cap = cap;
-    return 0;
-}
-
-/* Position of layer index li among the active (shown) layers, or -1. */
-static int active_pos(const rx *x, int li)
-{
-    for (size_t i = 0; i < x->n_active; i++)
-        if (x->active[i] == li) return (int)i;
-    return -1;
-}
-
-int rx_pair_is_span(const rx *x, rx_pair p)
-{
-    return active_pos(x, p.to) - active_pos(x, p.from) != 1;
-}
-
-static int pair_cmp(const rx *x, rx_pair a, rx_pair b)
-{
-    int sa = rx_pair_is_span(x, a), sb = rx_pair_is_span(x, b);
-    if (sa != sb) return sa - sb;
-    int fa = active_pos(x, a.from), fb = active_pos(x, b.from);
-    if (fa != fb) return fa - fb;
-    return active_pos(x, a.to) - active_pos(x, b.to);
-}
-
-size_t rx_pair_add(const rx *x, rx_pair *out, size_t n, rx_pair p)
-{
-    for (size_t i = 0; i < n; i++)
-        if (out[i].from == p.from && out[i].to == p.to) return n;
-    if (n == RX_MAX_PAIRS) return n;
-    size_t at = n;
-    while (at > 0 && pair_cmp(x, p, out[at - 1]) < 0) {
-        out[at] = out[at - 1];
-        at--;
-    }
-    out[at] = p;
-    return n + 1;
-}
-
-/* The pair of a gap or link entry; 0 when it touches a layer not shown. */
-static int entry_pair(const rx *x, json_t *e, rx_pair *p)
-{
-    p->from = rx_layer(x, json_string_value(json_object_get(e, "from")));
-    p->to = rx_layer(x, json_string_value(json_object_get(e, "to")));
-    return p->from >= 0 && p->to >= 0 && active_pos(x, p->from) >= 0 && active_pos(x, p->to) >= 0;
-}
-
-static int measure_is(json_t *e, const char *measure)
-{
-    const char *m = json_string_value(json_object_get(e, "measure"));
-    return !measure || (m && strcmp(m, measure) == 0);
-}
-
-size_t rx_pairs(const rx *x, json_t *groups, const char *member, const char *measure, rx_pair *out)
-{
-    size_t n = 0, i, j;
-    json_t *g, *e;
-    rx_pair p;
-    json_array_foreach(groups, i, g)
-    {
-        json_array_foreach(json_object_get(g, member), j, e)
-        {
-            if (measure_is(e, measure) && entry_pair(x, e, &p)) n = rx_pair_add(x, out, n, p);
-        }
-    }
-    return n;
-}
-
-json_t *rx_pair_find(const rx *x, json_t *arr, rx_pair p, const char *measure)
-{
-    size_t i;
-    json_t *e;
-    rx_pair q;
-    json_array_foreach(arr, i, e)
-    {
-        if (measure_is(e, measure) && entry_pair(x, e, &q) && q.from == p.from && q.to == p.to)
-            return e;
-    }
-    return NULL;
-}
-
-char *rx_pair_label(const rx *x, rx_pair p, char *buf, size_t size)
-{
-    snprintf(buf, size, "%s → %s", rx_layer_label(x, x->in->layers[p.from].key),
-             rx_layer_label(x, x->in->layers[p.to].key));
-    return buf;
-}
-
-const char *rx_carry_measure(const rx *x, const char *theme)
-{
-    /* The analysis says which measure its carry used; fall back to the
-     * contract's rule for an analysis without the field. */
-    size_t i;
-    json_t *t;
-    json_array_foreach(json_object_get(x->a, "themes"), i, t)
-    {
-        const char *key = json_string_value(json_object_get(t, "theme"));
-        const char *m = json_string_value(json_object_get(t, "carry_measure"));
-        if (key && theme && !strcmp(key, theme) && m) return m;
-    }
-    int ti = theme ? instrument_theme_index(x->in, theme) : -1;
-    for (size_t k = 0; ti >= 0 && k < x->in->n_items; k++)
-        if (x->in->items[k].theme == ti && x->in->items[k].type == ITEM_INTENT) return "knowledge";
-    return "score";
-}
-
-/* ------------------------------------------------------------------------
- * The row writer
- * ------------------------------------------------------------------------ */
-
-void rs_check(rx_sheet *s, lxw_error e, lxw_col_t col)
-{
-    if (e != LXW_NO_ERROR && s->lerr == LXW_NO_ERROR) {
-        s->lerr = e;
-        s->err_row = s->row;
-        s->err_col = col;
-    }
-}
-
-void rs_next(rx_sheet *s)
-{
-    s->row++;
-}
-
-void rs_str(rx_sheet *s, lxw_col_t col, const char *text, lxw_format *f)
-{
-    if (!text) return;
-    rs_check(s, worksheet_write_string(s->ws, s->row, col, text, f), col);
-}
-
-void rs_num(rx_sheet *s, lxw_col_t col, double v, lxw_format *f)
-{
-    if (isnan(v) || isinf(v)) {
-        rs_str(s, col, "–", s->x->f.dash);
-        return;
-    }
-    rs_check(s, worksheet_write_number(s->ws, s->row, col, v, f), col);
-}
-
-void rs_jnum(rx_sheet *s, lxw_col_t col, json_t *v, lxw_format *f)
-{
-    rs_num(s, col, json_is_number(v) ? json_number_value(v) : NAN, f);
-}
-
-void rs_jnum_or_blank(rx_sheet *s, lxw_col_t col, json_t *v, lxw_format *f)
-{
-    if (json_is_number(v)) rs_num(s, col, json_number_value(v), f);
-}
-
-void rs_stat(rx_sheet *s, lxw_col_t col, json_t *stat, const char *key, lxw_format *f)
-{
-    switch (rx_cell_state(s->x, stat)) {
-    case RX_SUPPRESSED:
-        rs_str(s, col, s->x->supp_text, s->x->f.supp);
-        return;
-    case RX_ABSENT:
-        rs_str(s, col, "–", s->x->f.dash);
-        return;
-    case RX_OK:
-        rs_jnum(s, col, json_object_get(stat, key), f);
-        return;
-    }
-}
-
-void rs_merge(rx_sheet *s, lxw_col_t first, lxw_col_t last, const char *text, lxw_format *f)
-{
-    if (first == last) {
-        rs_str(s, first, text, f);
-        return;
-    }
-    rs_check(s, worksheet_merge_range(s->ws, s->row, first, s->row, last, text, f), first);
-}
-
-void rs_height(rx_sheet *s, double height)
-{
-    rs_check(s, worksheet_set_row(s->ws, s->row, height, NULL), 0);
-}
-
-void rs_width(rx_sheet *s, lxw_col_t first, lxw_col_t last, double width, lxw_format *f)
-{
-    for (lxw_col_t c = first; c <= last && c < RX_TRACKED_COLS; c++)
-        s->width[c] = width;
-    rs_check(s, worksheet_set_column(s->ws, first, last, width, f), first);
-}
-
-/* Characters in a UTF-8 string. */
-static size_t utf8_len(const char *t)
-{
-    size_t n = 0;
-    for (; *t; t++)
-        n += ((unsigned char)*t & 0xC0) != 0x80;
-    return n;
-}
-
-void rs_title(rx_sheet *s, const char *title, const char *note, lxw_col_t last)
-{
-    rs_height(s, 24);
-    rs_str(s, 0, title, s->x->f.title);
-    rs_next(s);
-    if (note) {
-        /* about 1.1 characters per unit of column width at 9 pt italic */
-        double width = 0;
-        for (lxw_col_t c = 0; c <= last; c++)
-            width += c < RX_TRACKED_COLS && s->width[c] > 0 ? s->width[c] : LXW_DEF_COL_WIDTH;
-        size_t per_line = width > 20 ? (size_t)(width * 1.1) : 22;
-        size_t lines = utf8_len(note) / per_line + 1;
-        rs_height(s, 13.0 * (double)lines + 3);
-        rs_merge(s, 0, last, note, s->x->f.note);
-        rs_next(s);
-    }
-    rs_next(s);
-}
-
-char *rx_suppressed_names(const rx *x, char *buf, size_t size)
-{
-    buf[0] = '\0';
-    for (size_t c = 0; c < x->n_chain; c++) {
-        if (!((x->suppressed >> x->chain[c]) & 1u)) continue;
-        if (buf[0]) strncat(buf, ", ", size - strlen(buf) - 1);
-        strncat(buf, rx_layer_label(x, x->in->layers[x->chain[c]].key), size - strlen(buf) - 1);
-    }
-    return buf;
-}
-
-int rs_suppressed_note(rx_sheet *s, lxw_col_t last)
-{
-    char names[512], k[16];
-    if (!rx_suppressed_names(s->x, names, sizeof names)[0]) return 0;
-    snprintf(k, sizeof k, "%d", s->x->k);
-    const char *vars[] = {"k", k, "layers", names, NULL};
-    char *note = rt_fill(rx_t(s->x, RT_SUPPRESSED_NOTE), vars);
-    if (!note) return rx_oom(s->x);
-    rs_merge(s, 0, last, note, s->x->f.note);
-    free(note);
-    rs_next(s);
-    rs_next(s);
-    return 0;
-}
-
-lxw_chart *rs_new_chart(rx_sheet *s, uint8_t type)
-{
-    lxw_chart *c = workbook_add_chart(s->x->wb, type);
-    if (!c) rs_check(s, LXW_ERROR_MEMORY_MALLOC_FAILED, 0);
-    return c;
-}
-
-void rs_chart(rx_sheet *s, lxw_row_t row, lxw_col_t col, lxw_chart *chart, int width, int height)
-{
-    lxw_chart_options o = {.x_offset = 4,
-                           .y_offset = 4,
-                           .x_scale = width / 480.0,
-                           .y_scale = height / 288.0,
-                           .object_position = LXW_OBJECT_MOVE_DONT_SIZE};
-    if (chart) rs_check(s, worksheet_insert_chart_opt(s->ws, row, col, chart, &o), col);
-}
-
-int rs_open(rx *x, rx_sheet *s, rt_id name)
-{
-    memset(s, 0, sizeof *s);
-    s->x = x;
-    s->name = rx_t(x, name);
-    s->ws = workbook_add_worksheet(x->wb, s->name);
-    if (!s->ws)
-        return tm_error_set(x->err, 500, "could not add the sheet \"%s\" to the report", s->name);
-    worksheet_set_landscape(s->ws);
-    worksheet_set_paper(s->ws, 9); /* A4 */
-    worksheet_fit_to_pages(s->ws, 1, 0);
-    worksheet_set_margins(s->ws, 0.5, 0.5, 0.75, 0.75);
-    rs_check(s, worksheet_set_header(s->ws, x->header), 0);
-    rs_check(s, worksheet_set_footer(s->ws, x->footer), 0);
-    return 0;
-}
-
-char *rx_cell_name(char *buf, size_t size, lxw_row_t row, lxw_col_t col)
-{
-    char letters[8];
-    size_t n = 0;
-    unsigned c = (unsigned)col + 1;
-    while (c > 0 && n < sizeof letters) {
-        letters[n++] = (char)('A' + (c - 1) % 26);
-        c = (c - 1) / 26;
-    }
-    size_t k = 0;
-    while (n > 0 && k + 1 < size)
-        buf[k++] = letters[--n];
-    snprintf(buf + k, size - k, "%u", (unsigned)row + 1);
-    return buf;
-}
-
-int rs_close(rx_sheet *s)
-{
-    if (s->lerr == LXW_NO_ERROR) return 0;
-    char cell[24];
-    rx_cell_name(cell, sizeof cell, s->err_row, s->err_col);
-    return tm_error_set(s->x->err, 500, "could not write cell %s of the sheet \"%s\": %s", cell,
-                        s->name, lxw_strerror(s->lerr));
-}
+#include "core/utf8.h"
 
 /* ------------------------------------------------------------------------
  * Formats
@@ -550,8 +155,8 @@ static int formats_create(rx *x)
  * The workbook
  * ------------------------------------------------------------------------ */
 
-/* Copies src into dst (size bytes) doubling '&' (page header codes) and
- * cutting at a character boundary so that at most max bytes are used. */
+/* Copies src into dst (size bytes) doubling '&' (page header codes), at
+ * most max bytes and never ending inside a character. */
 static void header_escape(char *dst, size_t size, const char *src, size_t max)
 {
     size_t n = 0;
@@ -562,10 +167,8 @@ static void header_escape(char *dst, size_t size, const char *src, size_t max)
         if (*p == '&') dst[n++] = '&';
         dst[n++] = *p;
     }
-    while (n > 0 && ((unsigned char)dst[n - 1] & 0xC0) == 0x80)
-        n--;                                                      /* continuation bytes */
-    if (n > 0 && ((unsigned char)dst[n - 1] & 0xC0) == 0xC0) n--; /* a dangling lead byte */
     dst[n] = '\0';
+    utf8_cut_tail(dst);
 }
 
 static void page_texts(rx *x)
@@ -688,7 +291,8 @@ int report_write_xlsx(const report_input *r, const char *path, tm_error *err)
 {
     if (input_check(r, path, err) < 0) return -1;
     rx x = {.r = r, .in = r->in, .a = r->analysis, .err = err};
-    x.lang = r->lang && strcmp(r->lang, "en") == 0 ? "en" : "nl";
+    x.lang = tm_text_lang(r->lang);
+    strbuf_init(&x.scratch, 1u << 20);
     json_t *wave = json_object_get(r->analysis, "wave");
     double k = rx_dbl(wave, "min_group_size");
     x.k = isnan(k) || k < 3 ? (isnan(k) ? 5 : 3) : (int)k;
@@ -726,7 +330,7 @@ int report_write_xlsx(const report_input *r, const char *path, tm_error *err)
                               lxw_strerror(e));
         }
     }
-    free(x.buf);
+    strbuf_release(&x.scratch);
     return rc;
 }
 
@@ -747,29 +351,26 @@ static const char *const latin1[64] = {
  * or double '-'). */
 static void name_part(char *buf, size_t size, const char *part)
 {
-    size_t n = 0;
+    size_t n = 0, left = strlen(part);
     int dash = 0;
-    const unsigned char *p = (const unsigned char *)part;
-    while (*p) {
+    while (left > 0) {
+        uint32_t c;
+        size_t len = utf8_decode(part, left, &c);
+        if (len == 0) c = 0xFFFD, len = 1; /* a stray byte: not a letter */
+        part += len;
+        left -= len;
+        char one[2] = {(char)c, 0};
         const char *out = NULL;
-        char one[2] = {0, 0};
-        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')) {
-            one[0] = (char)*p++;
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
             out = one;
-        } else if (p[0] == 0xC3 && p[1] >= 0x80 && p[1] <= 0xBF) {
-            out = latin1[p[1] - 0x80];
-            p += 2;
-        } else {
-            p++;
-            while ((*p & 0xC0) == 0x80)
-                p++; /* rest of a multi-byte character */
-        }
+        else if (c >= 0xC0 && c <= 0xFF)
+            out = latin1[c - 0xC0];
         if (!out || strcmp(out, "-") == 0) {
             dash = 1;
             continue;
         }
-        size_t len = strlen(out) + (dash && n > 0);
-        if (n + len + 1 > size) break;
+        size_t need = strlen(out) + (dash && n > 0);
+        if (n + need + 1 > size) break;
         if (dash && n > 0) buf[n++] = '-';
         dash = 0;
         for (; *out; out++)
@@ -781,14 +382,16 @@ static void name_part(char *buf, size_t size, const char *part)
 char *report_filename(const char *organisation, const char *wave, const char *date, int council)
 {
     const char *parts[4] = {organisation, wave, council ? "raad" : NULL, date};
-    char part[61], name[4 * 62 + 32] = "Thermometer";
+    char part[61];
+    strbuf name = STRBUF_INIT(256);
+    strbuf_adds(&name, "Thermometer");
     for (int i = 0; i < 4; i++) {
         if (!parts[i]) continue;
         name_part(part, sizeof part, parts[i]);
         if (!part[0]) continue;
-        strcat(name, "_");
-        strcat(name, part);
+        strbuf_addch(&name, '_');
+        strbuf_adds(&name, part);
     }
-    strcat(name, ".xlsx");
-    return strdup(name);
+    strbuf_adds(&name, ".xlsx");
+    return strbuf_detach(&name, NULL);
 }

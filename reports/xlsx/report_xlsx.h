@@ -69,12 +69,19 @@ int report_write_xlsx(const report_input *r, const char *path, tm_error *err);
 char *report_filename(const char *organisation, const char *wave, const char *date, int council);
 
 /* ------------------------------------------------------------------------
- * Internal: shared by reports/xlsx/report_xlsx.c and report_sheets_*.c.
+ * Internal: shared by the files of reports/xlsx/, one prefix each:
+ *   report_xlsx.c        report_   the workbook (above)
+ *   report_rx.c          rx_       the report being written: lookups, texts
+ *   report_rows.c        rs_       the row writer of a sheet
+ *   report_sheets_*.c    rx_sheet_ one function per sheet
+ *   report_text.c        rt_       the words (report_text.h)
  * Nothing outside reports/xlsx/ defines REPORT_XLSX_INTERNAL.
  * ------------------------------------------------------------------------ */
 #ifdef REPORT_XLSX_INTERNAL
 #include <xlsxwriter.h>
 
+#include "core/strbuf.h"
+#include "core/text.h"
 #include "reports/xlsx/report_text.h"
 
 /* Formats, created once per workbook. */
@@ -111,24 +118,24 @@ typedef struct rx {
     size_t n_active;
     const char *organisation, *wave_name;
     char header[256], footer[256]; /* page header and footer */
-    char *buf;                     /* scratch for joined answers (Data) */
-    size_t buf_cap;
+    strbuf scratch;                /* text being built (a filled template, joined answers): reset
+                                      before each use, valid until the next */
     tm_error *err;
 } rx;
 
 /* A worksheet written strictly row by row (constant-memory mode). The first
  * libxlsxwriter error sticks; rs_close turns it into a tm_error. */
-#define RX_TRACKED_COLS 32
-typedef struct rx_sheet {
+#define RS_TRACKED_COLS 32
+typedef struct rs_sheet {
     rx *x;
-    double width[RX_TRACKED_COLS]; /* column widths set, for wrapped notes */
+    double width[RS_TRACKED_COLS]; /* column widths set, for wrapped notes */
     lxw_worksheet *ws;
     const char *name;
     lxw_row_t row;  /* the current row */
     lxw_error lerr; /* first error, LXW_NO_ERROR when none */
     lxw_row_t err_row;
     lxw_col_t err_col;
-} rx_sheet;
+} rs_sheet;
 
 /* Cell state of a statistics object (a measure or an item cell). */
 typedef enum rx_cell { RX_ABSENT, RX_SUPPRESSED, RX_OK } rx_cell;
@@ -145,39 +152,41 @@ int rx_sheet_open(rx *x);
 int rx_sheet_method(rx *x);
 int rx_sheet_data(rx *x);
 
-/* --- the row writer (report_xlsx.c) --- */
+/* --- the row writer (report_rows.c) --- */
 
 /* Adds the worksheet named by text id `name`, with the page setup (A4
  * landscape, fit to width, header and footer). Returns 0 or -1 with x->err. */
-int rs_open(rx *x, rx_sheet *s, rt_id name);
+int rs_open(rx *x, rs_sheet *s, rt_id name);
 /* Turns the sticky error into x->err. Returns 0 or -1. */
-int rs_close(rx_sheet *s);
+int rs_close(rs_sheet *s);
 /* Records e when it is the first error. */
-void rs_check(rx_sheet *s, lxw_error e, lxw_col_t col);
-void rs_next(rx_sheet *s); /* to the next row */
-void rs_str(rx_sheet *s, lxw_col_t col, const char *text, lxw_format *f);
-void rs_num(rx_sheet *s, lxw_col_t col, double v, lxw_format *f);
+void rs_check(rs_sheet *s, lxw_error e, lxw_col_t col);
+void rs_next(rs_sheet *s); /* to the next row */
+void rs_str(rs_sheet *s, lxw_col_t col, const char *text, lxw_format *f);
+void rs_num(rs_sheet *s, lxw_col_t col, double v, lxw_format *f);
 /* A JSON number, or "–" (null, absent, not a number). */
-void rs_jnum(rx_sheet *s, lxw_col_t col, json_t *v, lxw_format *f);
+void rs_jnum(rs_sheet *s, lxw_col_t col, json_t *v, lxw_format *f);
 /* Field `key` of a statistics object (a number), "< k" when the object is
  * suppressed, "–" when absent or null. */
-void rs_stat(rx_sheet *s, lxw_col_t col, json_t *stat, const char *key, lxw_format *f);
+void rs_stat(rs_sheet *s, lxw_col_t col, json_t *stat, const char *key, lxw_format *f);
 /* A number, or nothing at all (chart data: a blank is a gap in a line). */
-void rs_jnum_or_blank(rx_sheet *s, lxw_col_t col, json_t *v, lxw_format *f);
-void rs_merge(rx_sheet *s, lxw_col_t first, lxw_col_t last, const char *text, lxw_format *f);
-void rs_height(rx_sheet *s, double height); /* of the current row */
-void rs_width(rx_sheet *s, lxw_col_t first, lxw_col_t last, double width, lxw_format *f);
+void rs_jnum_or_blank(rs_sheet *s, lxw_col_t col, json_t *v, lxw_format *f);
+void rs_merge(rs_sheet *s, lxw_col_t first, lxw_col_t last, const char *text, lxw_format *f);
+void rs_height(rs_sheet *s, double height); /* of the current row */
+void rs_width(rs_sheet *s, lxw_col_t first, lxw_col_t last, double width, lxw_format *f);
 /* Title row, then an optional note merged over columns 0..last. */
-void rs_title(rx_sheet *s, const char *title, const char *note, lxw_col_t last);
+void rs_title(rs_sheet *s, const char *title, const char *note, lxw_col_t last);
 /* When layers are suppressed, a note naming them (merged over columns
  * 0..last) and a blank row. Returns 0, or -1 when out of memory. */
-int rs_suppressed_note(rx_sheet *s, lxw_col_t last);
+int rs_suppressed_note(rs_sheet *s, lxw_col_t last);
 /* A chart anchored at (row, col), scaled to width x height pixels. */
-void rs_chart(rx_sheet *s, lxw_row_t row, lxw_col_t col, lxw_chart *chart, int width, int height);
+void rs_chart(rs_sheet *s, lxw_row_t row, lxw_col_t col, lxw_chart *chart, int width, int height);
 /* A new chart, or NULL with the sheet's error set. */
-lxw_chart *rs_new_chart(rx_sheet *s, uint8_t type);
+lxw_chart *rs_new_chart(rs_sheet *s, uint8_t type);
+/* Excel's A1 name of a cell, into buf; returns buf. */
+char *rs_cell_name(char *buf, size_t size, lxw_row_t row, lxw_col_t col);
 
-/* --- the analysis (report_xlsx.c) --- */
+/* --- the analysis and the texts (report_rx.c) --- */
 
 /* The entry of array `arr` whose member `field` equals key, or NULL. */
 json_t *rx_find(json_t *arr, const char *field, const char *key);
@@ -201,10 +210,10 @@ int rx_band(const char *band);
 /* The labels of the suppressed layers, ", "-separated in chain order, into
  * buf ("" when none); returns buf. */
 char *rx_suppressed_names(const rx *x, char *buf, size_t size);
-/* Excel's A1 name of a cell, into buf; returns buf. */
-char *rx_cell_name(char *buf, size_t size, lxw_row_t row, lxw_col_t col);
-/* Grows x->buf to at least n bytes. Returns 0 or -1 (out of memory). */
-int rx_reserve(rx *x, size_t n);
+/* The template tmpl (a text of report_text.h) filled from vars, see
+ * core/text.h; in x->scratch, so valid until its next use. NULL with x->err
+ * set when memory runs out. */
+const char *rx_fill(rx *x, const char *tmpl, const tm_text_var *vars);
 /* Sets x->err to "out of memory" and returns -1. */
 int rx_oom(rx *x);
 

@@ -100,8 +100,10 @@ static void draw_respondent(demo_wave *d, size_t r, int layer)
     d->extras[r] = NULL;
     for (size_t i = 0; i < in->n_items; i++) {
         const tm_item *it = &in->items[i];
-        row[i] = tm_item_asked(it, layer) ? draw_answer(d, it, layer, person) : SCORE_UNANSWERED;
-        if (it->type == ITEM_TEXT && tm_item_asked(it, layer) && gsl_rng_uniform(d->rng) < 0.2) {
+        row[i] =
+            instrument_item_asked(it, layer) ? draw_answer(d, it, layer, person) : SCORE_UNANSWERED;
+        if (it->type == ITEM_TEXT && instrument_item_asked(it, layer) &&
+            gsl_rng_uniform(d->rng) < 0.2) {
             if (!d->extras[r]) d->extras[r] = json_object();
             size_t pick = gsl_rng_uniform_int(d->rng, sizeof open_answers / sizeof *open_answers);
             json_object_set_new(d->extras[r], it->key, json_string(open_answers[pick]));

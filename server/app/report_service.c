@@ -111,7 +111,7 @@ static json_t *open_answers(const instrument *in, json_t *extras, uint32_t suppr
         const tm_item *it = &in->items[i];
         if (it->type != ITEM_TEXT) continue;
         for (size_t layer = 0; layer < in->n_layers; layer++) {
-            if (suppressed & (1u << layer) || !tm_item_asked(it, (int)layer)) continue;
+            if (suppressed & (1u << layer) || !instrument_item_asked(it, (int)layer)) continue;
             json_t *texts = json_array();
             size_t k;
             json_t *e;

@@ -71,6 +71,6 @@ int respondent_store(app *a, PGconn *c, respondent_session *s, json_t *answers, 
         if (rc == 0 && s->who.link_id) snprintf(out->new_token, sizeof out->new_token, "%s", token);
         json_decref(draft);
     }
-    answer_set_free(&set);
+    answers_free(&set);
     return rc;
 }

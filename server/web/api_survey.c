@@ -15,7 +15,8 @@ static json_t *items_for_layer(const instrument *in, int layer)
     json_t *defs = json_object_get(in->definition, "items");
     json_t *out = json_array();
     for (size_t i = 0; i < in->n_items; i++)
-        if (tm_item_asked(&in->items[i], layer)) json_array_append(out, json_array_get(defs, i));
+        if (instrument_item_asked(&in->items[i], layer))
+            json_array_append(out, json_array_get(defs, i));
     return out;
 }
 

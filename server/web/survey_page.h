@@ -5,13 +5,17 @@
  * layer, grouped per domain in the instrument's order, with background items
  * last, pre-filled from a draft or from what was just posted, and with any
  * problems found by answers_check shown next to the items and summarised at
- * the top. The form posts application/x-www-form-urlencoded with a button
- * field action=save|submit; survey_form_decode turns that body back into the
- * JSON answers object that answers_check takes.
+ * the top. The form posts application/x-www-form-urlencoded: one field per
+ * answer, named SURVEY_FORM_ITEM_PREFIX and the item key ("q.ek-eff-1"), and
+ * the form's own fields, a button action=save|submit and a hidden lang. The
+ * prefix keeps the two apart, so an item may have any key the instrument
+ * format allows. survey_form_decode turns that body back into the JSON
+ * answers object that answers_check takes.
  *
  * Dutch is the default language; "en" gives English. The page's own wording
- * lives in one table in survey_page.c; the questions come from the
- * instrument. Nothing here does HTTP or SQL: the routes call these functions.
+ * lives in one table (core/text.h) in survey_page.c; the questions come from
+ * the instrument. Nothing here does HTTP or SQL: the routes call these
+ * functions.
  */
 #ifndef TM_SURVEY_PAGE_H
 #define TM_SURVEY_PAGE_H
@@ -23,6 +27,8 @@
 #include "core/instrument.h"
 
 #define SURVEY_FORM_MAX_FIELDS 2000
+#define SURVEY_FORM_ITEM_PREFIX "q."      /* an answer's field: "q." and the item key */
+#define SURVEY_PAGE_MAX_BYTES (16u << 20) /* a page larger than this is not made */
 
 typedef struct survey_page {
     const instrument *in;
@@ -40,7 +46,7 @@ typedef struct survey_page {
 /* The whole HTML document for p (borrowed). The form also carries a hidden
  * field lang (which survey_form_decode ignores), and the language switch links
  * to p->action with ?lang=en or ?lang=nl added. Returns a string the caller
- * frees, or NULL when out of memory. */
+ * frees, or NULL when out of memory (or past SURVEY_PAGE_MAX_BYTES). */
 char *survey_page_render(const survey_page *p);
 
 /* A plain full page with a heading and a text (blank lines separate
@@ -53,7 +59,7 @@ char *survey_page_message(const char *lang, const char *title, const char *text)
  * *answers (a new JSON object the caller decrefs) and action ("save" or
  * "submit"; "save" when the field is absent).
  *
- * Every field other than action and lang is an answer named by its item key.
+ * Each field named SURVEY_FORM_ITEM_PREFIX + key is an answer to item key.
  * Likert and grade values of digits become integers; anything else (including
  * "dont_know") stays a string; a multiple-choice item gives an array of its
  * repeated fields; text keeps its line breaks as "\n". Empty values count as
@@ -65,8 +71,9 @@ char *survey_page_message(const char *lang, const char *title, const char *text)
  *
  * Returns 0, or -1 with err (400) for a body that is not a well-formed form:
  * a bad percent escape, text that is not UTF-8 or contains NUL, an action
- * other than save/submit, or more than SURVEY_FORM_MAX_FIELDS fields. The
- * message names the field. *answers is NULL on failure. */
+ * other than save/submit, a field that is neither an answer nor one of the
+ * form's own, or more than SURVEY_FORM_MAX_FIELDS fields. The message names
+ * the field. *answers is NULL on failure. */
 int survey_form_decode(const instrument *in, int layer, const char *body, size_t len,
                        json_t **answers, char action[16], tm_error *err);
 

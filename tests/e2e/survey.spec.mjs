@@ -97,11 +97,12 @@ function noConsoleErrors(when) {
 
 const radio = (page, item, value) => page.locator(`[id="q-${item.key}.${value}"]`);
 const label = (page, item, value) => page.locator(`label[for="q-${item.key}.${value}"]`);
+// An answer's field is named "q." and the item key (survey_page.h).
 const checkedValue = (page, item) =>
   page.evaluate((name) => {
     const r = document.querySelector(`input[name="${name}"]:checked`);
     return r ? r.value : null;
-  }, item.key);
+  }, `q.${item.key}`);
 
 async function postAndWait(page, buttonName) {
   // Every part ends with its own save button: use the one after the last part.

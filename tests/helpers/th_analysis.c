@@ -155,7 +155,7 @@ void th_key(th_rows *w, const char *item, const char *option)
 {
     const tm_item *it = instrument_item(w->in, item);
     cr_assert(it, "no item %s", item);
-    int o = tm_item_option_index(it, option);
+    int o = instrument_option_index(it, option);
     cr_assert(o >= 0, "item %s has no option %s", item, option);
     w->intended[it->ordinal] = o;
 }
