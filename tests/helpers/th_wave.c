@@ -175,13 +175,23 @@ char *th_cluster_conninfo(const char *dir, const char *dbname)
     return url;
 }
 
-int th_cluster_kill(const char *dir)
+static int cluster_signal(const char *how, const char *dir)
 {
     char *cmd;
-    if (asprintf(&cmd, "scripts/pg.sh kill %s", dir) < 0) return -1;
+    if (asprintf(&cmd, "scripts/pg.sh %s %s", how, dir) < 0) return -1;
     int rc = th_run(cmd, NULL);
     free(cmd);
     return rc;
+}
+
+int th_cluster_kill(const char *dir)
+{
+    return cluster_signal("kill", dir);
+}
+
+int th_cluster_crash(const char *dir)
+{
+    return cluster_signal("crash", dir);
 }
 
 int th_cluster_restart(const char *dir, int timeout_ms)

@@ -42,8 +42,12 @@ void th_servers_start(const char *conninfo, const char *const *extra_env, int n,
 char *th_cluster_start(const char *name);
 /* Its libpq connection string for database dbname (caller frees). */
 char *th_cluster_conninfo(const char *dir, const char *dbname);
-/* SIGKILL the postmaster (pg.sh kill); 0 on success. */
+/* SIGKILL the postmaster (pg.sh kill); 0 on success. Its backends live on
+ * until they notice, finishing what they were doing. */
 int th_cluster_kill(const char *dir);
+/* SIGKILL the postmaster and every backend at once (pg.sh crash), as a
+ * machine or container dying would; 0 on success. */
+int th_cluster_crash(const char *dir);
 /* Start again after a kill -9: retries while leftover backends still hold
  * the shared memory. Returns 0 when it accepts connections within
  * timeout_ms. */
