@@ -58,9 +58,21 @@ void th_cluster_destroy(const char *dir);
 /* A TCP connection to 127.0.0.1:port: the socket, or -1 with errno set. */
 int th_connect(int port);
 
+/* How a raw exchange ended. */
+typedef enum th_raw_end {
+    TH_RAW_ANSWERED, /* one whole response (head and Content-Length of body) came */
+    TH_RAW_CLOSED,   /* the server closed or reset the connection first */
+    TH_RAW_TIMEOUT,  /* neither within the time given */
+    TH_RAW_NOCONN    /* no connection */
+} th_raw_end;
+
 /* Sends raw bytes on a new connection to the server, then reads until one
  * whole response is in, the server closes or timeout_ms passes; returns what
- * was read (caller frees; NUL-terminated, never NULL). */
+ * was read (caller frees; NUL-terminated, never NULL) and, when end is not
+ * NULL, how it ended. */
+char *th_raw_exchange_end(int port, const char *request, size_t len, int timeout_ms,
+                          th_raw_end *end);
+/* The same when how it ended does not matter. */
 char *th_raw_exchange(int port, const char *request, size_t len, int timeout_ms);
 
 /* The BLAKE2b-256 of a token, as the server stores it, in lowercase hex. */
