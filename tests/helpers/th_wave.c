@@ -237,11 +237,15 @@ int th_connect(int port)
 char *th_raw_exchange_end(int port, const char *request, size_t len, int timeout_ms,
                           th_raw_end *end)
 {
+    return th_raw_exchange_fd(th_connect(port), request, len, timeout_ms, end);
+}
+
+char *th_raw_exchange_fd(int fd, const char *request, size_t len, int timeout_ms, th_raw_end *end)
+{
     size_t cap = 4096, got = 0;
     char *buf = calloc(1, cap);
     cr_assert_not_null(buf);
     th_raw_end how = TH_RAW_TIMEOUT;
-    int fd = th_connect(port);
     if (fd < 0) {
         if (end) *end = TH_RAW_NOCONN;
         return buf;

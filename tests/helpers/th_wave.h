@@ -74,6 +74,9 @@ char *th_raw_exchange_end(int port, const char *request, size_t len, int timeout
                           th_raw_end *end);
 /* The same when how it ended does not matter. */
 char *th_raw_exchange(int port, const char *request, size_t len, int timeout_ms);
+/* The same on a socket already connected (th_connect), which it closes: to
+ * connect first and send at a moment of one's choosing. */
+char *th_raw_exchange_fd(int fd, const char *request, size_t len, int timeout_ms, th_raw_end *end);
 
 /* The BLAKE2b-256 of a token, as the server stores it, in lowercase hex. */
 void th_token_hash_hex(const char *token, char out[65]);
