@@ -569,6 +569,78 @@ Test(collection, bulk_import_csv_as_excel_writes_it)
     free(s);
 }
 
+/* "ek-eff-1/ek-eff-2" of every response of wave, by layer (caller frees). */
+static char *stored_first_two(long long wave)
+{
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "SELECT string_agg(scores[1]::text || '/' || scores[2]::text, ' ' ORDER BY layer, "
+             "scores[1]) FROM responses WHERE wave_id = %lld",
+             wave);
+    return th_sql(db, sql);
+}
+
+/* POSTs a CSV import of len bytes to a new open wave; returns the answer
+ * and the wave. */
+static th_response import_csv(const char *code, const char *csv, size_t len, long long *wave)
+{
+    *wave = make_wave(make_org(code), 1);
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/waves/%lld/responses", *wave);
+    return th_request(srv, "POST", path, admin, "text/csv", csv, len);
+}
+
+/* What else Excel writes: a first line "sep=;" (the separator, then a
+ * comma in a cell is text), CR alone at the end of each line (old Mac
+ * Excel) are imported with the values of the cells; a UTF-16 file (Excel's
+ * "Unicode text": a byte order mark, tabs) is refused with 422 and an error
+ * that names UTF-16 and says to save as "CSV UTF-8", and nothing is stored. */
+Test(collection, bulk_import_csv_sep_line_cr_and_utf16)
+{
+    long long wave;
+    const char sep[] = "sep=;\r\nlayer;ek-eff-1;ek-eff-2;open-eff\r\n"
+                       "uitvoering;3;weet niet;een, twee\r\nmanagement;1;2;\r\n";
+    th_response r = import_csv("GM0702", sep, strlen(sep), &wave);
+    cr_expect_eq(r.status, 201, "sep=;: %s", r.body);
+    cr_expect_str_eq(r.body, "{\"imported\":2}");
+    th_response_free(&r);
+    char *s = stored_first_two(wave);
+    cr_expect_str_eq(s, "1/2 3/-1", "sep=;: management 1/2, uitvoering 3/weet niet");
+    free(s);
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT extra->>'open-eff' FROM responses WHERE wave_id = %lld",
+             wave);
+    s = th_sql(db, sql);
+    cr_expect_str_eq(s, "een, twee");
+    free(s);
+
+    const char cr[] = "layer,ek-eff-1,ek-eff-2\ruitvoering,5,\r\rbeleid,2,4\r";
+    r = import_csv("GM0703", cr, strlen(cr), &wave);
+    cr_expect_eq(r.status, 201, "CR line ends: %s", r.body);
+    cr_expect_str_eq(r.body, "{\"imported\":2}");
+    th_response_free(&r);
+    s = stored_first_two(wave);
+    cr_expect_str_eq(s, "2/4 5/0", "CR line ends: beleid 2/4, uitvoering 5/unanswered");
+    free(s);
+
+    const char ascii[] = "layer\tek-eff-1\r\nuitvoering\t3\r\n";
+    char u16[2 + 2 * sizeof ascii] = {'\xFF', '\xFE'};
+    for (size_t i = 0; i + 1 < sizeof ascii; i++)
+        u16[2 + 2 * i] = ascii[i]; /* little-endian: the ASCII byte, then 0 */
+    r = import_csv("GM0704", u16, 2 + 2 * (sizeof ascii - 1), &wave);
+    cr_expect_eq(r.status, 422, "UTF-16: %s", r.body);
+    json_t *j = th_json(&r);
+    const char *e = json_string_value(json_object_get(j, "error"));
+    cr_expect(e && strstr(e, "UTF-16") && strstr(e, "\"CSV UTF-8\""),
+              "the error names UTF-16 and the way out: %s", r.body);
+    json_decref(j);
+    th_response_free(&r);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM responses WHERE wave_id = %lld", wave);
+    s = th_sql(db, sql);
+    cr_expect_str_eq(s, "0", "nothing stored");
+    free(s);
+}
+
 Test(collection, bodies_over_the_limit_are_413)
 {
     size_t n = 1024 * 1024 + 10;
