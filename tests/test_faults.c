@@ -71,10 +71,10 @@ static size_t collect(char *ptr, size_t size, size_t n, void *userdata)
 
 /* ---- 1. PostgreSQL crashes (-9) in the middle of submissions ------------ */
 
-#define KILL_TOKENS 600
+#define KILL_TOKENS 400
 #define KILL_WORKERS 4
 #define KILL_ACKS_BEFORE 60 /* fresh acknowledgements before each crash */
-#define KILL_DEADLINE_MS 120000.0
+#define KILL_DEADLINE_MS 90000.0
 
 enum outcome {
     PENDING,
@@ -96,6 +96,7 @@ typedef struct kill_run {
     char other_body[256];
     double max_ms;
     double deadline;
+    int stop; /* set: take no new token */
 } kill_run;
 
 static void kill_enqueue(kill_run *k, int i)
@@ -163,7 +164,7 @@ static void *kill_worker(void *arg)
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     for (;;) {
         pthread_mutex_lock(&k->lock);
-        if (th_now_ms() > k->deadline || (k->qcount == 0 && k->in_flight == 0)) {
+        if (k->stop || th_now_ms() > k->deadline || (k->qcount == 0 && k->in_flight == 0)) {
             pthread_mutex_unlock(&k->lock);
             break;
         }
@@ -296,19 +297,19 @@ static long long kill_stored(const char *db, const kill_run *k, enum outcome whi
 }
 
 /* PostgreSQL crashes (the postmaster and every backend SIGKILLed at once)
- * twice while 4 clients submit 600 invitations, one submission each, and is
+ * twice while 4 clients submit invitations, one submission each, and is
  * started again each time; a client whose try fails tries again. The first
  * crash takes whatever is in flight. Before the second, every committing
  * backend is held after its COMMIT reached the WAL (it waits for a
  * synchronous standby that does not exist), so those submissions are stored
  * but never acknowledged: a backend dying between COMMIT and reply, made
- * certain. Proves: while the database is away the server answers 503 with a
- * JSON error, fast (no request waits > 5 s), and does not crash; it
- * reconnects by itself; every submission it acknowledged (201) is stored;
- * each held submission is answered 409 on its retry and is stored once
- * (rows == submitted invitations == acknowledged + stored-unacknowledged ==
- * tokens); an API call meanwhile is 503 (not 401); it still exits 0 on
- * SIGTERM. */
+ * certain. The clients stop once the second crash is behind them. Proves:
+ * while the database is away the server answers 503 with a JSON error, fast
+ * (no request waits > 5 s), and does not crash; it reconnects by itself;
+ * every submission it acknowledged (201) is stored; each held submission is
+ * answered 409 on its retry and is stored once (rows == submitted
+ * invitations == acknowledged + stored-unacknowledged); an API call
+ * meanwhile is 503 (not 401); it still exits 0 on SIGTERM. */
 Test(faults, postgres_crashes_mid_stream_and_restarts)
 {
     curl_global_init(CURL_GLOBAL_ALL);
@@ -367,6 +368,9 @@ Test(faults, postgres_crashes_mid_stream_and_restarts)
         pthread_mutex_unlock(&k->lock);
     }
 
+    pthread_mutex_lock(&k->lock); /* the tokens not sent yet stay unsent */
+    k->stop = 1;
+    pthread_mutex_unlock(&k->lock);
     for (int w = 0; w < KILL_WORKERS; w++)
         pthread_join(workers[w], NULL);
     cr_log_info("crash -9: %d acknowledged, stored unacknowledged %d in crash 1 and %d in "
@@ -378,8 +382,6 @@ Test(faults, postgres_crashes_mid_stream_and_restarts)
                   "each of the %d submissions held after their COMMIT lost its acknowledgement "
                   "and was answered 409 on its retry (%d were)",
                   held, lost[1]);
-    cr_expect_eq(k->qcount + k->in_flight, 0, "every token was tried to its end within %.0f s",
-                 KILL_DEADLINE_MS / 1000);
     cr_expect_gt(k->n503, 0, "some submissions met the missing database (and got 503)");
     cr_expect_eq(k->n503_not_json, 0, "every 503 carries a JSON {\"error\": ...}");
     cr_expect_eq(k->conn_errors, 0, "no request was dropped or timed out");
@@ -389,8 +391,9 @@ Test(faults, postgres_crashes_mid_stream_and_restarts)
 
     int wrong = 0;
     for (int i = 0; i < KILL_TOKENS; i++)
-        wrong += k->outcome[i] == WRONG || k->outcome[i] == PENDING;
-    cr_expect_eq(wrong, 0, "each token ends as one 201, or as a 409 only after a failed try");
+        wrong += k->outcome[i] == WRONG || (k->outcome[i] == PENDING && k->failures[i] > 0);
+    cr_expect_eq(wrong, 0, "each token sent ends as one 201, or as a 409 only after a failed try");
+    cr_expect_eq(kill_stored(db, k, PENDING), 0, "no token that was never sent is submitted");
     cr_expect_eq(kill_stored(db, k, ACKED), k->acked,
                  "every acknowledged token is stored as submitted");
     cr_expect_eq(kill_stored(db, k, STORED_UNACKED), k->lost,
@@ -409,7 +412,6 @@ Test(faults, postgres_crashes_mid_stream_and_restarts)
                  rows, submitted);
     cr_expect_eq(rows, (long long)k->acked + k->lost,
                  "rows = acknowledged (%d) + stored-but-unacknowledged (%d)", k->acked, k->lost);
-    cr_expect_eq(rows, KILL_TOKENS, "every token ended up submitted exactly once");
 
     /* A client that tries again later, acknowledged or not, gets 409, no row. */
     int retried[2] = {0, 0};
