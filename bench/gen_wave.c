@@ -4,8 +4,8 @@
  *       Fills the open wave WAVE_ID (DATABASE_URL) with N respondents spread
  *       over the layers like a real municipality, each answering ANSWERED of
  *       the scored items asked to their layer (the rest unanswered), through
- *       the server's own bulk path: store_import (one COPY in one
- *       transaction), as cli/cmd_demo.c does. Also creates 1.25 invitations
+ *       the server's own bulk path: store_responses_import (one COPY in one
+ *       transaction), as server/app/demo.c does. Also creates 1.25 invitations
  *       per respondent and marks one per respondent submitted, so the
  *       response figures look like a real wave.
  *
@@ -30,10 +30,11 @@
 #include <time.h>
 
 #include "core/answers.h"
-#include "server/store/db.h"
 #include "core/instrument.h"
-#include "server/store/instruments.h"
-#include "server/store/store.h"
+#include "server/app/app.h"
+#include "server/app/collection.h"
+#include "server/app/waves.h"
+#include "server/store/responses.h"
 
 /* Bestuur, management, beleid, uitvoering, partners. */
 static const double layer_carry[] = {0.95, 0.86, 0.78, 0.60, 0.50};
@@ -143,18 +144,19 @@ static int cmd_wave(int argc, char **argv)
     size_t n = strtoul(argv[3], NULL, 10);
     size_t answered = strtoul(argv[4], NULL, 10);
     unsigned long seed = strtoul(argv[5], NULL, 10);
-    const char *conninfo = db_conninfo_from_env();
+    const char *conninfo = app_conninfo_from_env();
     if (!conninfo || wave <= 0 || n == 0) {
         fprintf(stderr, "gen_wave: DATABASE_URL, a wave id and N are needed\n");
         return 2;
     }
     tm_error err = TM_ERROR_INIT;
-    PGconn *c = db_connect(conninfo, &err);
+    app_config cfg = {conninfo, 1, 0, 0, NULL};
+    app *a = app_open(&cfg, &err);
+    PGconn *c = a ? app_db_acquire(a, &err) : NULL;
     if (!c) return fail("connect", &err);
     wave_info w;
-    if (store_wave_get(c, NULL, wave, &w, &err) != 0) return fail("wave", &err);
-    instrument_registry *reg = instrument_registry_create();
-    const instrument *in = instrument_registry_get(reg, c, w.instrument_id, &err);
+    if (waves_get(c, NULL, wave, &w, &err) != 0) return fail("wave", &err);
+    const instrument *in = app_instrument(a, c, w.instrument_id, &err);
     if (!in) return fail("instrument", &err);
 
     double t0 = now_s();
@@ -181,16 +183,13 @@ static int cmd_wave(int argc, char **argv)
         }
     }
     double t1 = now_s();
-    int rc = store_import(c, wave, n, in->n_items, gen_row, &g, &err);
+    int rc = store_responses_import(c, wave, n, in->n_items, gen_row, &g, &err);
     if (rc != 0) return fail("import", &err);
     double t2 = now_s();
     for (size_t l = 0; l < nl && rc == 0; l++) {
         int invited = (int)lround((double)per_layer[l] * 1.25);
-        json_t *list = store_invitations_create(c, wave, (int)l, invited, "http://bench", &err);
-        if (!list) return fail("invitations", &err);
-        json_decref(list);
-        if (store_invitations_mark_submitted(c, wave, (int)l, (int)per_layer[l], &err) != 0)
-            return fail("mark submitted", &err);
+        if (collection_invite_answered(c, wave, (int)l, invited, (int)per_layer[l], &err) != 0)
+            return fail("invitations", &err);
     }
     double t3 = now_s();
     printf("generated %zu respondents x %zu answered items in %.2f s, COPY %.2f s, "
@@ -199,8 +198,8 @@ static int cmd_wave(int argc, char **argv)
     free(g.layers);
     free(g.scores);
     gsl_rng_free(g.rng);
-    instrument_registry_free(reg);
-    PQfinish(c);
+    app_db_release(a, c);
+    app_close(a);
     return 0;
 }
 

@@ -35,7 +35,7 @@ PAGE_RATE=500       # requests per second for the survey page
 PGBENCH_IDS=300000  # invitations for pgbench (see section 1)
 LAYER=uitvoering    # the layer that answers most items
 LAYER_INDEX=3       # its index in the instrument's layers
-INSTRUMENT=survey-defs/thermometer-sociaal-domein.json
+INSTRUMENT=survey-defs/thermometer-sociaal-domein-v1.json
 PKGS="libmicrohttpd libpq jansson xlsxwriter libsodium gsl"
 
 for tool in wrk pgbench psql curl pkg-config; do
@@ -181,7 +181,7 @@ api() {
 json_id() { grep -o '"id": *[0-9]*' | head -n 1 | grep -o '[0-9]*$'; }
 new_wave() { # new_wave NAME: an open wave of the bench organisation
   local id
-  id=$(api POST /api/v1/waves "{\"organisation_id\": $org, \"instrument\": \"thermometer-sociaal-domein\", \"name\": \"$1\"}" | json_id)
+  id=$(api POST /api/v1/waves "{\"organisation_id\": $org, \"instrument\": \"thermometer-sociaal-domein@1.0.0\", \"name\": \"$1\"}" | json_id)
   [ -n "$id" ] && api POST "/api/v1/waves/$id/open" >/dev/null && echo "$id"
 }
 # tokens WAVE COUNT FILE: COUNT invitations of $LAYER through the API, tokens appended to FILE

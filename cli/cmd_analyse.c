@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "server/app/analysis_service.h"
 #include "cli/commands.h"
-#include "server/store/db.h"
+#include "server/app/analysis_service.h"
+#include "server/app/waves.h"
 
 /* Parses --wave ID from argv; returns the id or -1 after printing usage. */
 long long parse_wave_arg(int argc, char **argv, int *i, const char *cmd)
@@ -44,26 +44,18 @@ int cmd_analyse(int argc, char **argv)
         fprintf(stderr, "usage: thermometer analyse --wave ID [--pretty]\n");
         return 2;
     }
-    const char *conninfo = db_conninfo_from_env();
-    if (!conninfo) {
-        fprintf(stderr, "thermometer analyse: DATABASE_URL is not set\n");
-        return 1;
-    }
+    PGconn *c;
+    app *a = cli_app_open("analyse", &c);
+    if (!a) return 1;
     tm_error err = TM_ERROR_INIT;
-    PGconn *c = db_connect(conninfo, &err);
-    instrument_registry *reg = instrument_registry_create();
-    json_t *a = c && reg ? analysis_service_run(c, reg, NULL, wave, NULL, &err) : NULL;
-    int rc = 0;
-    if (a) {
-        json_dumpf(a, stdout, (pretty ? JSON_INDENT(2) : JSON_COMPACT) | JSON_REAL_PRECISION(17));
-        fputc('\n', stdout);
-        json_decref(a);
-    } else {
-        fprintf(stderr, "thermometer analyse: %s\n", err.message[0] ? err.message : "failed");
-        rc = 1;
-    }
-    tm_error_clear(&err);
-    instrument_registry_free(reg);
-    if (c) PQfinish(c);
-    return rc;
+    wave_info w;
+    json_t *analysis =
+        waves_get(c, NULL, wave, &w, &err) == 0 ? analysis_service_run(a, c, &w, &err) : NULL;
+    cli_app_close(a, c);
+    if (!analysis) return cli_fail("analyse", &err);
+    json_dumpf(analysis, stdout,
+               (pretty ? JSON_INDENT(2) : JSON_COMPACT) | JSON_REAL_PRECISION(17));
+    fputc('\n', stdout);
+    json_decref(analysis);
+    return 0;
 }

@@ -3,13 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "server/app/auth.h"
 #include "cli/commands.h"
-#include "server/store/db.h"
 #include "core/instrument.h"
+#include "server/app/auth.h"
 #include "server/web/server.h"
 
-static int fail(const char *cmd, tm_error *err)
+int cli_fail(const char *cmd, tm_error *err)
 {
     fprintf(stderr, "thermometer %s: %s\n", cmd, err->message);
     size_t i;
@@ -28,6 +27,33 @@ static int fail(const char *cmd, tm_error *err)
     return 1;
 }
 
+app *cli_app_open(const char *cmd, PGconn **c)
+{
+    tm_error err = TM_ERROR_INIT;
+    *c = NULL;
+    const char *conninfo = app_conninfo_from_env();
+    if (!conninfo) {
+        tm_error_set(&err, 400, "DATABASE_URL is not set");
+        cli_fail(cmd, &err);
+        return NULL;
+    }
+    app_config cfg = {conninfo, 1, 0, 0, NULL};
+    app *a = app_open(&cfg, &err);
+    if (a && !(*c = app_db_acquire(a, &err))) {
+        app_close(a);
+        a = NULL;
+    }
+    if (!a) cli_fail(cmd, &err);
+    return a;
+}
+
+void cli_app_close(app *a, PGconn *c)
+{
+    if (!a) return;
+    if (c) app_db_release(a, c);
+    app_close(a);
+}
+
 int cmd_serve(int argc, char **argv)
 {
     if (argc > 1) {
@@ -39,8 +65,8 @@ int cmd_serve(int argc, char **argv)
     }
     tm_error err = TM_ERROR_INIT;
     serve_options o;
-    if (serve_options_from_env(&o, &err) != 0 || server_run(&o, &err) != 0)
-        return fail("serve", &err);
+    if (server_options_from_env(&o, &err) != 0 || server_run(&o, &err) != 0)
+        return cli_fail("serve", &err);
     return 0;
 }
 
@@ -52,12 +78,16 @@ int cmd_migrate(int argc, char **argv)
         return 2;
     }
     tm_error err = TM_ERROR_INIT;
-    const char *conninfo = db_conninfo_from_env();
+    const char *conninfo = app_conninfo_from_env();
     if (!conninfo) {
         tm_error_set(&err, 400, "DATABASE_URL is not set");
-        return fail("migrate", &err);
+        return cli_fail("migrate", &err);
     }
-    if (server_prepare_database(conninfo, 1, &err) != 0) return fail("migrate", &err);
+    int applied = 0, loaded = 0;
+    if (app_prepare_database(conninfo, &applied, &loaded, &err) != 0)
+        return cli_fail("migrate", &err);
+    fprintf(stderr, "database ready: %d migration(s) applied, %d new instrument version(s)\n",
+            applied, loaded);
     return 0;
 }
 
@@ -133,19 +163,14 @@ int cmd_apikey(int argc, char **argv)
         fprintf(stderr, "thermometer apikey: --role is required\n");
         return 2;
     }
+    PGconn *c;
+    app *a = cli_app_open("apikey", &c);
+    if (!a) return 1;
     tm_error err = TM_ERROR_INIT;
-    const char *conninfo = db_conninfo_from_env();
-    if (!conninfo) {
-        tm_error_set(&err, 400, "DATABASE_URL is not set");
-        return fail("apikey", &err);
-    }
-    PGconn *c = db_connect(conninfo, &err);
     char *key = NULL;
-    if (!c || auth_key_create(c, r, orgs, n, &key, &err) != 0) {
-        if (c) PQfinish(c);
-        return fail("apikey", &err);
-    }
-    PQfinish(c);
+    int rc = auth_key_create(c, r, orgs, n, &key, &err);
+    cli_app_close(a, c);
+    if (rc != 0) return cli_fail("apikey", &err);
     fprintf(stderr,
             "Created an API key with role %s. It is shown only now; only its hash is stored.\n",
             role_name(r));

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "cli/commands.h"
-#include "server/store/db.h"
 #include "server/app/report_service.h"
+#include "server/app/waves.h"
 
 int cmd_report(int argc, char **argv)
 {
@@ -40,22 +40,17 @@ int cmd_report(int argc, char **argv)
                         "nl|en] -o FILE.xlsx\n");
         return 2;
     }
-    const char *conninfo = db_conninfo_from_env();
-    if (!conninfo) {
-        fprintf(stderr, "thermometer report: DATABASE_URL is not set\n");
-        return 1;
-    }
+    PGconn *c;
+    app *a = cli_app_open("report", &c);
+    if (!a) return 1;
     tm_error err = TM_ERROR_INIT;
-    PGconn *c = db_connect(conninfo, &err);
-    instrument_registry *reg = instrument_registry_create();
-    report_request rq = {wave, council, lang, out};
-    int rc = c && reg ? report_service_write(c, reg, NULL, &rq, NULL, &err) : -1;
-    if (rc != 0)
-        fprintf(stderr, "thermometer report: %s\n", err.message[0] ? err.message : "failed");
-    else
-        fprintf(stderr, "thermometer report: wrote %s\n", out);
-    tm_error_clear(&err);
-    instrument_registry_free(reg);
-    if (c) PQfinish(c);
-    return rc == 0 ? 0 : 1;
+    wave_info w;
+    report_request rq = {council, lang, out};
+    int rc = waves_get(c, NULL, wave, &w, &err) == 0
+                 ? report_service_write(a, c, &w, &rq, NULL, &err)
+                 : -1;
+    cli_app_close(a, c);
+    if (rc != 0) return cli_fail("report", &err);
+    fprintf(stderr, "thermometer report: wrote %s\n", out);
+    return 0;
 }

@@ -4,6 +4,9 @@
 #ifndef TM_COMMANDS_H
 #define TM_COMMANDS_H
 
+#include "core/error.h"
+#include "server/app/app.h"
+
 typedef struct command {
     const char *name;
     const char *summary; /* one line for `thermometer --help` */
@@ -27,5 +30,15 @@ long long parse_wave_arg(int argc, char **argv, int *i, const char *cmd);
 
 /* Whether argv holds -h or --help. */
 int wants_help(int argc, char **argv);
+
+/* Opens the application on DATABASE_URL with one database connection,
+ * borrowed into *c. Returns NULL after telling the user what is wrong. */
+app *cli_app_open(const char *cmd, PGconn **c);
+
+/* Gives the connection back and closes the application. */
+void cli_app_close(app *a, PGconn *c);
+
+/* Prints err (and its details) for cmd on stderr, clears it; returns 1. */
+int cli_fail(const char *cmd, tm_error *err);
 
 #endif

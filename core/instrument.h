@@ -7,6 +7,12 @@
  * index (their position in the file), which is also how answers are stored
  * compactly: response scores are an array indexed by item ordinal.
  *
+ * Format v2 (an instrument whose major version is 2 or more) adds the rules
+ * block (tm_rules: each wave lists its own rules, every layer rates them),
+ * law anchors (`law` on an intent with a fixed key), per-layer wording
+ * (`layer_text`) and stricter limits in instrument_check. v1 files load as
+ * before. instrument_layer_seconds() estimates the time a layer's form takes.
+ *
  *   tm_error err = TM_ERROR_INIT;
  *   instrument *in = instrument_load_file("survey-defs/thermometer-sociaal-domein.json", &err);
  *   if (!in) { fprintf(stderr, "%s\n", err.message); ... }
@@ -23,6 +29,16 @@
 #include "core/error.h"
 
 #define INSTRUMENT_MAX_LAYERS 16 /* layer sets are bit masks */
+
+/* Limits of format v2 (major version >= 2), checked by instrument_check. */
+#define INSTRUMENT_V2_MAX_ITEMS 45       /* items asked of any one layer */
+#define INSTRUMENT_V2_MAX_ITEMS_FIRST 25 /* ... of the first layer of the chain (bestuur) */
+#define INSTRUMENT_V2_MAX_LAW_ANCHORS 4  /* intent items with a fixed key */
+#define INSTRUMENT_V2_MIN_CORE_SCORED 2  /* core likert/grade items per theme and domain */
+
+/* The reading-time estimate: words per minute and seconds per answer. */
+#define INSTRUMENT_WORDS_PER_MINUTE 200.0
+#define INSTRUMENT_SECONDS_PER_ANSWER 3.0
 
 typedef enum item_type { ITEM_LIKERT, ITEM_GRADE, ITEM_INTENT, ITEM_CHOICE, ITEM_TEXT } item_type;
 
@@ -67,10 +83,38 @@ typedef struct tm_item {
     int core;        /* asked of every layer of the chain: only core items enter aggregates */
     tm_text text;
     tm_text help;
-    tm_option *options; /* intent and choice; NULL otherwise */
+    tm_text law;         /* intent with a fixed key: its legal basis; both NULL otherwise */
+    tm_text *layer_text; /* owned: n_layers entries, the item's wording for that layer
+                            (both NULL where it has none); NULL when it has none at all */
+    tm_option *options;  /* intent and choice; NULL otherwise */
     size_t n_options;
     json_t *labels; /* likert: {"nl": [...], "en": [...]} with `points` entries, or NULL */
 } tm_item;
+
+/* The answers of the rules block, in this order: the analysis counts net =
+ * helpt - belemmert over the first three; onbekend is "ken ik niet". */
+/* A rule rating as stored (one byte per response and rule): 0 unanswered,
+ * else 1 + its index in the scale below. */
+enum {
+    RULE_UNANSWERED = 0,
+    RULE_HELPT = 1,     /* "helpt": the rule helps the work */
+    RULE_NEUTRAAL = 2,  /* "maakt niet uit" */
+    RULE_BELEMMERT = 3, /* "belemmert": the rule hinders */
+    RULE_ONBEKEND = 4,  /* "ken ik niet": the respondent does not know the rule */
+};
+#define RULE_ANSWERS 4 /* entries of the scale: scale[code - 1] */
+
+/* The rules block: each wave lists min..max of the municipality's own rules
+ * (beleidsregels, werkafspraken) and every layer rates each one on scale. */
+typedef struct tm_rules {
+    int min, max;                  /* rules a wave lists */
+    tm_text text;                  /* the question above the list */
+    tm_text help;                  /* one line under it; both NULL when absent */
+    tm_option scale[RULE_ANSWERS]; /* helpt, neutraal, belemmert, onbekend */
+    const tm_item *after;          /* the block stands right after this item's place in the form
+                                      (also for a layer not asked that item); NULL: after the last
+                                      item of the last domain, before the background items */
+} tm_rules;
 
 typedef struct item_index item_index;
 
@@ -78,6 +122,7 @@ typedef struct instrument {
     json_t *definition; /* owned */
     const char *key;
     const char *version;
+    int major;       /* first number of version: 1 reads as format v1, 2 or more as v2 */
     char sha256[65]; /* hex SHA-256 of the canonical text (sorted keys, compact) */
     tm_text title;
     tm_text description;
@@ -91,15 +136,21 @@ typedef struct instrument {
     size_t n_items;
     double band_goed;     /* temperature at or above which a theme is "goed" */
     double band_aandacht; /* ... "aandacht"; below it, "zorg" */
+    tm_rules *rules;      /* owned; NULL when the instrument has no rules block */
     item_index *index;    /* item key -> ordinal */
 } instrument;
 
 /* Checks a definition against survey-defs/schema.json (embedded in the binary)
  * and then its meaning: unique keys, known layers/themes/domains, valid intended
- * options, label counts, and that every theme x domain cell is asked to at
- * least two layers per measure (else no gap can be measured). Each problem is
- * appended to errors (borrowed JSON array) as "FILE: $.json.path: message".
- * file may be NULL. Returns the number of problems; 0 means valid. */
+ * options, label counts, layer_text for asked layers, the rules scale. v1 (major
+ * version 1): every theme x domain cell is asked to at least two layers per
+ * measure (else no gap can be measured). v2: the limits above (items per layer,
+ * a quarter of the likert items reverse-worded, law anchors, "weet niet" on
+ * intent and grade items) and INSTRUMENT_V2_MIN_CORE_SCORED core likert/grade
+ * items per theme and per domain (only core items enter the scores). Each
+ * problem is appended to errors (borrowed JSON array) as
+ * "FILE: $.json.path: message". file may be NULL. Returns the number of
+ * problems; 0 means valid. survey-defs/README.md lists every check. */
 size_t instrument_check(json_t *definition, const char *file, json_t *errors);
 
 /* Builds an instrument from a definition (borrowed; the instrument takes its
@@ -139,6 +190,34 @@ const char *tm_item_scale_label(const instrument *in, const tm_item *it, int v, 
 /* The text in lang ("en" gives English, anything else Dutch), falling back to
  * Dutch when the English is absent. May return NULL when both are absent. */
 const char *tm_text_get(tm_text t, const char *lang);
+
+/* The item's question for layer (index) in lang: its layer_text for that
+ * layer, else its text. Borrowed; never NULL for a loaded item. */
+const char *instrument_item_text(const instrument *in, const tm_item *it, int layer,
+                                 const char *lang);
+
+/* The rules block, or NULL when the instrument has none. Borrowed. */
+const tm_rules *instrument_rules(const instrument *in);
+
+/* Items asked of layer (index): what a respondent of that layer gets. */
+size_t instrument_layer_items(const instrument *in, int layer);
+
+/* Words in s as a reader counts them: runs of non-space. NULL counts 0. */
+size_t instrument_count_words(const char *s);
+
+/* Expected seconds a respondent of layer (index) needs for the form in lang:
+ * every word the form shows that layer (the intro, the headings and
+ * descriptions of its domains, each question in the layer's wording, help
+ * lines, intent and choice options; a repeated answer scale such as the
+ * likert labels, "weet niet" and the rules scale once per layer, as a reader
+ * stops reading them after the first items) at INSTRUMENT_WORDS_PER_MINUTE,
+ * plus INSTRUMENT_SECONDS_PER_ANSWER per item and per rule. When the
+ * instrument has a rules block and n_rules > 0, it adds the block's question
+ * and help, rule_words (the words of the wave's rule texts together, see
+ * instrument_count_words) and the scale. Typing open answers is not counted:
+ * they may be skipped. A pure function; 0 for a layer out of range. */
+double instrument_layer_seconds(const instrument *in, int layer, const char *lang,
+                                size_t rule_words, size_t n_rules);
 
 /* "likert", "grade", ... */
 const char *item_type_name(item_type t);

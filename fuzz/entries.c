@@ -38,7 +38,7 @@ extern const char instrument_schema_json[]; /* survey-defs/schema.json, build/ge
 
 const char *fuzz_current_input;
 
-#define FUZZ_REAL_INSTRUMENT "survey-defs/thermometer-sociaal-domein.json"
+#define FUZZ_REAL_INSTRUMENT "survey-defs/thermometer-sociaal-domein-v1.json"
 #define FUZZ_VARIANT_INSTRUMENT "fuzz/corpus/instrument/variant.json"
 
 static void fuzz_fail(const char *what, int line)
@@ -286,11 +286,43 @@ static void check_model(const instrument *in)
             break;
         }
         if (it->type == ITEM_INTENT)
-            CHECK(it->intended == INTENDED_TOP_LAYER ||
+            CHECK(it->intended == INTENDED_TOP_LAYER || it->intended == INTENDED_LOCAL ||
                   (it->intended >= 0 && (size_t)it->intended < it->n_options));
         else
             CHECK(it->intended == INTENDED_NONE);
         if (it->type == ITEM_TEXT) CHECK(!it->dont_know);
+        CHECK(!it->law.nl == !it->law.en);
+        if (it->law.nl) CHECK(it->type == ITEM_INTENT && it->intended >= 0);
+        for (int l = -1; l < (int)in->n_layers; l++) {
+            CHECK(instrument_item_text(in, it, l, l & 1 ? "en" : "nl") != NULL);
+            if (l >= 0 && it->layer_text && it->layer_text[l].nl)
+                CHECK(it->layer_text[l].en && tm_item_asked(it, l));
+        }
+        if (in->major >= 2 && (it->type == ITEM_INTENT || it->type == ITEM_GRADE))
+            CHECK(it->dont_know);
+    }
+    const tm_rules *rules = instrument_rules(in);
+    if (rules) {
+        static const char *const answers[] = {"helpt", "neutraal", "belemmert", "onbekend"};
+        CHECK(rules->min >= 1 && rules->min <= rules->max && rules->max <= 30);
+        CHECK(rules->text.nl && rules->text.en && !rules->help.nl == !rules->help.en);
+        for (int a = 0; a < RULE_ANSWERS; a++)
+            CHECK(!strcmp(rules->scale[a].key, answers[a]) && rules->scale[a].label.nl &&
+                  rules->scale[a].label.en);
+        CHECK(!rules->after ||
+              (rules->after == &in->items[rules->after->ordinal] && rules->after->domain >= 0));
+    }
+    for (int l = -1; l <= (int)in->n_layers; l++) {
+        double plain = instrument_layer_seconds(in, l, "nl", 0, 0);
+        double listed = instrument_layer_seconds(in, l, "en", 300, 30);
+        if (l < 0 || l == (int)in->n_layers) {
+            CHECK(plain == 0 && listed == 0);
+            continue;
+        }
+        size_t asked = instrument_layer_items(in, l);
+        CHECK(asked >= 1 ? plain >= 3.0 * (double)asked : plain >= 0);
+        CHECK(listed >= 0 && plain < 1e7 && listed < 1e7);
+        if (in->major >= 2) CHECK(asked <= (l == 0 ? 25u : 45u));
     }
 }
 

@@ -9,7 +9,7 @@
  * Criterion as a crashed test. The functions return 0.
  *
  * The answers, form and import targets check their input against the real
- * instrument (survey-defs/thermometer-sociaal-domein.json, relative to the
+ * instrument (survey-defs/thermometer-sociaal-domein-v1.json, relative to the
  * working directory; FUZZ_INSTRUMENT overrides it) and against a small
  * variant, fuzz/corpus/instrument/variant.json (FUZZ_VARIANT_INSTRUMENT),
  * that has what the real one lacks: multiple-choice items, a 7- and a

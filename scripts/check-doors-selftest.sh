@@ -13,6 +13,7 @@ printf '#include "server/web/http.h"\n' >"$tmp/core/bad_include.c"
 printf '#include "error.h"\n' >"$tmp/cli/bad_no_folder.c"
 printf '#include <microhttpd.h>\n' >"$tmp/core/bad_library.c"
 printf 'void g(void) { db_query(0, 0, 0, 0, 0); }\n' >"$tmp/server/web/bad_call.c"
+printf 'int h(void) { return store_waves_get(0, 0, 1, 0, 0); }\n' >"$tmp/cli/bad_store_call.c"
 out=$(DOORS_ROOT="$tmp" "$check" 2>&1)
 rc=$?
 fail=0
@@ -28,6 +29,7 @@ expect "core/bad_include.c:1: core may not include server/web/http.h"
 expect "cli/bad_no_folder.c:1: includes \"error.h\" without its folder"
 expect "core/bad_library.c:1: core may not include <microhttpd.h>"
 expect "server/web/bad_call.c:1: calls db_query of server/store"
+expect "cli/bad_store_call.c:1: calls store_waves_get of server/store"
 grep -q "ok.c" <<<"$out" && { echo "check-doors self-test: a good file was refused: $out"; fail=1; }
 rm "$tmp"/core/bad_* "$tmp"/cli/bad_* "$tmp"/server/web/bad_*
 DOORS_ROOT="$tmp" "$check" >/dev/null 2>&1 || { echo "check-doors self-test: a good tree was refused"; fail=1; }

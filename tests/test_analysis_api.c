@@ -1,7 +1,8 @@
 /* test_analysis_api.c - GET /api/v1/waves/{id}/analysis on waves built
  * through the bulk import: suppression leaves nothing of a small layer in
- * the JSON, trend follows previous_wave_id, the benchmark appears only
- * from five organisations, and roles see only their own waves. */
+ * the JSON, a hidden item answer moves no figure (method 2), trend follows
+ * previous_wave_id, the benchmark appears only from five organisations,
+ * and roles see only their own waves. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,13 +50,14 @@ static long long new_org(int code)
     return id;
 }
 
-/* An open wave of org; previous may be 0. */
+/* An open wave of org with instrument v1 (its items are imported below);
+ * previous may be 0. */
 static long long new_wave(long long org, long long previous)
 {
     char body[256], prev[64] = "";
     if (previous) snprintf(prev, sizeof prev, ", \"previous_wave_id\": %lld", previous);
     snprintf(body, sizeof body,
-             "{\"organisation_id\": %lld, \"instrument\": \"thermometer-sociaal-domein\","
+             "{\"organisation_id\": %lld, \"instrument\": \"thermometer-sociaal-domein@1.0.0\","
              " \"name\": \"Meting\"%s}",
              org, prev);
     json_t *j = call("POST", "/api/v1/waves", body, 201);
@@ -84,7 +86,7 @@ static int asked(json_t *item, const char *layer)
 static void import_layer_as(long long wave, const char *layer, int n, int v, const char *opt,
                             int vary)
 {
-    json_t *def = json_load_file("survey-defs/thermometer-sociaal-domein.json", 0, NULL);
+    json_t *def = json_load_file("survey-defs/thermometer-sociaal-domein-v1.json", 0, NULL);
     cr_assert_not_null(def);
     json_t *rows = json_array();
     for (int i = 0; i < n; i++) {
@@ -330,4 +332,76 @@ Test(analysis_api, an_open_wave_moves_in_steps_of_k)
     json_decref(a1);
     json_decref(a2);
     json_decref(a3);
+}
+
+/* The first likert item asked of every layer (a core item), borrowed. */
+static const char *first_core_likert(json_t *def)
+{
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(def, "items"), i, it)
+    {
+        if (!strcmp(json_string_value(json_object_get(it, "type")), "likert") &&
+            !json_object_get(it, "layers"))
+            return json_string_value(json_object_get(it, "key"));
+    }
+    return NULL;
+}
+
+/* A closed wave: 5 respondents in every layer as import_layer gives them,
+ * and 6 in beleid who answer everything except `lone`, which only the
+ * first of them answers, with value v. */
+static long long wave_with_a_lone_answer(int org_code, int v)
+{
+    long long wave = new_wave(new_org(org_code), 0);
+    const char *layers[] = {"bestuur", "management", "uitvoering", "partners"};
+    for (int l = 0; l < 4; l++)
+        import_layer(wave, layers[l], 5, 3 + l % 2, "a");
+    json_t *def = json_load_file("survey-defs/thermometer-sociaal-domein-v1.json", 0, NULL);
+    cr_assert_not_null(def);
+    const char *lone = first_core_likert(def);
+    cr_assert_not_null(lone);
+    json_t *rows = json_array();
+    for (int r = 0; r < 6; r++) {
+        json_t *answers = json_object();
+        size_t k;
+        json_t *it;
+        json_array_foreach(json_object_get(def, "items"), k, it)
+        {
+            const char *type = json_string_value(json_object_get(it, "type"));
+            const char *key = json_string_value(json_object_get(it, "key"));
+            if (!asked(it, "beleid") || (!strcmp(key, lone) && r > 0)) continue;
+            int x = !strcmp(key, lone) ? v : 2 + r % 3;
+            if (!strcmp(type, "likert")) json_object_set_new(answers, key, json_integer(x));
+            if (!strcmp(type, "grade")) json_object_set_new(answers, key, json_integer(2 * x));
+            if (!strcmp(type, "intent")) json_object_set_new(answers, key, json_string("b"));
+        }
+        json_array_append_new(rows, json_pack("{s:s, s:o}", "layer", "beleid", "answers", answers));
+    }
+    char *body = json_dumps(rows, JSON_COMPACT);
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/waves/%lld/responses", wave);
+    json_decref(call("POST", path, body, 201));
+    free(body);
+    json_decref(rows);
+    json_decref(def);
+    close_wave(wave);
+    return wave;
+}
+
+/* Issue 10, item 4, through the API: six beleid respondents, one answers an
+ * item. Its cell is hidden (n 1 < k 5) and, method 2, the item is left out
+ * of every beleid figure, so the lone answer (1 or 5) moves nothing in the
+ * themes, domains, theme x domain cells or items of the analysis. */
+Test(analysis_api, a_hidden_item_answer_moves_no_figure)
+{
+    json_t *a = analysis(wave_with_a_lone_answer(7001, 1));
+    json_t *b = analysis(wave_with_a_lone_answer(7002, 5));
+    cr_expect_eq(json_integer_value(json_object_get(a, "method")), 2);
+    static const char *const parts[] = {"themes", "domains", "cells", "items"};
+    for (size_t i = 0; i < 4; i++)
+        cr_expect(json_equal(json_object_get(a, parts[i]), json_object_get(b, parts[i])),
+                  "\"%s\" differs: the hidden answer leaks", parts[i]);
+    json_decref(a);
+    json_decref(b);
 }

@@ -20,7 +20,7 @@
 
 #define CHROMIUM "/usr/bin/chromium"
 #define E2E_DIR "tests/e2e"
-#define INSTRUMENT_FILE "survey-defs/thermometer-sociaal-domein.json"
+#define INSTRUMENT_FILE "survey-defs/thermometer-sociaal-domein-v1.json"
 
 static json_t *post_ok(th_server *s, const char *key, const char *path, const char *json, long want)
 {
@@ -138,7 +138,7 @@ Test(browser, answer_save_reload_submit_on_a_phone, .timeout = 300)
                       "{\"name\": \"Gemeente Browserdam\", \"code\": \"GM0999\"}", 201));
     char body[256], path[96];
     snprintf(body, sizeof body,
-             "{\"organisation_id\": %lld, \"instrument\": \"thermometer-sociaal-domein\","
+             "{\"organisation_id\": %lld, \"instrument\": \"thermometer-sociaal-domein@1.0.0\","
              " \"name\": \"Meting voorjaar 2026\"}",
              org);
     long long wave = id_of(post_ok(srv, admin, "/api/v1/waves", body, 201));

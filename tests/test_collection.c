@@ -50,11 +50,12 @@ static long long make_org(const char *code)
     return id;
 }
 
+/* A wave of instrument v1: the tests below post its item keys. */
 static long long make_wave(long long org, int open)
 {
     char body[256];
     snprintf(body, sizeof body,
-             "{\"organisation_id\": %lld, \"instrument\": \"thermometer-sociaal-domein\","
+             "{\"organisation_id\": %lld, \"instrument\": \"thermometer-sociaal-domein@1.0.0\","
              " \"name\": \"Meting 2026\"}",
              org);
     json_t *j = post_ok("/api/v1/waves", body, 201);
@@ -382,7 +383,8 @@ Test(collection, an_item_not_asked_to_the_layer_is_refused)
 {
     long long wave = make_wave(make_org("GM0401"), 1);
     /* Find an item not asked to bestuur from the instrument itself. */
-    th_response r = th_get(srv, "/api/v1/instruments/thermometer-sociaal-domein", admin);
+    th_response r =
+        th_get(srv, "/api/v1/instruments/thermometer-sociaal-domein?version=1.0.0", admin);
     json_t *def = th_json(&r);
     th_response_free(&r);
     const char *key = NULL;

@@ -117,7 +117,7 @@ Test(fuzz_regressions, empty_inputs)
     fuzz_import_json_one(none, 0);
 
     tm_error err = TM_ERROR_INIT;
-    instrument *in = instrument_load_file("survey-defs/thermometer-sociaal-domein.json", &err);
+    instrument *in = instrument_load_file("survey-defs/thermometer-sociaal-domein-v1.json", &err);
     cr_assert_not_null(in, "%s", err.message);
 
     import_parser *ip = import_parser_new(in, IMPORT_CSV);

@@ -91,17 +91,51 @@ Test(http, instruments_list_and_get)
     json_t *first = json_array_get(json_object_get(j, "instruments"), 0);
     cr_expect_str_eq(json_string_value(json_object_get(first, "key")),
                      "thermometer-sociaal-domein");
-    cr_expect_str_eq(json_string_value(json_object_get(first, "version")), "1.0.0");
+    cr_expect_str_eq(json_string_value(json_object_get(first, "version")), "2.0.0",
+                     "the list names the latest version");
     json_decref(j);
     th_response_free(&r);
 
+    /* Latest is v2 (at most 45 items a layer); v1 stays for its waves. */
     r = th_get(srv, "/api/v1/instruments/thermometer-sociaal-domein", admin);
     cr_assert_eq(r.status, 200);
     j = th_json(&r);
+    cr_expect_str_eq(json_string_value(json_object_get(j, "version")), "2.0.0");
     cr_expect_eq(json_array_size(json_object_get(j, "layers")), 5);
-    cr_expect_geq(json_array_size(json_object_get(j, "items")), 60);
+    cr_expect_eq(json_array_size(json_object_get(j, "items")), 53);
+    cr_expect_not_null(json_object_get(j, "rules"));
     json_decref(j);
     th_response_free(&r);
+    r = th_get(srv, "/api/v1/instruments/thermometer-sociaal-domein?version=1.0.0", admin);
+    cr_assert_eq(r.status, 200);
+    j = th_json(&r);
+    cr_expect_str_eq(json_string_value(json_object_get(j, "version")), "1.0.0");
+    cr_expect_eq(json_array_size(json_object_get(j, "items")), 80);
+    json_decref(j);
+    th_response_free(&r);
+
+    /* A wave named by key gets the latest version; key@version pins one. */
+    r = th_post_json(srv, "/api/v1/organisations", admin,
+                     "{\"name\": \"Gemeente Versiedam\", \"code\": \"GM0990\"}");
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    j = th_json(&r);
+    long long org = json_integer_value(json_object_get(j, "id"));
+    json_decref(j);
+    th_response_free(&r);
+    const char *refs[] = {"thermometer-sociaal-domein", "thermometer-sociaal-domein@1.0.0"};
+    const char *got[] = {"thermometer-sociaal-domein@2.0.0", "thermometer-sociaal-domein@1.0.0"};
+    for (int k = 0; k < 2; k++) {
+        char body[256];
+        snprintf(body, sizeof body,
+                 "{\"organisation_id\": %lld, \"instrument\": \"%s\", \"name\": \"Meting\"}", org,
+                 refs[k]);
+        r = th_post_json(srv, "/api/v1/waves", admin, body);
+        cr_assert_eq(r.status, 201, "%s", r.body);
+        j = th_json(&r);
+        cr_expect_str_eq(json_string_value(json_object_get(j, "instrument")), got[k]);
+        json_decref(j);
+        th_response_free(&r);
+    }
 
     r = th_get(srv, "/api/v1/instruments/thermometer-sociaal-domein?version=9.9", admin);
     cr_expect_eq(r.status, 404);

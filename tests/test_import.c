@@ -14,7 +14,7 @@
 #include "core/import.h"
 #include "core/instrument.h"
 
-#define INSTRUMENT "survey-defs/thermometer-sociaal-domein.json"
+#define INSTRUMENT "survey-defs/thermometer-sociaal-domein-v1.json"
 
 /* Layer indexes of the shipped instrument, in chain order. */
 enum { BESTUUR, MANAGEMENT, BELEID, UITVOERING, PARTNERS };

@@ -21,6 +21,16 @@ static char *empty_db(void)
     return url;
 }
 
+/* Instrument versions shipped: each .json file in survey-defs but the schema. */
+static int count_instrument_files(void)
+{
+    char *out = NULL;
+    th_run("ls survey-defs | grep '\\.json$' | grep -vc '^schema\\.json$'", &out);
+    int n = atoi(out);
+    free(out);
+    return n;
+}
+
 static int count_sql_files(void)
 {
     char *out = NULL;
@@ -43,8 +53,9 @@ Test(migrate, twice_is_a_no_op)
     char *url = empty_db();
     char *out = NULL;
     cr_assert_eq(migrate(url, NULL, &out), 0, "%s", out);
-    char expect[64];
-    snprintf(expect, sizeof expect, "%d migration(s) applied, 1 new instrument", count_sql_files());
+    char expect[96];
+    snprintf(expect, sizeof expect, "%d migration(s) applied, %d new instrument", count_sql_files(),
+             count_instrument_files());
     cr_expect(strstr(out, expect) != NULL, "first run: %s", out);
     free(out);
     cr_assert_eq(migrate(url, NULL, &out), 0, "%s", out);
@@ -78,7 +89,7 @@ Test(migrate, two_at_once_apply_each_migration_once)
     cr_expect_eq(atoi(n), count_sql_files());
     free(n);
     n = th_sql(url, "SELECT count(*) FROM instruments");
-    cr_expect_eq(atoi(n), 1, "the instrument is stored once");
+    cr_expect_eq(atoi(n), count_instrument_files(), "each instrument version is stored once");
     free(n);
     free(url);
 }
@@ -95,7 +106,7 @@ Test(migrate, a_changed_instrument_needs_a_new_version)
     snprintf(
         cmd, sizeof cmd,
         "mkdir -p %s && sed 's/Thermometer sociaal domein/Thermometer sociaal domein (gewijzigd)/' "
-        "survey-defs/thermometer-sociaal-domein.json > %s/t.json",
+        "survey-defs/thermometer-sociaal-domein-v1.json > %s/t.json",
         dir, dir);
     cr_assert_eq(th_run(cmd, NULL), 0);
     char env[400];
@@ -106,14 +117,16 @@ Test(migrate, a_changed_instrument_needs_a_new_version)
     cr_expect(strstr(out, "give the changed file a new \"version\"") != NULL, "%s", out);
     free(out);
 
-    /* With a new version it loads beside the old one; "latest" is the new one. */
+    /* With a new version it loads beside the old ones, ordered as numbers
+     * (1.10.0 after 1.0.0, before 2.0.0): "latest" follows that order. */
     snprintf(cmd, sizeof cmd,
              "sed -i 's/\"version\": \"1.0.0\"/\"version\": \"1.10.0\"/' %s/t.json", dir);
     cr_assert_eq(th_run(cmd, NULL), 0);
     cr_expect_eq(migrate(url, env, &out), 0, "%s", out);
     free(out);
-    char *v = th_sql(url, "SELECT version FROM instruments ORDER BY version_order DESC LIMIT 1");
-    cr_expect_str_eq(v, "1.10.0");
+    char *v = th_sql(url, "SELECT string_agg(version, ',' ORDER BY version_order) FROM instruments"
+                          " WHERE key = 'thermometer-sociaal-domein'");
+    cr_expect_str_eq(v, "1.0.0,1.10.0,2.0.0");
     free(v);
     free(url);
 }

@@ -39,7 +39,7 @@
 #include "reports/xlsx/report_xlsx.h"
 #include "th.h"
 
-#define INSTRUMENT "survey-defs/thermometer-sociaal-domein.json"
+#define INSTRUMENT "survey-defs/thermometer-sociaal-domein-v1.json"
 #define FIXTURES "tests/fixtures/"
 #define FIX_MAIN FIXTURES "analysis-five-layers.json"
 #define FIX_DECOY FIXTURES "analysis-five-layers-decoy.json"

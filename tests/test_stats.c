@@ -842,7 +842,7 @@ static void welch_from_sd(size_t n1, double m1, double s1, size_t n2, double m2,
 }
 
 /* Example A: summaries, unequal n and variances. All expected values from
- * mpmath (50 digits) with the formulas of docs/gap-analysis.md:
+ * mpmath (50 digits) with the formulas of docs/method.md:
  *   v1 = 12.1^2/12, v2 = 20.3^2/9, se = sqrt(v1+v2),
  *   df = se^4 / (v1^2/11 + v2^2/8), p = I_{df/(df+t^2)}(df/2, 1/2),
  *   q = t(0.975, df) by root finding, s_p^2 = (11*12.1^2 + 8*20.3^2)/19,
@@ -1287,6 +1287,124 @@ Test(helpers, rwg)
     ASSERT_NAN(stats_rwg_compute(10, 1.0, 1), "A<2");
     ASSERT_NAN(stats_rwg_compute(10, NAN, 5), "sd NAN");
     ASSERT_NAN(stats_rwg_compute(10, -1.0, 5), "sd<0");
+}
+
+Test(helpers, clip)
+{
+    ASSERT_EXACT(stats_clip(103.4, 0, 100), 100.0, "above");
+    ASSERT_EXACT(stats_clip(-2.28, 0, 100), 0.0, "below");
+    ASSERT_EXACT(stats_clip(42.5, 0, 100), 42.5, "inside");
+    ASSERT_NAN(stats_clip(NAN, 0, 100), "NAN stays NAN");
+}
+
+/* Wilson score interval. Published values: Newcombe (1998), "Two-sided
+ * confidence intervals for the single proportion: comparison of seven
+ * methods", Statistics in Medicine 17:857-872, table II, method 3 (score
+ * method without continuity correction), to 4 decimals. The 17-digit
+ * values are mpmath's (40 digits): the two roots of (x/n - p)^2 =
+ * z^2 p (1 - p) / n found by bisection, z from the normal tail by root
+ * finding (tests/fixtures/analysis_reference.py, wilson()), so they check
+ * the closed form of stats.c against the definition of the interval. */
+Test(wilson, published_and_mpmath_values)
+{
+    static const struct {
+        size_t x, n;
+        double lo4, hi4; /* Newcombe, 4 decimals */
+        double lo, hi;   /* mpmath */
+    } cases[] = {
+        {81, 263, 0.2553, 0.3662, 0.25528851987827422577, 0.36620957698280007015},
+        {15, 148, 0.0624, 0.1605, 0.062386399530736279792, 0.16048724172330803892},
+        {0, 20, 0.0, 0.1611, 0.0, 0.16112515805281938715},
+        {1, 29, 0.0061, 0.1718, 0.0061132142927626605164, 0.17175521879320288131},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        double lo, hi;
+        cr_assert_eq(stats_wilson_ci95(cases[i].x, cases[i].n, &lo, &hi), 0);
+        cr_assert(fabs(lo - cases[i].lo4) <= 0.00005 && fabs(hi - cases[i].hi4) <= 0.00005,
+                  "%zu/%zu: [%.4f, %.4f] against Newcombe's [%.4f, %.4f]", cases[i].x, cases[i].n,
+                  lo, hi, cases[i].lo4, cases[i].hi4);
+        ASSERT_REL(lo, cases[i].lo, TOL_ARITH, "lo");
+        ASSERT_REL(hi, cases[i].hi, TOL_ARITH, "hi");
+    }
+    /* all correct: the upper bound is exactly 1, the lower n / (n + z^2) */
+    double lo, hi;
+    cr_assert_eq(stats_wilson_ci95(5, 5, &lo, &hi), 0);
+    ASSERT_EXACT(hi, 1.0, "5/5 hi");
+    ASSERT_REL(lo, 0.56551753521682517986, TOL_ARITH, "5/5 lo");
+    cr_assert_eq(stats_wilson_ci95(0, 7, &lo, &hi), 0);
+    ASSERT_EXACT(lo, 0.0, "0/7 lo: exactly 0, not rounding noise");
+}
+
+/* For every x of every n up to 60 the bounds satisfy the score equation
+ * (p-hat - p)^2 = z^2 p (1 - p) / n, lie in [0, 1] and contain p-hat. */
+Test(wilson, bounds_solve_the_score_equation)
+{
+    double z2 = STATS_Z975 * STATS_Z975;
+    for (size_t n = 1; n <= 60; n++)
+        for (size_t x = 0; x <= n; x++) {
+            double lo, hi, ph = (double)x / (double)n;
+            cr_assert_eq(stats_wilson_ci95(x, n, &lo, &hi), 0);
+            cr_assert(lo >= 0 && lo <= ph && ph <= hi && hi <= 1, "%zu/%zu", x, n);
+            double b[2] = {lo, hi};
+            for (int k = 0; k < 2; k++) {
+                if ((k == 0 && x == 0) || (k == 1 && x == n)) continue; /* the bound is p-hat */
+                double lhs = (ph - b[k]) * (ph - b[k]), rhs = z2 * b[k] * (1 - b[k]) / (double)n;
+                ASSERT_REL(lhs, rhs, 1e-12, "score equation");
+            }
+        }
+}
+
+Test(wilson, bad_arguments)
+{
+    double lo = 0, hi = 0;
+    cr_assert_eq(stats_wilson_ci95(0, 0, &lo, &hi), -1, "n = 0");
+    ASSERT_NAN(lo, "lo");
+    ASSERT_NAN(hi, "hi");
+    cr_assert_eq(stats_wilson_ci95(4, 3, &lo, &hi), -1, "x > n");
+    cr_assert_eq(stats_wilson_ci95(1, 3, NULL, &hi), -1, "NULL");
+}
+
+/* Carry: the example of stats.h. first {9, 80, 10}, last {16, 40, 20}:
+ * carry = 100 * 40 / 80 = 50; se = sqrt(20^2 / (16 * 40^2) + 10^2 / (9 *
+ * 80^2)) = sqrt(1/64 + 1/576) = sqrt(10/576) = 0.13176156917368247217 and
+ * 50 exp(-/+ z se) = [38.620185310824457771, 64.732988199808054853]
+ * (mpmath, 40 digits). */
+Test(carry, log_scale_interval)
+{
+    stats_summary f, l;
+    stats_summary_from_sd(9, 80, 10, &f);
+    stats_summary_from_sd(16, 40, 20, &l);
+    stats_carry c;
+    cr_assert_eq(stats_carry_compute(&f, &l, &c), 0);
+    ASSERT_EXACT(c.carry, 50.0, "carry");
+    ASSERT_REL(c.se_log, 0.13176156917368247217, TOL_ARITH, "se_log");
+    ASSERT_REL(c.ci95_low, 38.620185310824457771, TOL_ARITH, "low");
+    ASSERT_REL(c.ci95_high, 64.732988199808054853, TOL_ARITH, "high");
+    /* the interval is symmetric on the log scale: low * high = carry^2 */
+    ASSERT_REL(c.ci95_low * c.ci95_high, 2500.0, TOL_ARITH, "geometric symmetry");
+}
+
+Test(carry, not_computable_cases)
+{
+    stats_summary f, l, one;
+    stats_carry c;
+    stats_summary_from_sd(9, 0, 0, &f); /* first mean 0: no ratio */
+    stats_summary_from_sd(16, 40, 20, &l);
+    cr_assert_eq(stats_carry_compute(&f, &l, &c), 0);
+    ASSERT_NAN(c.carry, "carry");
+    ASSERT_NAN(c.ci95_low, "low");
+    stats_summary_from_sd(9, 80, 10, &f);
+    stats_summary_from_sd(16, 0, 0, &l); /* last mean 0: carry 0, no log */
+    cr_assert_eq(stats_carry_compute(&f, &l, &c), 0);
+    ASSERT_EXACT(c.carry, 0.0, "carry 0");
+    ASSERT_NAN(c.se_log, "se");
+    ASSERT_NAN(c.ci95_high, "high");
+    stats_summary_from_sd(1, 40, NAN, &one); /* n < 2 */
+    cr_assert_eq(stats_carry_compute(&f, &one, &c), 0);
+    ASSERT_EXACT(c.carry, 50.0, "carry with n 1");
+    ASSERT_NAN(c.ci95_low, "no interval with n 1");
+    cr_assert_eq(stats_carry_compute(NULL, &l, &c), -1);
+    ASSERT_NAN(c.carry, "NULL first");
 }
 
 Test(helpers, normalise)

@@ -13,7 +13,7 @@
 #include "core/instrument.h"
 #include "server/web/survey_page.h"
 
-#define INSTRUMENT "survey-defs/thermometer-sociaal-domein.json"
+#define INSTRUMENT "survey-defs/thermometer-sociaal-domein-v1.json"
 #define HOSTILE "<script>alert(1)</script>\"'&"
 
 static instrument *load(void)

@@ -1,23 +1,32 @@
-/* test_validate.c - the instrument validator: the shipped instrument passes,
- * and broken copies are refused with messages that name the file, the JSON
- * path and the problem. */
+/* test_validate.c - the instrument validator: the shipped instruments (v1
+ * and v2) pass, and broken copies are refused with messages that name the
+ * file, the JSON path and the problem; v2's limits each have a test that
+ * breaks them and expects the exact message. */
 #include <criterion/criterion.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "core/instrument.h"
 #include "th.h"
 
-#define INSTRUMENT "survey-defs/thermometer-sociaal-domein.json"
+#define INSTRUMENT "survey-defs/thermometer-sociaal-domein.json" /* v2, the latest */
+#define INSTRUMENT_V1 "survey-defs/thermometer-sociaal-domein-v1.json"
+
+static json_t *load_def(const char *path)
+{
+    json_error_t e;
+    json_t *j = json_load_file(path, 0, &e);
+    cr_assert_not_null(j, "cannot read %s: %s", path, e.text);
+    return j;
+}
 
 static json_t *load_shipped(void)
 {
-    json_error_t e;
-    json_t *j = json_load_file(INSTRUMENT, 0, &e);
-    cr_assert_not_null(j, "cannot read %s: %s", INSTRUMENT, e.text);
-    return j;
+    return load_def(INSTRUMENT);
 }
 
 /* Writes def to a temporary file and returns its path (caller frees). */
@@ -73,12 +82,17 @@ static size_t first_of_type(json_t *def, const char *type)
     return 0;
 }
 
-Test(validate, shipped_instrument_is_valid_and_meets_the_content_rules)
+Test(validate, shipped_v1_is_valid_and_meets_the_v1_content_rules)
 {
     tm_error err = TM_ERROR_INIT;
-    instrument *in = instrument_load_file(INSTRUMENT, &err);
+    instrument *in = instrument_load_file(INSTRUMENT_V1, &err);
     cr_assert_not_null(in, "%s", err.message);
     cr_expect_str_eq(in->key, "thermometer-sociaal-domein");
+    cr_expect_str_eq(in->version, "1.0.0", "existing waves keep their instrument");
+    cr_expect_eq(in->major, 1);
+    cr_expect_null(instrument_rules(in));
+    cr_expect_eq(instrument_item(in, "fin-eff-kn-1")->intended, INTENDED_TOP_LAYER,
+                 "v1's top-layer is read as such (analysis treats it as local)");
     cr_assert_eq(in->n_layers, 5);
     const char *chain[] = {"bestuur", "management", "beleid", "uitvoering", "partners"};
     for (int i = 0; i < 5; i++)
@@ -217,9 +231,9 @@ Test(validate, duplicate_item_keys_are_refused)
     json_decref(def);
 }
 
-Test(validate, a_cell_asked_to_one_layer_cannot_measure_a_gap)
+Test(validate, v1_a_cell_asked_to_one_layer_cannot_measure_a_gap)
 {
-    json_t *def = load_shipped();
+    json_t *def = load_def(INSTRUMENT_V1);
     /* Ask every scored item of eigen-kracht x effecten to bestuur only. */
     size_t i;
     json_t *it;
@@ -265,7 +279,10 @@ Test(validate, cli_exit_status_and_messages)
 {
     char *out = NULL;
     cr_expect_eq(th_run("bin/thermometer validate " INSTRUMENT, &out), 0, "%s", out);
-    cr_expect(strstr(out, "ok") != NULL, "%s", out);
+    cr_expect(strstr(out, "ok (thermometer-sociaal-domein 2.0.0") != NULL, "%s", out);
+    free(out);
+    cr_expect_eq(th_run("bin/thermometer validate " INSTRUMENT_V1, &out), 0, "%s", out);
+    cr_expect(strstr(out, "ok (thermometer-sociaal-domein 1.0.0") != NULL, "%s", out);
     free(out);
 
     json_t *def = load_shipped();
@@ -312,4 +329,420 @@ Test(validate, the_readme_example_is_valid)
     tm_error_clear(&err);
     json_decref(def);
     free(text);
+}
+
+/* ---- format v2 ----------------------------------------------------------- */
+
+static size_t index_of(json_t *def, const char *key)
+{
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(def, "items"), i, it)
+    {
+        if (!strcmp(json_string_value(json_object_get(it, "key")), key)) return i;
+    }
+    cr_assert_fail("no item %s", key);
+    return 0;
+}
+
+/* The file made of def is refused, and one of its problem lines is exactly
+ * "FILE: " followed by line. */
+static void expect_problem(json_t *def, const char *line)
+{
+    char *path = write_temp(def);
+    char *p = problems_of(path);
+    char *want;
+    cr_assert(asprintf(&want, "\n%s: %s\n", path, line) > 0);
+    cr_expect(p && strstr(p, want), "expected the line\n%s: %s\ngot:\n%s", path, line,
+              p ? p : "(valid)");
+    free(want);
+    free(p);
+    free(path);
+}
+
+static void expect_valid(json_t *def)
+{
+    char *path = write_temp(def);
+    char *p = problems_of(path);
+    cr_expect_null(p, "expected valid, got:\n%s", p);
+    free(p);
+    free(path);
+}
+
+/* A text item asked of one layer, to make a layer's form longer. */
+static void add_text_item(json_t *def, const char *key, const char *layer)
+{
+    json_array_append_new(json_object_get(def, "items"),
+                          json_pack("{s:s, s:s, s:s, s:[s], s:{s:s, s:s}}", "key", key, "type",
+                                    "text", "domain", "dienstverlening", "layers", layer, "text",
+                                    "nl", "Nog een vraag?", "en", "One more question?"));
+}
+
+static int has_word(const char *text, const char *word)
+{
+    char *copy = strdup(text);
+    int found = 0;
+    for (char *tok = strtok(copy, " ,.;:?!()\"'"); tok && !found;
+         tok = strtok(NULL, " ,.;:?!()\"'"))
+        found = !strcasecmp(tok, word);
+    free(copy);
+    return found;
+}
+
+Test(validate, shipped_v2_meets_the_v2_content_rules)
+{
+    tm_error err = TM_ERROR_INIT;
+    instrument *in = instrument_load_file(INSTRUMENT, &err);
+    cr_assert_not_null(in, "%s", err.message);
+    cr_expect_str_eq(in->key, "thermometer-sociaal-domein", "the same key as v1: a new version");
+    cr_expect_str_eq(in->version, "2.0.0");
+    cr_expect_eq(in->major, 2);
+    cr_assert_eq(in->n_layers, 5);
+    cr_expect_str_eq(in->layers[0].key, "bestuur");
+    cr_expect_geq(instrument_theme_index(in, "ruimte-en-regels"), 0);
+
+    for (int l = 0; l < 5; l++)
+        cr_expect_leq(instrument_layer_items(in, l), l == 0 ? 25 : 45, "layer %s",
+                      in->layers[l].key);
+
+    size_t likert = 0, reverse = 0, fixed = 0, local = 0;
+    const char *negations[] = {"niet", "geen", "nooit"};
+    for (size_t i = 0; i < in->n_items; i++) {
+        const tm_item *it = &in->items[i];
+        if (it->type == ITEM_LIKERT) {
+            likert++;
+            reverse += it->reverse;
+        }
+        /* Reverse-worded the natural way, never by a negation. */
+        for (int l = -1; it->reverse && l < 5; l++)
+            for (int n = 0; n < 3; n++)
+                cr_expect(!has_word(instrument_item_text(in, it, l, "nl"), negations[n]),
+                          "%s: \"%s\"", it->key, instrument_item_text(in, it, l, "nl"));
+        if (it->type == ITEM_GRADE) cr_expect(it->dont_know, "%s offers weet niet", it->key);
+        if (it->type != ITEM_INTENT) continue;
+        cr_expect(it->dont_know, "%s offers weet niet", it->key);
+        cr_expect_geq(it->n_options, 4, "%s: four plausible options", it->key);
+        cr_expect_neq(it->intended, INTENDED_TOP_LAYER);
+        if (it->intended == INTENDED_LOCAL) {
+            local++;
+            cr_expect_null(it->law.nl);
+            continue;
+        }
+        fixed++;
+        cr_expect(it->law.nl && it->law.en, "%s names its legal basis", it->key);
+        cr_expect(it->help.nl && !strncmp(it->help.nl, "Deze vraag gaat over de wet.", 28),
+                  "%s says it is about the law: %s", it->key, it->help.nl);
+    }
+    cr_expect_geq(reverse * 4, likert, "%zu of %zu likert items reverse-worded", reverse, likert);
+    cr_expect_leq(fixed, 4);
+    cr_expect_gt(local, fixed, "most intent items are local");
+
+    /* Bestuur reads and hears; it has no "werk" or team of its own here. */
+    const char *not_bestuur[] = {"mijn werk", "vakgebied", "ik zie", "mijn team",
+                                 "mijn leidinggevende"};
+    for (size_t i = 0; i < in->n_items; i++) {
+        if (!tm_item_asked(&in->items[i], 0)) continue;
+        char *t = strdup(instrument_item_text(in, &in->items[i], 0, "nl"));
+        for (char *c = t; *c; c++)
+            *c = (char)tolower((unsigned char)*c);
+        for (int w = 0; w < 5; w++)
+            cr_expect(!strstr(t, not_bestuur[w]), "%s for bestuur: %s", in->items[i].key, t);
+        free(t);
+    }
+
+    const tm_rules *rules = instrument_rules(in);
+    cr_assert_not_null(rules);
+    cr_expect_eq(rules->min, 5);
+    cr_expect_eq(rules->max, 12);
+    const char *labels[] = {"Helpt", "Maakt niet uit", "Belemmert", "Ken ik niet"};
+    const char *keys[] = {"helpt", "neutraal", "belemmert", "onbekend"};
+    for (int a = 0; a < RULE_ANSWERS; a++) {
+        cr_expect_str_eq(rules->scale[a].key, keys[a]);
+        cr_expect_str_eq(rules->scale[a].label.nl, labels[a]);
+    }
+    cr_expect_eq(rules->after, instrument_item(in, "zd-opd-kn-1"));
+    instrument_free(in);
+}
+
+Test(validate, item_text_per_layer)
+{
+    tm_error err = TM_ERROR_INIT;
+    instrument *in = instrument_load_file(INSTRUMENT, &err);
+    cr_assert_not_null(in, "%s", err.message);
+    const tm_item *it = instrument_item(in, "rr-bel-4");
+    int partners = instrument_layer_index(in, "partners");
+    int uitvoering = instrument_layer_index(in, "uitvoering");
+    cr_expect_str_eq(instrument_item_text(in, it, partners, "nl"),
+                     "Wij als partner horen pas van een beleidswijziging als die al besloten is.");
+    cr_expect_str_eq(instrument_item_text(in, it, partners, "en"),
+                     "We as a partner only hear about a policy change once it has already been "
+                     "decided.");
+    cr_expect_str_eq(instrument_item_text(in, it, uitvoering, "nl"), it->text.nl);
+    cr_expect_str_eq(instrument_item_text(in, it, -1, "nl"), it->text.nl);
+    it = instrument_item(in, "ek-eff-1");
+    cr_expect_null(it->layer_text);
+    cr_expect_str_eq(instrument_item_text(in, it, 0, "en"), it->text.en);
+    instrument_free(in);
+}
+
+Test(validate, v2_a_layer_gets_at_most_45_items)
+{
+    json_t *def = load_shipped();
+    char key[32];
+    for (int k = 0; k < 4; k++) /* uitvoering: 41 + 4 = 45, the limit */
+        add_text_item(def, (snprintf(key, sizeof key, "extra-%d", k), key), "uitvoering");
+    expect_valid(def);
+    add_text_item(def, "extra-4", "uitvoering");
+    expect_problem(def, "$.items: layer \"uitvoering\" is asked 46 items; a v2 instrument asks "
+                        "any layer at most 45");
+    json_decref(def);
+}
+
+Test(validate, v2_the_first_layer_gets_at_most_25_items)
+{
+    json_t *def = load_shipped();
+    add_text_item(def, "extra-bestuur", "bestuur"); /* 25 + 1 */
+    expect_problem(def, "$.items: layer \"bestuur\" (the first of the chain) is asked 26 items; "
+                        "a v2 instrument asks it at most 25");
+    json_decref(def);
+}
+
+Test(validate, v2_a_quarter_of_the_likert_items_is_reverse_worded)
+{
+    json_t *def = load_shipped();
+    size_t i, likert = 0, reverse = 0;
+    json_t *it;
+    json_array_foreach(json_object_get(def, "items"), i, it)
+    {
+        likert += !strcmp(json_string_value(json_object_get(it, "type")), "likert");
+        reverse += json_is_true(json_object_get(it, "reverse"));
+    }
+    cr_assert_eq(likert, 33);
+    cr_assert_eq(reverse, 13);
+    /* Straighten reverse items until 9 are left: ceil(33 / 4), still enough. */
+    json_array_foreach(json_object_get(def, "items"), i, it)
+    {
+        if (reverse > 9 && json_is_true(json_object_get(it, "reverse"))) {
+            json_object_del(it, "reverse");
+            reverse--;
+        }
+    }
+    expect_valid(def);
+    json_array_foreach(json_object_get(def, "items"), i, it)
+    {
+        if (reverse > 8 && json_is_true(json_object_get(it, "reverse"))) {
+            json_object_del(it, "reverse");
+            reverse--;
+        }
+    }
+    expect_problem(def, "$.items: 8 of 33 likert items are reverse-worded (\"reverse\": true); a "
+                        "v2 instrument needs at least a quarter: 9");
+    json_decref(def);
+}
+
+static void make_law_anchor(json_t *def, const char *key)
+{
+    json_t *it = json_array_get(json_object_get(def, "items"), index_of(def, key));
+    json_object_set(it, "intended",
+                    json_object_get(json_array_get(json_object_get(it, "options"), 0), "key"));
+    json_object_set_new(it, "law", json_pack("{s:s, s:s}", "nl", "Wet X, art. 1", "en", "Act X"));
+}
+
+Test(validate, v2_at_most_four_law_anchors)
+{
+    json_t *def = load_shipped(); /* three anchors */
+    make_law_anchor(def, "fin-eff-kn-1");
+    expect_valid(def);
+    make_law_anchor(def, "bi-eff-kn-1");
+    expect_problem(def, "$.items: 5 intent items have a fixed key; a v2 instrument has at most 4 "
+                        "law anchors: make the others \"intended\": \"local\"");
+    json_decref(def);
+}
+
+Test(validate, v2_a_law_anchor_names_its_legal_basis)
+{
+    json_t *def = load_shipped();
+    size_t i = index_of(def, "ek-dv-kn-1");
+    json_object_del(json_array_get(json_object_get(def, "items"), i), "law");
+    char line[300];
+    snprintf(line, sizeof line,
+             "$.items[%zu]: an intent with a fixed key is a law anchor in a v2 instrument: give "
+             "its legal basis in \"law\" {nl, en}, or make it \"intended\": \"local\"",
+             i);
+    expect_problem(def, line);
+    json_decref(def);
+
+    /* v1 has fixed keys without a legal basis, and still loads. */
+    def = load_def(INSTRUMENT_V1);
+    expect_valid(def);
+    json_decref(def);
+}
+
+Test(validate, law_belongs_to_an_intent_with_a_fixed_key)
+{
+    json_t *def = load_shipped();
+    size_t local = index_of(def, "int-opd-kn-1"), likert = index_of(def, "ek-eff-1");
+    json_t *law = json_pack("{s:s, s:s}", "nl", "Wmo 2015", "en", "Wmo 2015");
+    json_object_set(json_array_get(json_object_get(def, "items"), local), "law", law);
+    json_object_set(json_array_get(json_object_get(def, "items"), likert), "law", law);
+    json_decref(law);
+    char line[300];
+    snprintf(line, sizeof line,
+             "$.items[%zu].law: a \"local\" intent has no legal basis: \"law\" belongs to an "
+             "intent whose \"intended\" names an option",
+             local);
+    expect_problem(def, line);
+    snprintf(line, sizeof line,
+             "$.items[%zu].law: only an intent item with a fixed key has a legal basis", likert);
+    expect_problem(def, line);
+    json_decref(def);
+}
+
+Test(validate, v2_every_intent_offers_weet_niet)
+{
+    json_t *def = load_shipped();
+    size_t i = index_of(def, "int-opd-kn-1");
+    json_object_set_new(json_array_get(json_object_get(def, "items"), i), "dont_know",
+                        json_false());
+    char line[200];
+    snprintf(line, sizeof line,
+             "$.items[%zu].dont_know: every intent item of a v2 instrument offers \"weet niet\"",
+             i);
+    expect_problem(def, line);
+    json_decref(def);
+}
+
+Test(validate, v2_a_grade_item_offers_weet_niet)
+{
+    json_t *def = load_shipped();
+    size_t i = index_of(def, "fin-dv-2"); /* a core likert item without reverse */
+    json_t *it = json_array_get(json_object_get(def, "items"), i);
+    json_object_set_new(it, "type", json_string("grade"));
+    char line[200];
+    snprintf(line, sizeof line,
+             "$.items[%zu]: a grade item of a v2 instrument offers \"weet niet\": set "
+             "\"dont_know\": true",
+             i);
+    expect_problem(def, line);
+    json_object_set_new(it, "dont_know", json_true());
+    expect_valid(def);
+    json_decref(def);
+}
+
+Test(validate, v2_top_layer_is_v1_only)
+{
+    json_t *def = load_shipped();
+    size_t i = index_of(def, "fin-eff-kn-1");
+    json_object_set_new(json_array_get(json_object_get(def, "items"), i), "intended",
+                        json_string("top-layer"));
+    char line[200];
+    snprintf(line, sizeof line,
+             "$.items[%zu].intended: \"top-layer\" is v1 only (method v2 dropped it): use "
+             "\"local\" or an option key",
+             i);
+    expect_problem(def, line);
+    json_decref(def);
+}
+
+Test(validate, the_rules_scale_is_helpt_neutraal_belemmert_onbekend)
+{
+    json_t *def = load_shipped();
+    json_t *scale = json_object_get(json_object_get(def, "rules"), "scale");
+    json_t *second = json_incref(json_array_get(scale, 1));
+    json_array_remove(scale, 1);
+    json_array_insert_new(scale, 2, second);
+    expect_problem(def, "$.rules.scale: must be exactly the answers helpt, neutraal, belemmert, "
+                        "onbekend, in that order (the analysis counts them by key); found helpt, "
+                        "belemmert, neutraal, onbekend");
+    json_decref(def);
+
+    def = load_shipped();
+    scale = json_object_get(json_object_get(def, "rules"), "scale");
+    json_array_remove(scale, 3);
+    expect_problem(def, "$.rules.scale: must be exactly the answers helpt, neutraal, belemmert, "
+                        "onbekend, in that order (the analysis counts them by key); found helpt, "
+                        "neutraal, belemmert");
+    json_object_set_new(json_array_get(scale, 0), "key", json_string("helpend"));
+    json_array_append_new(scale, json_pack("{s:s, s:{s:s, s:s}}", "key", "onbekend", "label", "nl",
+                                           "Ken ik niet", "en", "Unknown"));
+    expect_problem(def, "$.rules.scale: must be exactly the answers helpt, neutraal, belemmert, "
+                        "onbekend, in that order (the analysis counts them by key); found "
+                        "helpend, neutraal, belemmert, onbekend");
+    json_decref(def);
+}
+
+Test(validate, the_rules_block_has_a_range_and_a_place)
+{
+    json_t *def = load_shipped();
+    json_t *rules = json_object_get(def, "rules");
+    json_object_set_new(rules, "min", json_integer(8));
+    json_object_set_new(rules, "max", json_integer(6));
+    json_object_set_new(rules, "after", json_string("geen-item"));
+    expect_problem(def,
+                   "$.rules.max: is below \"min\": a wave could list no valid number of rules");
+    expect_problem(def, "$.rules.after: unknown item \"geen-item\"");
+    json_object_set_new(rules, "after", json_string("achtergrond-jaren"));
+    expect_problem(def, "$.rules.after: item \"achtergrond-jaren\" has no domain (a background "
+                        "item): the rules block stands among the questions of a domain");
+    json_object_set_new(rules, "min", json_integer(5));
+    json_object_del(rules, "after");
+    expect_valid(def);
+    /* 8.0 is an integer too, and compared as a number. */
+    json_object_set_new(rules, "min", json_real(8.0));
+    json_object_set_new(rules, "max", json_real(6.0));
+    expect_problem(def,
+                   "$.rules.max: is below \"min\": a wave could list no valid number of rules");
+    json_decref(def);
+}
+
+Test(validate, layer_text_names_a_layer_that_is_asked)
+{
+    json_t *def = load_shipped();
+    size_t bestuur_only = index_of(def, "rr-bel-2"), core = index_of(def, "ek-eff-1");
+    json_t *text = json_pack("{s:s, s:s}", "nl", "Wij ...", "en", "We ...");
+    json_object_set_new(json_array_get(json_object_get(def, "items"), bestuur_only), "layer_text",
+                        json_pack("{s:O}", "partners", text));
+    json_object_set_new(json_array_get(json_object_get(def, "items"), core), "layer_text",
+                        json_pack("{s:O}", "raad", text));
+    json_decref(text);
+    char line[200];
+    snprintf(line, sizeof line,
+             "$.items[%zu].layer_text.partners: layer \"partners\" is not asked this item (see "
+             "its \"layers\")",
+             bestuur_only);
+    expect_problem(def, line);
+    snprintf(line, sizeof line, "$.items[%zu].layer_text.raad: unknown layer \"raad\"", core);
+    expect_problem(def, line);
+    json_decref(def);
+}
+
+static void ask_all_but_partners(json_t *def, const char *key)
+{
+    json_object_set_new(json_array_get(json_object_get(def, "items"), index_of(def, key)), "layers",
+                        json_pack("[s,s,s,s]", "bestuur", "management", "beleid", "uitvoering"));
+}
+
+Test(validate, v2_every_theme_and_domain_has_two_core_score_items)
+{
+    json_t *def = load_shipped();
+    ask_all_but_partners(def, "ek-eff-1"); /* eigen-kracht keeps ek-dv-3 only */
+    expect_problem(def, "$.items: theme \"eigen-kracht\" has 1 core likert/grade item(s); a v2 "
+                        "instrument needs at least 2 per theme, asked of every layer, for a "
+                        "score that compares the layers on the same questions");
+    json_decref(def);
+
+    def = load_shipped();
+    ask_all_but_partners(def, "rr-opd-1"); /* opdrachten keeps bi-opd-3 only */
+    ask_all_but_partners(def, "rr-opd-2");
+    expect_problem(def, "$.items: domain \"opdrachten\" has 1 core likert/grade item(s); a v2 "
+                        "instrument needs at least 2 per domain, asked of every layer, for a "
+                        "score that compares the layers on the same questions");
+    json_decref(def);
+
+    /* Module items asked of one layer are fine in v2: reported per item. */
+    def = load_shipped();
+    json_object_set_new(json_array_get(json_object_get(def, "items"), index_of(def, "rr-bel-7")),
+                        "layers", json_pack("[s]", "uitvoering"));
+    expect_valid(def);
+    json_decref(def);
 }

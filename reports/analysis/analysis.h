@@ -1,104 +1,33 @@
 /* analysis.h - the gap analysis of one wave: how well the intent carries down
- * the chain (docs/method.md describes it).
+ * the chain, by method v2. docs/method.md is the whole description: every
+ * formula, every field of the JSON, every suppression rule and the attack it
+ * stops. This header is the interface.
  *
  * The caller (the API, the CLI, the Excel report) loads a wave's submitted
  * responses into a wave_data and gets the whole analysis as one JSON object.
  * This module does no I/O, no SQL and no HTTP, never prints and never exits;
- * all statistics come from reports/stats.h. It is reentrant: no global state.
+ * the statistics come from reports/analysis/stats.h, the measure names from
+ * reports/analysis/measures.h. It is reentrant: no global state.
  *
- *   wave_data w = {in, n, layer, scores, 5};
+ *   wave_data w = {.in = in, .n = n, .layer = layer, .scores = scores,
+ *                  .min_group_size = 5};          // the rest may stay zero
  *   tm_error err = TM_ERROR_INIT;
  *   json_t *a = analysis_run(&w, wave_json, response_json, &err);
  *   if (!a) { ... err.status, err.message ... }
  *   analysis_add_trend(a, previous_analysis, &err);       // optional
- *   analysis_add_benchmark(a, others, n_others, &err);    // optional
+ *   analysis_add_benchmark(a, peers, n_peers, &err);      // optional
  *   ... json_dumps(a, 0) ...
  *   json_decref(a);
  *
- * The JSON (fields of the contract plus the ones marked "+")
- * ----------------------------------------------------------
- * {"wave": copy of the caller's object,  "chain": [layer keys in order],
- *  + "min_group_size": k,  + "suppressed_layers": [keys of suppressed layers],
- *  "response": copy of the caller's array,
- *  "themes":  [GROUP + {"theme": key}],
- *  "domains": [GROUP + {"domain": key}],
- *  + "cells": [{"theme", "domain", "layers": [LAYER...], "gaps": [GAP...]}]
- *             (every theme x domain with at least one scored item),
- *  "items":   [ITEM...] (likert, grade and intent items, instrument order),
- *  "trend": [], "benchmark": []}
- *
- * GROUP = {"layers": [LAYER...], "gaps": [GAP...],
- *          "anova": {"score": ANOVA|null, "knowledge": ANOVA|null},
- *          "carry": %|null, + "carry_measure": "knowledge"|"score",
- *          "links": [{"from", "to", "ratio"}...],
- *          "thermometer": {"temperature", "grade", "band", + "level", + "spread"}}
- * LAYER = {"layer": key, "suppressed": true}                 (suppressed layer)
- *       | {"layer": key, "suppressed": false, "score": CELL, "knowledge": CELL,
- *          "perception_gap": number|null}
- * CELL  = {"n", "mean", "sd", "ci95": [lo, hi]|null}   (0-100 scale)
- *       | {"suppressed": true}     (n < k in a non-suppressed layer)
- *       | null                     (no item of that kind asked to the layer)
- * GAP   = {"measure", "from", "to", + "adjacent": bool, "diff", "t", "df", "p",
- *          "p_holm", "g", "ci95": [lo, hi]|null}
- * ANOVA = {"f", "df1", "df2" (integers), "p", "eta2"}
- * ITEM  = {"item", + "type", + "theme", + "domain",
- *          + "measure": "score" (likert, grade) | "knowledge" (intent),
- *          "intended": option key|null (intent items only; for "top-layer"
- *                      the resolved key), + "intended_layer": key|null
- *                      (top-layer items only: the layer it was taken from),
- *          "layers": [{"layer", "suppressed": false, MEASURE: ITEMCELL}
- *                     | {"layer", "suppressed": true}],
- *          "gaps": [GAP...]}
- *   where MEASURE is the item's "measure" value, so item layers have the
- *   same shape as group layers. ITEMCELL is CELL plus "dont_know" (count),
- *   "distribution" ({"1": count, ...} for likert 1..A and grade 1..10, option
- *   key -> count for intent; zero counts included), + "mean_raw" (likert and
- *   grade: on the 1..A / 1..10 scale) and "rwg" (likert only); or
- *   {"suppressed": true}; or null when the item is not asked to the layer.
- *   For likert/grade n counts the numeric answers ("weet niet" excluded and
- *   counted in dont_know); for intent n counts every answer including "weet
- *   niet" (which scores 0), and the mean is the percentage correct.
- *
- * A statistic that cannot be computed is null, never 0 or NaN. Numbers carry
- * full double precision.
- *
- * Decisions where the contract is silent
- * --------------------------------------
- * - Suppression. A layer with fewer than k responses in the wave (0
- *   included) is {"layer", "suppressed": true} everywhere. A cell (group x
- *   layer x measure, or item x layer) with n < k in a non-suppressed layer
- *   is {"suppressed": true}. "Usable" below means: layer not suppressed,
- *   measure present, cell not suppressed. Gaps, ANOVA, carry, links,
- *   perception gap, thermometer and Holm families use usable cells only.
- *   There are no totals over layers, so nothing can be recovered by
- *   subtraction.
- * - Gap pairs per measure: the usable layers in chain order, every adjacent
- *   pair ("adjacent": true) plus first -> last when they are not adjacent
- *   ("adjacent": false). Score gaps come before knowledge gaps.
- * - Holm families (p_holm): one family per level and measure, i.e. all
- *   theme-level score gaps of the wave (the contract's family), all
- *   theme-level knowledge gaps, and likewise separately for the domain
- *   level, the theme x domain cell level and the item level (8 families).
- *   A gap whose p is null is not in its family and has p_holm null.
- * - Items use the same 0-100 scale as groups, so item gaps compare with
- *   theme gaps; ci95 and sd too. rwg is from the raw 1..A answers.
- * - "top-layer" intents: the modal option ("weet niet" excluded, ties to
- *   the earlier option) of the first layer in chain order that is asked the
- *   item, is not suppressed, whose item cell is not suppressed (>= k
- *   answers, so the mode reveals nothing its published distribution does
- *   not) and that gave at least one option answer. When no layer qualifies,
- *   "intended" is null and no answer counts as correct.
- * - carry_measure is "knowledge" when the group has intent items and the
- *   knowledge measure has >= 2 usable layers; else "score" when the group
- *   has likert/grade items; else "knowledge". carry = 100 * mean_last /
- *   mean_first over that measure's first and last usable layers, null with
- *   < 2 usable layers or mean_first == 0. links[].ratio = mean_lower /
- *   mean_upper (a fraction) per adjacent usable pair, null when mean_upper
- *   is 0. The thermometer uses the usable layer means of carry_measure
- *   (one layer is enough: spread 0); bands from the instrument.
- * - Responses with a score code outside the item's range are an error (500):
- *   the data were validated on the way in, so such a code means corruption.
- *   Answers to items not asked to the respondent's layer are ignored.
+ * In short (docs/method.md for the rest): only core items (asked of every
+ * layer) enter the theme, domain and theme x domain aggregates, and an item
+ * whose own cell in a layer has n < k is left out of every aggregate of that
+ * layer; a layer with fewer than k respondents and any cell with n < k are
+ * {"suppressed": true}; ci95 of a layer cell lies in [0, 100] (Wilson for an
+ * intent item's share correct); reverse-worded likert items count as
+ * 100 - score; an intent item's key is the wave's when the wave sets one,
+ * else the instrument's fixed option, else none ("intended": null: the item
+ * enters no knowledge aggregate); "rules" rates the wave's local rules.
  */
 #ifndef TM_ANALYSIS_H
 #define TM_ANALYSIS_H
@@ -110,8 +39,27 @@
 #include "core/error.h"
 #include "core/instrument.h"
 
-/* The submitted responses of one wave, as the caller loaded them. Nothing in
- * it is owned by the analysis; every pointer is borrowed for the call. */
+/* The method version written as "method" into every analysis. Trend and
+ * benchmark compare only analyses of the same method; a cache of analyses
+ * must recompute one whose "method" differs. */
+#define ANALYSIS_METHOD 2
+
+/* Rule ratings are coded as in core/instrument.h (RULE_HELPT ...). */
+
+/* Two layers' net ratings of a rule this far apart (or further) are a
+ * conflict. */
+#define ANALYSIS_RULE_CONFLICT 50.0
+
+/* One of the wave's local rules (borrowed strings). */
+typedef struct analysis_rule {
+    const char *key;  /* unique within the wave */
+    const char *text; /* as the respondents read it; may be NULL */
+} analysis_rule;
+
+/* The submitted responses of one wave and the wave's own settings, as the
+ * caller loaded them. Nothing in it is owned by the analysis; every pointer
+ * is borrowed for the call. Fields after min_group_size may be left zero:
+ * no wave keys, no rules. */
 typedef struct wave_data {
     const instrument *in;  /* the wave's instrument */
     size_t n;              /* submitted responses of the wave */
@@ -121,17 +69,30 @@ typedef struct wave_data {
                               0 unanswered, -1 "weet niet", likert/grade the value,
                               intent/choice option index + 1 */
     int min_group_size;    /* k: at least 3 */
+    /* The wave's intent keys: NULL (none), or in->n_items entries indexed by
+     * item ordinal: the option index the wave set as the intended answer of
+     * that intent item, or -1 for none. A wave key wins over the
+     * instrument's fixed "intended"; an item with "intended": "local" (or a
+     * v1 "top-layer") has a key only through the wave. Non-intent items
+     * must be -1. */
+    const int *intended;
+    /* The wave's local rules and every response's rating of each. */
+    size_t n_rules;              /* 0 when the wave has none */
+    const analysis_rule *rules;  /* n_rules entries */
+    const uint8_t *rule_answers; /* n * n_rules codes RULE_*, row-major like scores */
 } wave_data;
 
-/* The whole analysis of a wave (see the top of this file for the JSON).
+/* The whole analysis of a wave (see docs/method.md for the JSON).
  *
  * wave and response are borrowed: deep copies go to "wave" and "response"
  * (either may be NULL, giving null). "trend" and "benchmark" are set to [].
  * Returns a new reference (the caller owns it), or NULL with err set:
  * 422 when min_group_size < 3, 500 on bad arguments (NULL pointers, a layer
- * index outside the chain, a score code outside an item's range) or when
- * memory runs out. Time and memory are linear in n * n_items (two passes
- * over the score matrix); extra memory does not grow with n. */
+ * index outside the chain, a score code outside an item's range, a wave
+ * key that is not an option of an intent item, a rule code above
+ * RULE_ONBEKEND, a rule without a key or with a key used twice) or when
+ * memory runs out. Time and memory are linear in n * (n_items + n_rules)
+ * (two passes over the score matrix); extra memory does not grow with n. */
 json_t *analysis_run(const wave_data *w, json_t *wave, json_t *response, tm_error *err);
 
 /* Sets analysis["trend"] from the analysis JSON of the previous wave (both
@@ -139,25 +100,35 @@ json_t *analysis_run(const wave_data *w, json_t *wave, json_t *response, tm_erro
  * measure where both waves have a usable cell (themes and layers matched by
  * key):
  *   {"theme", "layer", "measure", "previous_mean", "mean",
- *    "diff": mean - previous_mean, "p": two-sided Welch p|null}
- * previous NULL gives "trend": []. Cells of the previous analysis that are
- * missing, suppressed or malformed are simply not usable.
+ *    "diff": mean - previous_mean|null, "p": two-sided Welch p|null,
+ *    "comparable": bool, "changed_items": [item keys] (knowledge only)}
+ * A knowledge entry is "comparable": false, with diff and p null, when an
+ * intent item of that theme that counts in either wave had another key (or
+ * none) in the other wave: the two means then answer different questions.
+ * previous NULL, or an analysis of another "method", gives "trend": [].
+ * Cells of the previous analysis that are missing, suppressed or malformed
+ * are simply not usable.
  * Returns 0, or -1 with err set (500) when analysis is not an analysis
  * object or memory runs out (analysis is then unchanged). */
 int analysis_add_trend(json_t *analysis, json_t *previous, tm_error *err);
 
-/* Sets analysis["benchmark"] from the analyses of other organisations
- * (others[0..n_others-1], borrowed, one per organisation: its latest closed
- * wave of the same instrument key; NULL entries are skipped; others may be
- * NULL when n_others is 0). One entry per theme x layer x measure where this
- * wave's cell is usable and at least 5 organisations have a usable cell:
+/* Sets analysis["benchmark"] from the analyses of benchmark peers
+ * (peers[0..n_peers-1], borrowed, one per organisation: its latest closed
+ * wave of the same instrument key; the caller passes only organisations an
+ * admin marked as peers; NULL entries and analyses of another "method" are
+ * skipped; peers may be NULL when n_peers is 0). One entry per theme x layer
+ * x measure where this wave's cell is usable and at least 5 peers have a
+ * usable cell:
  *   {"theme", "layer", "measure", "organisations": count,
  *    "median": median of their layer means,
  *    "percentile": stats_percentile_rank() of this mean among theirs,
  *    "mean": this wave's layer mean}
+ * Knowledge is benchmarked only where the theme's "knowledge_keys" is
+ * "instrument", both here and at the peer: an item keyed by a wave is that
+ * municipality's own question and never enters a benchmark.
  * Returns 0, or -1 with err set (500) when analysis is not an analysis
- * object, others is NULL with n_others > 0, or memory runs out (analysis is
+ * object, peers is NULL with n_peers > 0, or memory runs out (analysis is
  * then unchanged). */
-int analysis_add_benchmark(json_t *analysis, json_t *const *others, size_t n_others, tm_error *err);
+int analysis_add_benchmark(json_t *analysis, json_t *const *peers, size_t n_peers, tm_error *err);
 
 #endif

@@ -7,6 +7,8 @@
  * usable when its layer entry has "suppressed": false and the measure's
  * object has an integer "n" >= 1 and a numeric "mean" (and "sd" a number or
  * null): exactly the CELL objects that are not {"suppressed": true} or null.
+ * Only analyses with the same "method" are compared: numbers of another
+ * method answer another question.
  */
 #include "reports/analysis/analysis.h"
 
@@ -14,21 +16,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json_number.h"
+#include "reports/analysis/measures.h"
 #include "reports/analysis/stats.h"
 
-static const char *const measures[] = {"score", "knowledge"};
-#define N_MEASURES 2
 #define BENCHMARK_MIN_ORGANISATIONS 5
 
 /* An entry being written; failed allocations set oom. */
 typedef struct writer {
     int oom;
 } writer;
-
-static json_t *jnum(double x)
-{
-    return isfinite(x) ? json_real(x) : json_null();
-}
 
 static void put(writer *wr, json_t *obj, const char *key, json_t *v)
 {
@@ -103,23 +100,90 @@ static int finish(json_t *analysis, const char *key, json_t *arr, writer *wr, tm
     return 0;
 }
 
+/* Whether two analyses were computed by the same method. */
+static int same_method(json_t *a, json_t *b)
+{
+    json_t *ma = json_object_get(a, "method"), *mb = json_object_get(b, "method");
+    return json_is_integer(ma) && json_is_integer(mb) &&
+           json_integer_value(ma) == json_integer_value(mb);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Trend                                                                    */
 /* ------------------------------------------------------------------------ */
 
+/* Whether an item entry counts for its theme's knowledge: a core intent
+ * item with a key. */
+static int item_counts_for_knowledge(json_t *item)
+{
+    return json_is_true(json_object_get(item, "core")) &&
+           json_is_string(json_object_get(item, "intended"));
+}
+
+static int same_key(json_t *a, json_t *b)
+{
+    const char *x = json_string_value(json_object_get(a, "intended"));
+    const char *y = json_string_value(json_object_get(b, "intended"));
+    return x && y ? !strcmp(x, y) : x == y;
+}
+
+/* Appends to changed the keys of the intent items of theme tk in items that
+ * count in this wave or the other and have another key (or none, or no
+ * entry) in other_items; skip_known: leave out items that other_items also
+ * has (the second pass, over the previous wave, adds only its own). */
+static void changed_keys(writer *wr, json_t *changed, const char *tk, json_t *items,
+                         json_t *other_items, int skip_known)
+{
+    size_t i;
+    json_t *it;
+    json_array_foreach(items, i, it)
+    {
+        const char *theme = json_string_value(json_object_get(it, "theme"));
+        const char *type = json_string_value(json_object_get(it, "type"));
+        if (!theme || strcmp(theme, tk) || !type || strcmp(type, "intent")) continue;
+        json_t *key = json_object_get(it, "item");
+        json_t *other = find_by(other_items, "item", json_string_value(key));
+        if (other && skip_known) continue;
+        if (!item_counts_for_knowledge(it) && !(other && item_counts_for_knowledge(other)))
+            continue;
+        if (other && same_key(it, other)) continue;
+        if (json_array_append(changed, key)) wr->oom = 1;
+    }
+}
+
+/* The intent items of theme tk whose key differs between the two analyses
+ * (new reference; empty when the knowledge means compare the same
+ * questions). */
+static json_t *theme_changed_keys(writer *wr, json_t *analysis, json_t *previous, const char *tk)
+{
+    json_t *changed = json_array();
+    if (!changed) {
+        wr->oom = 1;
+        return NULL;
+    }
+    json_t *cur = json_object_get(analysis, "items"), *prev = json_object_get(previous, "items");
+    changed_keys(wr, changed, tk, cur, prev, 0);
+    changed_keys(wr, changed, tk, prev, cur, 1);
+    return changed;
+}
+
 static void trend_cell(writer *wr, json_t *out, json_t *theme, json_t *layer, json_t *prev_layer,
-                       const char *m)
+                       int m, json_t *changed)
 {
     stats_summary cur, prev;
-    if (cell_read(layer, m, &cur) || cell_read(prev_layer, m, &prev)) return;
+    if (cell_read(layer, measure_key(m), &cur) || cell_read(prev_layer, measure_key(m), &prev))
+        return;
+    int comparable = m != MEASURE_KNOWLEDGE || json_array_size(changed) == 0;
     stats_welch w;
     stats_welch_compute(&cur, &prev, &w);
-    json_t *o = entry_head(wr, theme, layer, m);
+    json_t *o = entry_head(wr, theme, layer, measure_key(m));
     if (!o) return;
-    put(wr, o, "previous_mean", jnum(prev.mean));
-    put(wr, o, "mean", jnum(cur.mean));
-    put(wr, o, "diff", jnum(w.diff));
-    put(wr, o, "p", jnum(w.p));
+    put(wr, o, "previous_mean", json_real_or_null(prev.mean));
+    put(wr, o, "mean", json_real_or_null(cur.mean));
+    put(wr, o, "diff", json_real_or_null(comparable ? w.diff : NAN));
+    put(wr, o, "p", json_real_or_null(comparable ? w.p : NAN));
+    put(wr, o, "comparable", json_boolean(comparable));
+    if (!comparable) put(wr, o, "changed_items", json_deep_copy(changed));
     if (json_array_append_new(out, o)) wr->oom = 1;
 }
 
@@ -132,15 +196,17 @@ int analysis_add_trend(json_t *analysis, json_t *previous, tm_error *err)
     size_t i, j;
     json_array_foreach(themes, i, theme)
     {
-        if (!out || !previous) break;
+        if (!out || !previous || !same_method(analysis, previous)) break;
         const char *tk = json_string_value(json_object_get(theme, "theme"));
+        json_t *changed = theme_changed_keys(&wr, analysis, previous, tk);
         json_array_foreach(json_object_get(theme, "layers"), j, layer)
         {
             const char *lk = json_string_value(json_object_get(layer, "layer"));
             json_t *prev_layer = other_layer(previous, tk, lk);
-            for (int m = 0; prev_layer && m < N_MEASURES; m++)
-                trend_cell(&wr, out, theme, layer, prev_layer, measures[m]);
+            for (int m = 0; changed && prev_layer && m < MEASURE_COUNT; m++)
+                trend_cell(&wr, out, theme, layer, prev_layer, m, changed);
         }
+        json_decref(changed);
     }
     return finish(analysis, "trend", out, &wr, err);
 }
@@ -149,47 +215,68 @@ int analysis_add_trend(json_t *analysis, json_t *previous, tm_error *err)
 /* Benchmark                                                                */
 /* ------------------------------------------------------------------------ */
 
-static void benchmark_cell(writer *wr, json_t *out, json_t *theme, json_t *layer, const char *m,
-                           json_t *const *others, size_t n_others, double *vals)
+/* Whether measure m of a theme entry may be benchmarked: score always;
+ * knowledge only when every intent item that counts for it has the
+ * instrument's key, so that every organisation answered the same
+ * questions. */
+static int theme_benchmarkable(json_t *theme, int m)
+{
+    if (m != MEASURE_KNOWLEDGE) return 1;
+    const char *keys = json_string_value(json_object_get(theme, "knowledge_keys"));
+    return keys && !strcmp(keys, "instrument");
+}
+
+static void benchmark_cell(writer *wr, json_t *out, json_t *theme, json_t *layer, int m,
+                           json_t *const *peers, size_t n_peers, double *vals)
 {
     stats_summary cur, s;
-    if (cell_read(layer, m, &cur)) return;
+    const char *mk = measure_key(m);
+    if (!theme_benchmarkable(theme, m) || cell_read(layer, mk, &cur)) return;
     const char *tk = json_string_value(json_object_get(theme, "theme"));
     const char *lk = json_string_value(json_object_get(layer, "layer"));
     size_t n = 0;
-    for (size_t i = 0; i < n_others; i++)
-        if (others[i] && !cell_read(other_layer(others[i], tk, lk), m, &s)) vals[n++] = s.mean;
+    for (size_t i = 0; i < n_peers; i++) {
+        json_t *pt = peers[i] ? find_by(json_object_get(peers[i], "themes"), "theme", tk) : NULL;
+        if (!pt || !theme_benchmarkable(pt, m)) continue;
+        if (!cell_read(find_by(json_object_get(pt, "layers"), "layer", lk), mk, &s))
+            vals[n++] = s.mean;
+    }
     if (n < BENCHMARK_MIN_ORGANISATIONS) return;
     double percentile = stats_percentile_rank(cur.mean, vals, n);
     double median = stats_median_compute(vals, n); /* reorders vals: after the rank */
-    json_t *o = entry_head(wr, theme, layer, m);
+    json_t *o = entry_head(wr, theme, layer, mk);
     if (!o) return;
     put(wr, o, "organisations", json_integer((json_int_t)n));
-    put(wr, o, "median", jnum(median));
-    put(wr, o, "percentile", jnum(percentile));
-    put(wr, o, "mean", jnum(cur.mean));
+    put(wr, o, "median", json_real_or_null(median));
+    put(wr, o, "percentile", json_real_or_null(percentile));
+    put(wr, o, "mean", json_real_or_null(cur.mean));
     if (json_array_append_new(out, o)) wr->oom = 1;
 }
 
-int analysis_add_benchmark(json_t *analysis, json_t *const *others, size_t n_others, tm_error *err)
+int analysis_add_benchmark(json_t *analysis, json_t *const *peers, size_t n_peers, tm_error *err)
 {
     if (check_analysis(analysis, err)) return -1;
-    if (!others && n_others) return tm_error_set(err, 500, "benchmark: no analyses given");
+    if (!peers && n_peers) return tm_error_set(err, 500, "benchmark: no analyses given");
     writer wr = {0};
     json_t *out = json_array();
-    double *vals = malloc((n_others + 1) * sizeof *vals);
-    if (!vals) wr.oom = 1;
+    json_t **same = calloc(n_peers + 1, sizeof *same);
+    double *vals = malloc((n_peers + 1) * sizeof *vals);
+    if (!same || !vals) wr.oom = 1;
+    size_t n_same = 0;
+    for (size_t i = 0; same && i < n_peers; i++)
+        if (peers[i] && same_method(analysis, peers[i])) same[n_same++] = peers[i];
     json_t *themes = json_object_get(analysis, "themes"), *theme, *layer;
     size_t i, j;
     json_array_foreach(themes, i, theme)
     {
-        if (!out || !vals) break;
+        if (!out || !vals || !same) break;
         json_array_foreach(json_object_get(theme, "layers"), j, layer)
         {
-            for (int m = 0; m < N_MEASURES; m++)
-                benchmark_cell(&wr, out, theme, layer, measures[m], others, n_others, vals);
+            for (int m = 0; m < MEASURE_COUNT; m++)
+                benchmark_cell(&wr, out, theme, layer, m, same, n_same, vals);
         }
     }
+    free(same);
     free(vals);
     return finish(analysis, "benchmark", out, &wr, err);
 }

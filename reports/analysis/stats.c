@@ -573,6 +573,45 @@ double stats_grade_normalise(double x)
     return 100.0 * (x - 1.0) / 9.0;
 }
 
+double stats_clip(double x, double lo, double hi)
+{
+    if (x < lo) return lo;
+    if (x > hi) return hi;
+    return x; /* NAN fails both tests and stays NAN */
+}
+
+int stats_wilson_ci95(size_t x, size_t n, double *low, double *high)
+{
+    if (low) *low = NAN;
+    if (high) *high = NAN;
+    if (!low || !high || n == 0 || x > n) return -1;
+    double nn = (double)n, p = (double)x / nn, z2 = STATS_Z975 * STATS_Z975;
+    double denom = 1.0 + z2 / nn;
+    double centre = (p + z2 / (2.0 * nn)) / denom;
+    double half = STATS_Z975 * sqrt(p * (1.0 - p) / nn + z2 / (4.0 * nn * nn)) / denom;
+    /* At x = 0 (x = n) the lower (upper) bound is exactly 0 (1); the
+     * subtraction would leave rounding noise such as 1e-17 there. */
+    *low = x == 0 ? 0.0 : stats_clip(centre - half, 0.0, 1.0);
+    *high = x == n ? 1.0 : stats_clip(centre + half, 0.0, 1.0);
+    return 0;
+}
+
+int stats_carry_compute(const stats_summary *first, const stats_summary *last, stats_carry *out)
+{
+    if (out) *out = (stats_carry){NAN, NAN, NAN, NAN};
+    if (!out || !first || !last || isnan(first->mean) || isnan(last->mean)) return -1;
+    double mf = first->mean, ml = last->mean;
+    if (mf != 0.0) out->carry = 100.0 * ml / mf;
+    if (!(mf > 0.0 && ml > 0.0) || first->n < 2 || last->n < 2) return 0;
+    if (!(isfinite(first->sd) && isfinite(last->sd))) return 0;
+    double vf = first->sd * first->sd / ((double)first->n * mf * mf);
+    double vl = last->sd * last->sd / ((double)last->n * ml * ml);
+    out->se_log = sqrt(vl + vf);
+    out->ci95_low = out->carry * exp(-STATS_Z975 * out->se_log);
+    out->ci95_high = out->carry * exp(STATS_Z975 * out->se_log);
+    return 0;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Thermometer                                                              */
 /* ------------------------------------------------------------------------ */

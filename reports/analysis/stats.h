@@ -3,9 +3,10 @@
  *
  * This module implements the numbers defined in docs/method.md: per-layer
  * summaries (n, mean, sd, ci95), Welch gaps with Hedges g, Holm-Bonferroni
- * adjustment, one-way ANOVA, rwg, the 0-100 normalisations,
- * the thermometer (temperature, grade, band) and the benchmark helpers
- * (median, percentile rank).
+ * adjustment, one-way ANOVA, rwg, the 0-100 normalisations, the Wilson
+ * interval of a share, the carry with its log-scale interval, the
+ * thermometer (temperature, grade, band) and the benchmark helpers (median,
+ * percentile rank).
  *
  * It is pure computation: no I/O, no printing, no HTTP/SQL/JSON, no global
  * state. GSL is used only for distribution functions (gsl_cdf_tdist_*,
@@ -320,6 +321,56 @@ double stats_likert_normalise(double x, unsigned scale_points);
  * Example: stats_grade_normalise(10) == 100. */
 double stats_grade_normalise(double x);
 
+/* The two-sided 95% quantile of the standard normal distribution, z(0.975),
+ * as the method writes it (gsl_cdf_ugaussian_Pinv(0.975) gives the same
+ * double). */
+#define STATS_Z975 1.959963984540054
+
+/* x clipped to [lo, hi]; NAN stays NAN. Example: stats_clip(103.4, 0, 100)
+ * == 100. */
+double stats_clip(double x, double lo, double hi);
+
+/* Wilson score interval (95%) of a proportion: x successes of n trials,
+ * p = x/n, z = STATS_Z975:
+ *   centre = (p + z^2/(2n)) / (1 + z^2/n)
+ *   half   = z * sqrt(p(1-p)/n + z^2/(4n^2)) / (1 + z^2/n)
+ *   [low, high] = [centre - half, centre + half], clipped to [0, 1]
+ * (the clip only removes rounding noise: the interval lies in [0, 1]; low
+ * is exactly 0 when x = 0 and high exactly 1 when x = n). It
+ * is the set of proportions that a two-sided score test at 5% does not
+ * reject, so unlike mean +- t*sd/sqrt(n) it never leaves [0, 1] and is not
+ * empty at p = 0 or 1.
+ * Returns 0; -1 when a pointer is NULL, n == 0 or x > n (low and high, when
+ * non-NULL, are then NAN).
+ * Example (Newcombe 1998, Statistics in Medicine 17:857, method 3):
+ * x = 81, n = 263 -> [0.2553, 0.3662]; x = 0, n = 20 -> [0, 0.1611]. */
+int stats_wilson_ci95(size_t x, size_t n, double *low, double *high);
+
+/* Carry-through: how much of the first layer's mean reaches the last.
+ *   carry     100 * last.mean / first.mean; NAN when first.mean == 0
+ *   se_log    standard error of log(carry) by the delta method:
+ *             sqrt(s_l^2 / (n_l m_l^2) + s_f^2 / (n_f m_f^2))
+ *   ci95_low  carry * exp(-STATS_Z975 * se_log)
+ *   ci95_high carry * exp(+STATS_Z975 * se_log)
+ * se_log and ci95 are NAN when a mean is 0 (or negative: the log is then
+ * undefined) or a side has n < 2. The interval is not clipped: a lower layer
+ * may score higher than the first (carry above 100). */
+typedef struct stats_carry {
+    double carry;
+    double se_log;
+    double ci95_low;
+    double ci95_high;
+} stats_carry;
+
+/* Computes the carry from the first to the last layer's summary (n, mean,
+ * sd are read). Returns 0; -1 when a pointer is NULL or a mean is NAN (out,
+ * if non-NULL, is then all NAN).
+ * Example: first {n 9, mean 80, sd 10}, last {n 16, mean 40, sd 20} gives
+ * carry 50, se_log = sqrt(400/(16*1600) + 100/(9*6400)) = 0.1317615691736825,
+ * ci95 = 50 * exp(-+1.959963984540054 * se_log) = [38.62018531082446,
+ * 64.73298819980805]. */
+int stats_carry_compute(const stats_summary *first, const stats_summary *last, stats_carry *out);
+
 /* ------------------------------------------------------------------------ */
 /* Thermometer                                                              */
 /* ------------------------------------------------------------------------ */
@@ -333,7 +384,7 @@ typedef enum stats_band {
     STATS_BAND_ZORG
 } stats_band;
 
-/* Default band bounds from docs/gap-analysis.md (instruments may override). */
+/* Default band bounds from docs/method.md (instruments may override). */
 #define STATS_BAND_GOED_DEFAULT 70.0
 #define STATS_BAND_AANDACHT_DEFAULT 55.0
 

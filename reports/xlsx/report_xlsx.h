@@ -2,7 +2,7 @@
  * consultants ("full") and the short summary for the council ("council").
  *
  * The workbook is written with libxlsxwriter in constant-memory mode from the
- * analysis JSON (docs/gap-analysis.md) and, for the Data sheet, from a stream
+ * analysis JSON (docs/method.md) and, for the Data sheet, from a stream
  * of respondent rows. Every figure in it is the analysis value at full
  * precision with a display format; a cell whose group is smaller than the
  * wave's minimum group size k reads "< k" in grey, and nothing of a layer the
@@ -45,7 +45,7 @@ typedef struct report_row_source {
 /* Everything a report is made of. All pointers are borrowed. */
 typedef struct report_input {
     const instrument *in; /* labels, item texts, band bounds */
-    json_t *analysis;     /* the analysis JSON exactly as gap-analysis.md */
+    json_t *analysis;     /* the analysis JSON as docs/method.md describes it */
     json_t *progress;     /* {"layers":[{"layer","invited","started","submitted"}]}; may be NULL */
     json_t *open_answers; /* [{"item","layer","answers":[...]}]; may be NULL */
     report_row_source *rows;     /* Data sheet rows; NULL gives no Data sheet */

@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "reports/analysis/analysis.h"
-#include "server/store/store_answers.h"
+#include "server/store/analysis_cache.h"
+#include "server/store/invitations.h"
+#include "server/store/responses.h"
 
 /* Whether a stored analysis of an open wave may be replaced by a fresh one.
  * Two analyses that differ by one respondent would show that respondent's
@@ -34,16 +36,20 @@ static int snapshot_may_refresh(json_t *stored, json_t *progress_layers, int k)
  * computed once and kept. An open wave's (the live view during collection)
  * is a snapshot that moves in steps of at least k responses per layer. New
  * reference. */
-static json_t *analyse_plain(PGconn *c, instrument_registry *reg, const wave_info *w, tm_error *err)
+static json_t *analyse_plain(app *a, PGconn *c, const wave_info *w, tm_error *err)
 {
     int closed = !strcmp(w->status, "closed");
     json_t *stored = store_analysis_cache_get(c, w->id, err);
     if (err->status) return NULL;
+    if (stored && json_integer_value(json_object_get(stored, "method")) != ANALYSIS_METHOD) {
+        json_decref(stored); /* computed by an earlier method: compute it again */
+        stored = NULL;
+    }
     const char *stored_status =
         json_string_value(json_object_get(json_object_get(stored, "wave"), "status"));
     if (closed && stored && stored_status && !strcmp(stored_status, "closed")) return stored;
 
-    const instrument *in = instrument_registry_get(reg, c, w->instrument_id, err);
+    const instrument *in = app_instrument(a, c, w->instrument_id, err);
     if (!in) {
         json_decref(stored);
         return NULL;
@@ -51,7 +57,7 @@ static json_t *analyse_plain(PGconn *c, instrument_registry *reg, const wave_inf
     const char *keys[INSTRUMENT_MAX_LAYERS];
     for (size_t i = 0; i < in->n_layers; i++)
         keys[i] = in->layers[i].key;
-    json_t *progress = store_progress(c, w->id, keys, in->n_layers, err);
+    json_t *progress = store_invitations_progress(c, w->id, keys, in->n_layers, err);
     if (!progress) {
         json_decref(stored);
         return NULL;
@@ -72,47 +78,51 @@ static json_t *analyse_plain(PGconn *c, instrument_registry *reg, const wave_inf
     json_decref(progress);
 
     wave_answers ans;
-    if (store_wave_answers_load(c, w->id, in->n_items, &ans, err) != 0) {
+    if (store_responses_load(c, w->id, in->n_items, &ans, err) != 0) {
         json_decref(response);
         return NULL;
     }
     json_t *meta = json_pack("{s:I, s:s, s:s, s:s, s:i, s:s}", "id", (json_int_t)w->id, "name",
                              w->name, "organisation", w->organisation, "instrument", w->instrument,
                              "min_group_size", w->min_group_size, "status", w->status);
-    wave_data data = {in, ans.n, ans.layer, ans.scores, w->min_group_size};
-    json_t *a = analysis_run(&data, meta, response, err);
+    /* No wave keys or rules yet: local intent items have no key (they count
+     * in no knowledge aggregate) and "rules" is []. */
+    wave_data data = {.in = in,
+                      .n = ans.n,
+                      .layer = ans.layer,
+                      .scores = ans.scores,
+                      .min_group_size = w->min_group_size};
+    json_t *result = analysis_run(&data, meta, response, err);
     json_decref(meta);
     json_decref(response);
-    wave_answers_free(&ans);
-    if (a && !closed)
+    store_responses_free(&ans);
+    if (result && !closed)
         json_object_set_new(
-            a, "live",
+            result, "live",
             json_pack("{s:b, s:i}", "snapshot", 1, "refreshes_in_steps_of", w->min_group_size));
-    if (a) {
+    if (result) {
         tm_error ignored = TM_ERROR_INIT; /* a cache miss next time is harmless */
-        store_analysis_cache_put(c, w->id, a, &ignored);
+        store_analysis_cache_put(c, w->id, result, &ignored);
         tm_error_clear(&ignored);
     }
-    return a;
+    return result;
 }
 
-static int add_trend(PGconn *c, instrument_registry *reg, const wave_info *w, json_t *a,
-                     tm_error *err)
+static int add_trend(app *a, PGconn *c, const wave_info *w, json_t *analysis, tm_error *err)
 {
     if (!w->previous_wave_id) return 0;
     wave_info prev;
-    if (store_wave_get(c, NULL, w->previous_wave_id, &prev, err) != 0) return -1;
-    json_t *pa = analyse_plain(c, reg, &prev, err);
+    if (store_waves_get(c, NULL, w->previous_wave_id, &prev, err) != 0) return -1;
+    json_t *pa = analyse_plain(a, c, &prev, err);
     if (!pa) return -1;
-    int rc = analysis_add_trend(a, pa, err);
+    int rc = analysis_add_trend(analysis, pa, err);
     json_decref(pa);
     return rc;
 }
 
-static int add_benchmark(PGconn *c, instrument_registry *reg, const wave_info *w, json_t *a,
-                         tm_error *err)
+static int add_benchmark(app *a, PGconn *c, const wave_info *w, json_t *analysis, tm_error *err)
 {
-    json_t *ids = store_benchmark_waves(c, w->id, err);
+    json_t *ids = store_waves_benchmark(c, w->id, err);
     if (!ids) return -1;
     size_t n = json_array_size(ids);
     json_t **others = calloc(n ? n : 1, sizeof *others);
@@ -120,14 +130,14 @@ static int add_benchmark(PGconn *c, instrument_registry *reg, const wave_info *w
     size_t got = 0;
     for (size_t i = 0; rc == 0 && i < n; i++) {
         wave_info ow;
-        rc = store_wave_get(c, NULL, json_integer_value(json_array_get(ids, i)), &ow, err);
+        rc = store_waves_get(c, NULL, json_integer_value(json_array_get(ids, i)), &ow, err);
         if (rc == 0) {
-            others[got] = analyse_plain(c, reg, &ow, err);
+            others[got] = analyse_plain(a, c, &ow, err);
             rc = others[got] ? 0 : -1;
             got += others[got] != NULL;
         }
     }
-    if (rc == 0) rc = analysis_add_benchmark(a, others, got, err);
+    if (rc == 0) rc = analysis_add_benchmark(analysis, others, got, err);
     for (size_t i = 0; i < got; i++)
         json_decref(others[i]);
     free(others);
@@ -135,22 +145,18 @@ static int add_benchmark(PGconn *c, instrument_registry *reg, const wave_info *w
     return rc;
 }
 
-json_t *analysis_service_run(PGconn *c, instrument_registry *reg, const auth_context *who,
-                             long long wave, wave_info *wave_out, tm_error *err)
+json_t *analysis_service_run(app *a, PGconn *c, const wave_info *w, tm_error *err)
 {
-    wave_info w;
-    if (store_wave_get(c, who, wave, &w, err) != 0) return NULL;
-    if (wave_out) *wave_out = w;
-    json_t *a = analyse_plain(c, reg, &w, err);
-    if (!a) return NULL;
+    json_t *plain = analyse_plain(a, c, w, err);
+    if (!plain) return NULL;
     /* The cached copy is shared; trend and benchmark go on a private one. */
-    json_t *full = json_deep_copy(a);
-    json_decref(a);
+    json_t *full = json_deep_copy(plain);
+    json_decref(plain);
     if (!full) {
         tm_error_set(err, 500, "out of memory");
         return NULL;
     }
-    if (add_trend(c, reg, &w, full, err) != 0 || add_benchmark(c, reg, &w, full, err) != 0) {
+    if (add_trend(a, c, w, full, err) != 0 || add_benchmark(a, c, w, full, err) != 0) {
         json_decref(full);
         return NULL;
     }

@@ -7,10 +7,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "server/app/analysis_service.h"
 #include "reports/xlsx/report_xlsx.h"
-#include "server/store/store.h"
-#include "server/store/store_answers.h"
+#include "server/app/analysis_service.h"
+#include "server/store/invitations.h"
+#include "server/store/responses.h"
 
 #ifndef TM_VERSION
 #define TM_VERSION "0.1.0"
@@ -131,30 +131,29 @@ static json_t *open_answers(const instrument *in, json_t *extras, uint32_t suppr
     return out;
 }
 
-int report_service_write(PGconn *c, instrument_registry *reg, const auth_context *who,
-                         const report_request *rq, char **filename, tm_error *err)
+int report_service_write(app *a, PGconn *c, const wave_info *w, const report_request *rq,
+                         char **filename, tm_error *err)
 {
-    wave_info w;
-    json_t *analysis = analysis_service_run(c, reg, who, rq->wave, &w, err);
+    json_t *analysis = analysis_service_run(a, c, w, err);
     if (!analysis) return -1;
     int rc = -1;
     json_t *progress = NULL, *extras = NULL, *opens = NULL;
     wave_answers ans = {0};
     data_rows rows = {0};
-    const instrument *in = instrument_registry_get(reg, c, w.instrument_id, err);
+    const instrument *in = app_instrument(a, c, w->instrument_id, err);
     if (!in) goto done;
     uint32_t suppressed = suppressed_mask(in, analysis);
     const char *keys[INSTRUMENT_MAX_LAYERS];
     for (size_t i = 0; i < in->n_layers; i++)
         keys[i] = in->layers[i].key;
-    if (!(progress = store_progress(c, w.id, keys, in->n_layers, err))) goto done;
+    if (!(progress = store_invitations_progress(c, w->id, keys, in->n_layers, err))) goto done;
     /* Rows and open answers only once the wave is closed: two downloads of
      * an open wave would differ by the newest respondent's answers. */
-    int closed = !strcmp(w.status, "closed");
+    int closed = !strcmp(w->status, "closed");
     if (!rq->council && closed) {
-        if (!(extras = store_wave_extras(c, w.id, err))) goto done;
+        if (!(extras = store_responses_extras(c, w->id, err))) goto done;
         opens = open_answers(in, extras, suppressed);
-        if (store_wave_answers_load(c, w.id, in->n_items, &ans, err) != 0) goto done;
+        if (store_responses_load(c, w->id, in->n_items, &ans, err) != 0) goto done;
         rows.hidden = calloc(in->n_items * INSTRUMENT_MAX_LAYERS + 1, 1);
         rows.scratch = calloc(in->n_items + 1, sizeof *rows.scratch);
         if (rows.hidden) hidden_cells(in, analysis, rows.hidden);
@@ -175,14 +174,14 @@ int report_service_write(PGconn *c, instrument_registry *reg, const auth_context
         rq->council, rq->lang, stamp,    TM_VERSION};
     rc = report_write_xlsx(&in_r, rq->path, err);
     if (rc == 0 && filename) {
-        *filename = report_filename(w.organisation, w.name, date, rq->council);
+        *filename = report_filename(w->organisation, w->name, date, rq->council);
         if (!*filename) rc = tm_error_set(err, 500, "out of memory");
     }
 done:
     free(rows.order);
     free(rows.hidden);
     free(rows.scratch);
-    wave_answers_free(&ans);
+    store_responses_free(&ans);
     json_decref(opens);
     json_decref(extras);
     json_decref(progress);

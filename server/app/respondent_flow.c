@@ -4,27 +4,30 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "server/app/metrics.h"
-#include "server/app/ratelimit.h"
+#include "core/answers.h"
 
-int respondent_begin(http_request *req, respondent_session *s)
+int respondent_admit(app *a, const char *client, respondent_session *s)
 {
     memset(s, 0, sizeof *s);
-    app *a = req->app;
-    const char *token = req->params[0];
-    if (a->limiter && (s->retry_after = ratelimit_check(a->limiter, req->client_ip)) > 0)
+    if ((s->retry_after = app_token_wait(a, client)) > 0)
         return tm_error_set(&s->err, 429,
                             "too many unknown survey links were tried from this address; try "
                             "again in %d seconds",
                             s->retry_after);
-    s->conn = db_pool_acquire(a->pool, &s->err);
-    if (!s->conn) return -1;
-    if (!token_well_formed(token) || store_respondent_find(s->conn, token, &s->who, &s->err) != 0) {
+    return 0;
+}
+
+int respondent_begin(app *a, PGconn *c, const char *token, const char *client,
+                     respondent_session *s)
+{
+    char hash[TOKEN_HASH_HEX];
+    if (auth_token_well_formed(token)) auth_token_hash(token, hash);
+    if (!auth_token_well_formed(token) || store_respondents_find(c, hash, &s->who, &s->err) != 0) {
         if (!s->err.status) tm_error_set(&s->err, 404, "this survey link is not known");
-        if (s->err.status == 404 && a->limiter) ratelimit_fail(a->limiter, req->client_ip);
+        if (s->err.status == 404) app_token_failed(a, client);
         return -1;
     }
-    s->in = instrument_registry_get(a->instruments, s->conn, s->who.wave.instrument_id, &s->err);
+    s->in = app_instrument(a, c, s->who.wave.instrument_id, &s->err);
     if (!s->in) return -1;
     if (s->who.state == 2)
         return tm_error_set(&s->err, 409, "this survey has already been submitted");
@@ -34,25 +37,13 @@ int respondent_begin(http_request *req, respondent_session *s)
     return 0;
 }
 
-void respondent_fail(http_response *res, const respondent_session *s)
+void respondent_end(respondent_session *s)
 {
-    http_respond_error(res, &s->err);
-    if (s->err.status == 429) {
-        char secs[16];
-        snprintf(secs, sizeof secs, "%d", s->retry_after);
-        http_respond_header(res, "Retry-After", secs);
-    }
-}
-
-void respondent_end(http_request *req, respondent_session *s)
-{
-    db_pool_release(req->app->pool, s->conn);
-    s->conn = NULL;
-    respondent_clear(&s->who);
+    store_respondents_clear(&s->who);
     tm_error_clear(&s->err);
 }
 
-int respondent_store(http_request *req, respondent_session *s, json_t *answers, int submit,
+int respondent_store(app *a, PGconn *c, respondent_session *s, json_t *answers, int submit,
                      respondent_outcome *out)
 {
     memset(out, 0, sizeof *out);
@@ -62,20 +53,22 @@ int respondent_store(http_request *req, respondent_session *s, json_t *answers, 
         return -1;
     int rc;
     out->answered = set.answered;
+    char token[TOKEN_TEXT_MAX], hash[TOKEN_HASH_HEX];
+    if (s->who.link_id) auth_token_new(token, hash); /* the visitor's own */
     if (submit) {
-        rc = s->who.link_id ? store_link_claim(s->conn, &s->who, NULL, &set, NULL, &s->err)
-                            : store_submit(s->conn, &s->who, &set, &s->err);
+        rc = s->who.link_id ? store_respondents_claim_link(c, &s->who, hash, NULL, &set, &s->err)
+                            : store_respondents_submit(c, &s->who, &set, &s->err);
         if (rc == 0) {
             out->submitted = 1;
-            metrics_add_submissions(req->app->metrics, 1);
+            app_count_submissions(a, 1);
         }
     } else {
         /* The draft is kept in the normalised form, so what comes back is
          * exactly what was accepted. */
         json_t *draft = answers_to_json(s->in, set.scores, set.extra);
-        rc = s->who.link_id
-                 ? store_link_claim(s->conn, &s->who, draft, NULL, out->new_token, &s->err)
-                 : store_draft_save(s->conn, &s->who, draft, &s->err);
+        rc = s->who.link_id ? store_respondents_claim_link(c, &s->who, hash, draft, NULL, &s->err)
+                            : store_respondents_save_draft(c, &s->who, draft, &s->err);
+        if (rc == 0 && s->who.link_id) snprintf(out->new_token, sizeof out->new_token, "%s", token);
         json_decref(draft);
     }
     answer_set_free(&set);

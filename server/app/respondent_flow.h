@@ -1,32 +1,44 @@
 /* respondent_flow.h - the steps every respondent request takes, shared by
  * the JSON API and the HTML form: slow down token guessers, find the token,
  * check that the wave takes answers, check the answers, store them.
+ *
+ * Input is the token and the client's address; the outcome is a session
+ * (who answers, with which instrument) or an error with the status that
+ * fits it. What that becomes, a JSON error or a page, is the caller's.
  */
 #ifndef TM_RESPONDENT_FLOW_H
 #define TM_RESPONDENT_FLOW_H
 
-#include "server/web/http.h"
-#include "server/store/store.h"
+#include <jansson.h>
+#include <stddef.h>
+
+#include "core/error.h"
+#include "core/instrument.h"
+#include "server/app/app.h"
+#include "server/app/auth.h"
+#include "server/store/respondents.h"
 
 typedef struct respondent_session {
-    PGconn *conn;         /* borrowed from the pool until respondent_end */
-    respondent who;       /* the token's invitation or open link */
-    const instrument *in; /* the wave's instrument (borrowed from the registry) */
-    tm_error err;         /* why respondent_begin/store failed */
+    respondent who;       /* the token's invitation or open link, with its wave */
+    const instrument *in; /* the wave's instrument (borrowed from the app) */
+    tm_error err;         /* why a step failed */
     int retry_after;      /* seconds, when err.status is 429 */
 } respondent_session;
 
-/* Finds the token of path parameter 0. Fails with err 429 (too many failed
- * look-ups from this address; retry_after set), 404 (unknown token; counted
- * against the address), 409 (already submitted), 410 (wave closed) or 403
- * (not yet open). s is always to be ended with respondent_end. */
-int respondent_begin(http_request *req, respondent_session *s);
+/* Whether client may look up a token now. Fails with err 429 (too many
+ * unknown tokens from that address; retry_after set). Needs no database:
+ * a guesser is turned away before a connection is borrowed. Clears s, so
+ * it comes first; s is always to be ended with respondent_end. */
+int respondent_admit(app *a, const char *client, respondent_session *s);
 
-/* Answers the JSON error of s (with Retry-After on 429). */
-void respondent_fail(http_response *res, const respondent_session *s);
+/* Finds token for client. Fails with err 404 (unknown token; counted
+ * against the address), 409 (already submitted), 410 (wave closed), 403
+ * (not yet open) or 503. */
+int respondent_begin(app *a, PGconn *c, const char *token, const char *client,
+                     respondent_session *s);
 
-/* Releases the connection and frees what s holds. */
-void respondent_end(http_request *req, respondent_session *s);
+/* Frees what s holds. */
+void respondent_end(respondent_session *s);
 
 typedef struct respondent_outcome {
     int submitted;                  /* 1 = stored as a response */
@@ -36,7 +48,7 @@ typedef struct respondent_outcome {
 
 /* Checks answers (borrowed) and stores them as a draft or a submission.
  * Fails with err 422 (one detail per bad item), 409, 410 or 503. */
-int respondent_store(http_request *req, respondent_session *s, json_t *answers, int submit,
+int respondent_store(app *a, PGconn *c, respondent_session *s, json_t *answers, int submit,
                      respondent_outcome *out);
 
 #endif

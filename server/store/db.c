@@ -45,10 +45,9 @@ PGconn *db_connect(const char *conninfo, tm_error *err)
     return c;
 }
 
-const char *db_conninfo_from_env(void)
+void db_close(PGconn *conn)
 {
-    const char *url = getenv("DATABASE_URL");
-    return url && *url ? url : NULL;
+    if (conn) PQfinish(conn);
 }
 
 db_pool *db_pool_create(const char *conninfo, int size, tm_error *err)

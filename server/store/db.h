@@ -73,11 +73,11 @@ int db_commit(PGconn *conn, int own, tm_error *err);
 /* Rolls back an own transaction; a joined one is left for its owner. */
 void db_rollback(PGconn *conn, int own);
 
-/* Opens one connection outside any pool (for the command-line tools).
- * Returns NULL with err set. Close it with PQfinish. */
+/* Opens one connection outside any pool (migrations at start). Returns NULL
+ * with err set. Close it with db_close. */
 PGconn *db_connect(const char *conninfo, tm_error *err);
 
-/* The connection string to use: DATABASE_URL, else NULL. */
-const char *db_conninfo_from_env(void);
+/* Closes a connection from db_connect. NULL is fine. */
+void db_close(PGconn *conn);
 
 #endif

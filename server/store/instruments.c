@@ -1,19 +1,12 @@
-/* instrument_store.c - see instrument_store.h. */
+/* instruments.c - see instruments.h. */
 #include "server/store/instruments.h"
 
 #include <dirent.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "server/store/db.h"
-
-const char *instrument_dir_from_env(void)
-{
-    const char *d = getenv("INSTRUMENTS_DIR");
-    return d && *d ? d : "survey-defs";
-}
 
 static int is_instrument_file(const char *name)
 {
@@ -22,7 +15,7 @@ static int is_instrument_file(const char *name)
            name[0] != '.';
 }
 
-static int store_one(PGconn *conn, const char *path, int *inserted, tm_error *err)
+static int sync_file(PGconn *conn, const char *path, int *inserted, tm_error *err)
 {
     instrument *in = instrument_load_file(path, err);
     if (!in) return -1;
@@ -59,7 +52,7 @@ static int store_one(PGconn *conn, const char *path, int *inserted, tm_error *er
     return rc;
 }
 
-int instrument_store_sync_dir(PGconn *conn, const char *dir, int *loaded, tm_error *err)
+int store_instruments_sync_dir(PGconn *conn, const char *dir, int *loaded, tm_error *err)
 {
     if (loaded) *loaded = 0;
     DIR *d = opendir(dir);
@@ -75,7 +68,7 @@ int instrument_store_sync_dir(PGconn *conn, const char *dir, int *loaded, tm_err
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         int inserted = 0;
-        rc = store_one(conn, path, &inserted, err);
+        rc = sync_file(conn, path, &inserted, err);
         count += inserted;
     }
     closedir(d);
@@ -83,7 +76,7 @@ int instrument_store_sync_dir(PGconn *conn, const char *dir, int *loaded, tm_err
     return rc;
 }
 
-int instrument_store_resolve(PGconn *conn, const char *ref, int *id, tm_error *err)
+int store_instruments_resolve(PGconn *conn, const char *ref, int *id, tm_error *err)
 {
     char key[128];
     const char *at = strchr(ref, '@');
@@ -108,7 +101,7 @@ int instrument_store_resolve(PGconn *conn, const char *ref, int *id, tm_error *e
     return rc;
 }
 
-json_t *instrument_store_list(PGconn *conn, tm_error *err)
+json_t *store_instruments_list(PGconn *conn, tm_error *err)
 {
     PGresult *r = db_query(conn,
                            "SELECT DISTINCT ON (key) key, version, sha256,"
@@ -128,44 +121,7 @@ json_t *instrument_store_list(PGconn *conn, tm_error *err)
     return list;
 }
 
-/* ---- registry ---------------------------------------------------------- */
-
-typedef struct registry_entry {
-    int id;
-    instrument *in;
-} registry_entry;
-
-struct instrument_registry {
-    pthread_mutex_t lock;
-    registry_entry *entries;
-    size_t n, cap;
-};
-
-instrument_registry *instrument_registry_create(void)
-{
-    instrument_registry *reg = calloc(1, sizeof *reg);
-    if (reg) pthread_mutex_init(&reg->lock, NULL);
-    return reg;
-}
-
-void instrument_registry_free(instrument_registry *reg)
-{
-    if (!reg) return;
-    for (size_t i = 0; i < reg->n; i++)
-        instrument_free(reg->entries[i].in);
-    free(reg->entries);
-    pthread_mutex_destroy(&reg->lock);
-    free(reg);
-}
-
-static instrument *registry_find(instrument_registry *reg, int id)
-{
-    for (size_t i = 0; i < reg->n; i++)
-        if (reg->entries[i].id == id) return reg->entries[i].in;
-    return NULL;
-}
-
-static instrument *load_by_id(PGconn *conn, int id, tm_error *err)
+instrument *store_instruments_load(PGconn *conn, int id, tm_error *err)
 {
     char idbuf[16];
     snprintf(idbuf, sizeof idbuf, "%d", id);
@@ -186,42 +142,5 @@ static instrument *load_by_id(PGconn *conn, int id, tm_error *err)
         json_decref(def);
     }
     PQclear(r);
-    return in;
-}
-
-const instrument *instrument_registry_get(instrument_registry *reg, PGconn *conn, int id,
-                                          tm_error *err)
-{
-    pthread_mutex_lock(&reg->lock);
-    instrument *in = registry_find(reg, id);
-    pthread_mutex_unlock(&reg->lock);
-    if (in) return in;
-
-    instrument *loaded = load_by_id(conn, id, err);
-    if (!loaded) return NULL;
-    pthread_mutex_lock(&reg->lock);
-    in = registry_find(reg, id); /* another thread may have been quicker */
-    if (!in && reg->n == reg->cap) {
-        size_t cap = reg->cap ? reg->cap * 2 : 8;
-        registry_entry *grown = realloc(reg->entries, cap * sizeof *grown);
-        if (grown) {
-            reg->entries = grown;
-            reg->cap = cap;
-        }
-    }
-    if (!in && reg->n < reg->cap) {
-        reg->entries[reg->n].id = id;
-        reg->entries[reg->n].in = loaded;
-        reg->n++;
-        in = loaded;
-        loaded = NULL;
-    }
-    pthread_mutex_unlock(&reg->lock);
-    if (loaded && !in) {
-        instrument_free(loaded);
-        tm_error_set(err, 500, "out of memory caching instrument %d", id);
-        return NULL;
-    }
-    instrument_free(loaded);
     return in;
 }

@@ -11,12 +11,6 @@
 /* Any constant will do, as long as nothing else in the database uses it. */
 #define MIGRATION_LOCK_ID "7245120001"
 
-const char *migrate_dir_from_env(void)
-{
-    const char *d = getenv("SQL_DIR");
-    return d && *d ? d : "sql";
-}
-
 static int is_migration_name(const char *name)
 {
     size_t n = strlen(name);

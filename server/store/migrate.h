@@ -18,7 +18,4 @@
  * file and the database's complaint; a failed file leaves no trace. */
 int migrate_run(PGconn *conn, const char *dir, int *applied, tm_error *err);
 
-/* The directory holding the migrations: SQL_DIR, else "sql". */
-const char *migrate_dir_from_env(void);
-
 #endif

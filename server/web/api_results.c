@@ -1,5 +1,6 @@
-/* routes_analysis.c - GET /api/v1/waves/{id}/analysis (and the reports). The
- * numbers come from analysis_service; this file only shapes the answer. */
+/* api_results.c - GET /api/v1/waves/{id}/analysis and .../report.xlsx. The
+ * numbers and the workbook come from server/app (analysis_service,
+ * report_service); this file only shapes the answer. */
 #include <fcntl.h>
 #include <malloc.h>
 #include <stdio.h>
@@ -10,41 +11,22 @@
 
 #include "server/app/analysis_service.h"
 #include "server/app/report_service.h"
-#include "server/store/db.h"
 #include "server/web/routes.h"
 
-void handle_analysis(http_request *req, http_response *res)
+void route_analysis(http_request *req, http_response *res)
 {
     tm_error err = TM_ERROR_INIT;
-    long long id = http_param_id(req, 0);
-    if (id <= 0) {
-        http_respond_message(res, 404, "no such wave");
-        return;
-    }
-    PGconn *c = db_pool_acquire(req->app->pool, &err);
-    json_t *a =
-        c ? analysis_service_run(c, req->app->instruments, &req->auth, id, NULL, &err) : NULL;
-    db_pool_release(req->app->pool, c);
-    if (a)
-        http_respond_json(res, 200, a);
-    else
-        http_respond_error(res, &err);
-    tm_error_clear(&err);
+    http_respond_result(res, 200, analysis_service_run(req->app, req->db, &req->wave, &err), &err);
     malloc_trim(0); /* a large wave's working memory goes back to the system */
 }
 
 /* GET /api/v1/waves/{id}/report.xlsx?variant=full|council&lang=nl|en. The
  * workbook is written to a temporary file that is unlinked at once and sent
  * from its descriptor, so a large report never sits in memory. */
-void handle_report(http_request *req, http_response *res)
+void route_report(http_request *req, http_response *res)
 {
-    long long id = http_param_id(req, 0);
     const char *variant = http_query(req, "variant");
     const char *lang = http_query(req, "lang");
-    if (id <= 0) {
-        http_respond_message(res, 404, "no such wave");
-        return;
-    }
     if (variant && strcmp(variant, "full") && strcmp(variant, "council")) {
         http_respond_message(res, 400, "variant must be \"full\" or \"council\"");
         return;
@@ -54,8 +36,8 @@ void handle_report(http_request *req, http_response *res)
         return;
     }
     /* A viewer (the council's own key) gets the council summary only. */
-    int council = variant ? !strcmp(variant, "council") : req->auth.role == ROLE_VIEWER;
-    if (!council && req->auth.role == ROLE_VIEWER) {
+    int council = variant ? !strcmp(variant, "council") : req->who.role == ROLE_VIEWER;
+    if (!council && req->who.role == ROLE_VIEWER) {
         http_respond_message(res, 403,
                              "a viewer key may download the council report only "
                              "(variant=council)");
@@ -72,12 +54,8 @@ void handle_report(http_request *req, http_response *res)
     close(fd);
     tm_error err = TM_ERROR_INIT;
     char *filename = NULL;
-    report_request rq = {id, council, lang ? lang : "nl", path};
-    PGconn *c = db_pool_acquire(req->app->pool, &err);
-    int rc =
-        c ? report_service_write(c, req->app->instruments, &req->auth, &rq, &filename, &err) : -1;
-    db_pool_release(req->app->pool, c);
-    if (rc != 0) {
+    report_request rq = {council, lang ? lang : "nl", path};
+    if (report_service_write(req->app, req->db, &req->wave, &rq, &filename, &err) != 0) {
         unlink(path);
         http_respond_error(res, &err);
         tm_error_clear(&err);

@@ -1,12 +1,12 @@
-/* routes_form.c - the respondent's HTML form: GET and POST /s/{token},
- * and its style sheet. Works without JavaScript; every page in Dutch unless
- * ?lang=en. The steps are those of the JSON API (respondent_flow.c).
+/* form.c - the respondent's HTML form: GET and POST /s/{token}, and its
+ * style sheet. Works without JavaScript; every page in Dutch unless
+ * ?lang=en. The steps are those of the JSON API (respondent_flow.h); a
+ * refusal is a readable page with the API's status.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "server/app/respondent_flow.h"
 #include "server/web/routes.h"
 #include "server/web/survey_page.h"
 
@@ -64,11 +64,11 @@ static const page_text pages[] = {
 };
 
 /* A readable page for a failed step; the status stays the API's. */
-static void respond_failure(http_request *req, http_response *res, const respondent_session *s)
+void route_form_refuse(http_request *req, http_response *res, const tm_error *err)
 {
     const char *lang = lang_of(req);
     int en = !strcmp(lang, "en");
-    int status = s->err.status ? s->err.status : 500;
+    int status = err->status ? err->status : 500;
     const page_text *p = NULL;
     for (size_t i = 0; i < sizeof pages / sizeof *pages; i++)
         if (pages[i].status == status) p = &pages[i];
@@ -81,15 +81,15 @@ static void respond_failure(http_request *req, http_response *res, const respond
         respond_html(res, status,
                      survey_page_message(lang, en ? p->title_en : p->title_nl,
                                          en ? p->text_en : p->text_nl));
-    if (status == 429) {
+    if (status == 429 && req->retry_after > 0) {
         char secs[16];
-        snprintf(secs, sizeof secs, "%d", s->retry_after);
+        snprintf(secs, sizeof secs, "%d", req->retry_after);
         http_respond_header(res, "Retry-After", secs);
     }
 }
 
-static void render_form(http_request *req, http_response *res, respondent_session *s, int status,
-                        json_t *answers, json_t *errors, const char *notice)
+static void render_form(http_request *req, http_response *res, const respondent_session *s,
+                        int status, json_t *answers, json_t *errors, const char *notice)
 {
     const char *lang = lang_of(req);
     char action[128];
@@ -108,47 +108,37 @@ static void render_form(http_request *req, http_response *res, respondent_sessio
     respond_html(res, status, survey_page_render(&p));
 }
 
-void handle_form_get(http_request *req, http_response *res)
+void route_form_get(http_request *req, http_response *res)
 {
-    respondent_session s;
-    if (respondent_begin(req, &s) != 0) {
-        respond_failure(req, res, &s);
-    } else {
-        int en = !strcmp(lang_of(req), "en");
-        char notice[256] = "";
-        size_t answered = json_object_size(s.who.draft);
-        if (http_query(req, "saved"))
-            snprintf(notice, sizeof notice, "%s",
-                     en ? "Your answers have been saved. You can continue later with the same "
-                          "link."
-                        : "Uw antwoorden zijn opgeslagen. U kunt later verder met dezelfde "
-                          "link.");
-        else if (answered)
-            snprintf(notice, sizeof notice,
-                     en ? "Welcome back: you had answered %zu questions. Carry on where you left "
-                          "off."
-                        : "Welkom terug: u had al %zu vragen beantwoord. Ga verder waar u was "
-                          "gebleven.",
-                     answered);
-        render_form(req, res, &s, 200, s.who.draft, NULL, notice[0] ? notice : NULL);
-    }
-    respondent_end(req, &s);
+    const respondent_session *s = &req->respondent;
+    int en = !strcmp(lang_of(req), "en");
+    char notice[256] = "";
+    size_t answered = json_object_size(s->who.draft);
+    if (http_query(req, "saved"))
+        snprintf(notice, sizeof notice, "%s",
+                 en ? "Your answers have been saved. You can continue later with the same "
+                      "link."
+                    : "Uw antwoorden zijn opgeslagen. U kunt later verder met dezelfde "
+                      "link.");
+    else if (answered)
+        snprintf(notice, sizeof notice,
+                 en ? "Welcome back: you had answered %zu questions. Carry on where you left "
+                      "off."
+                    : "Welkom terug: u had al %zu vragen beantwoord. Ga verder waar u was "
+                      "gebleven.",
+                 answered);
+    render_form(req, res, s, 200, s->who.draft, NULL, notice[0] ? notice : NULL);
 }
 
-void handle_form_post(http_request *req, http_response *res)
+void route_form_post(http_request *req, http_response *res)
 {
-    respondent_session s;
+    respondent_session *s = &req->respondent;
     const char *lang = lang_of(req);
     int en = !strcmp(lang, "en");
-    if (respondent_begin(req, &s) != 0) {
-        respond_failure(req, res, &s);
-        respondent_end(req, &s);
-        return;
-    }
     json_t *answers = NULL;
     char action[16] = "save";
     tm_error err = TM_ERROR_INIT;
-    if (survey_form_decode(s.in, s.who.layer, req->body ? req->body : "", req->body_len, &answers,
+    if (survey_form_decode(s->in, s->who.layer, req->body ? req->body : "", req->body_len, &answers,
                            action, &err) != 0) {
         respond_html(res, 400,
                      survey_page_message(lang,
@@ -156,22 +146,21 @@ void handle_form_post(http_request *req, http_response *res)
                                             : "Het formulier kon niet worden gelezen",
                                          err.message));
         tm_error_clear(&err);
-        respondent_end(req, &s);
         return;
     }
     int submit = !strcmp(action, "submit");
     respondent_outcome out;
-    if (respondent_store(req, &s, answers, submit, &out) != 0) {
-        if (s.err.status == 422) {
+    if (respondent_store(req->app, req->db, s, answers, submit, &out) != 0) {
+        if (s->err.status == 422) {
             /* Show the page again with the answers as posted and the errors. */
-            json_t *errors = json_incref(s.err.details);
-            render_form(req, res, &s, 422, answers, errors,
+            json_t *errors = json_incref(s->err.details);
+            render_form(req, res, s, 422, answers, errors,
                         en ? "Some answers need your attention; nothing has been saved yet."
                            : "Enkele antwoorden hebben uw aandacht nodig; er is nog niets "
                              "opgeslagen.");
             json_decref(errors);
         } else {
-            respond_failure(req, res, &s);
+            route_form_refuse(req, res, &s->err);
         }
     } else if (out.submitted) {
         respond_html(res, 200,
@@ -192,10 +181,9 @@ void handle_form_post(http_request *req, http_response *res)
         http_respond_header(res, "Location", location);
     }
     json_decref(answers);
-    respondent_end(req, &s);
 }
 
-void handle_css(http_request *req, http_response *res)
+void route_css(http_request *req, http_response *res)
 {
     (void)req;
     char *css = strdup(survey_css);
@@ -208,7 +196,7 @@ void handle_css(http_request *req, http_response *res)
 
 /* Browsers ask for it on every page; an empty answer keeps their consoles
  * (and the logs) free of 404s. */
-void handle_favicon(http_request *req, http_response *res)
+void route_favicon(http_request *req, http_response *res)
 {
     (void)req;
     http_respond_body(res, 204, NULL, NULL, 0);

@@ -2,7 +2,6 @@
 #include "server/web/http.h"
 
 #include <arpa/inet.h>
-#include <math.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <netinet/in.h>
@@ -14,8 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "server/app/metrics.h"
-#include "server/app/ratelimit.h"
+#include "server/app/auth.h"
 
 #define MAX_JSON_DEPTH 32
 #define PATH_MAX_LEN 2048
@@ -41,9 +39,16 @@ struct http_server {
     app *app;
     const route *routes;
     int quiet;
+    int trust_proxy;
     atomic_int active; /* requests between first callback and completion */
     work_queue work;
 };
+
+/* Where a request is, from the first callback to MHD's completion notice.
+ * Reading: the body comes in (or is about to). With a worker: the
+ * connection is suspended while a worker does the head step or the
+ * handler. Done: a response waits in res, to be sent when MHD calls next. */
+enum phase { PHASE_READING, PHASE_HEAD, PHASE_HEAD_DONE, PHASE_WORK, PHASE_DONE };
 
 /* Per-request state, from the first callback to MHD's completion notice. */
 struct request_state {
@@ -52,35 +57,30 @@ struct request_state {
     struct timespec started;
     char path_copy[PATH_MAX_LEN];
     char log_path[256];
-    int early_status;     /* a response decided before the body: 401, 404, 405, 413 */
-    tm_error early_error; /* its message, when early_error.status is set */
-    char allow[32];       /* for 405 */
+    int early_status; /* a response decided on the I/O thread: 404, 405, 413, 414 */
+    char allow[32];   /* for 405 */
     size_t limit;
     size_t received;
     size_t cap;
+    int has_body; /* the request announced one (Content-Length > 0 or chunked) */
     int responded;
     int answer_now;    /* unrouted, with a body over the limit: answer before it */
     size_t discarded;  /* body bytes dropped after an early answer was decided */
-    int phase;         /* 0 reading, 1 with a worker (suspended), 2 response ready */
+    enum phase phase;  /* touched by a worker only while the connection is suspended */
     http_response res; /* the worker's response, sent when resumed */
     struct MHD_Connection *mhd;
 };
 
 /* ---- small helpers ------------------------------------------------------ */
 
-json_t *json_number_or_null(double x)
-{
-    return isfinite(x) ? json_real(x) : json_null();
-}
-
 const char *http_query(http_request *req, const char *name)
 {
-    return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+    return MHD_lookup_connection_value(req->mhd, MHD_GET_ARGUMENT_KIND, name);
 }
 
 const char *http_header(http_request *req, const char *name)
 {
-    return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+    return MHD_lookup_connection_value(req->mhd, MHD_HEADER_KIND, name);
 }
 
 long long http_param_id(http_request *req, int i)
@@ -120,7 +120,9 @@ static int json_depth(const char *s, size_t n)
     return max;
 }
 
-json_t *http_body_json(http_request *req, tm_error *err)
+/* The request body parsed as a JSON object (new reference), or NULL with err
+ * (400 naming the position of the syntax error, or "expected an object"). */
+static json_t *body_json(http_request *req, tm_error *err)
 {
     if (!req->body || req->body_len == 0) {
         tm_error_set(err, 400, "the request needs a JSON body");
@@ -172,6 +174,15 @@ void http_respond_error(http_response *res, const tm_error *err)
     http_respond_json(res, status, tm_error_to_json(err));
 }
 
+void http_respond_result(http_response *res, int status, json_t *json, tm_error *err)
+{
+    if (json)
+        http_respond_json(res, status, json);
+    else
+        http_respond_error(res, err);
+    tm_error_clear(err);
+}
+
 void http_respond_message(http_response *res, int status, const char *message)
 {
     json_t *body = json_pack("{s:s, s:[]}", "error", message, "details");
@@ -217,8 +228,8 @@ static int segment_ok(const char *kind, const char *seg, size_t n)
 
 /* Matches path against pattern; on success fills params (pointing into
  * path_copy, which is split in place) and returns 1. */
-static int route_match(const char *pattern, const char *path, char *copy, size_t copy_size,
-                       const char **params, int *n_params)
+static int pattern_match(const char *pattern, const char *path, char *copy, size_t copy_size,
+                         const char **params, int *n_params)
 {
     *n_params = 0;
     const char *p = pattern, *s = path;
@@ -242,7 +253,7 @@ static int route_match(const char *pattern, const char *path, char *copy, size_t
     return *p == '\0' && *s == '\0';
 }
 
-static const route *route_find(const route *routes, const char *method, const char *path,
+static const route *find_route(const route *routes, const char *method, const char *path,
                                request_state *st)
 {
     int path_known = 0;
@@ -250,7 +261,7 @@ static const route *route_find(const route *routes, const char *method, const ch
     int n = 0;
     st->allow[0] = '\0';
     for (const route *r = routes; r->method; r++) {
-        if (!route_match(r->pattern, path, st->path_copy, sizeof st->path_copy, params, &n))
+        if (!pattern_match(r->pattern, path, st->path_copy, sizeof st->path_copy, params, &n))
             continue;
         if (!strcmp(r->method, method)) {
             memcpy(st->req.params, params, sizeof params);
@@ -350,6 +361,13 @@ static void client_ip_of(struct MHD_Connection *c, char *out, size_t n)
                   (socklen_t)n);
 }
 
+/* Whether a request of this route waits for the head step (on a worker)
+ * before its body is read. */
+static int needs_head(const route *r)
+{
+    return (r->needs & (ROUTE_KEY | ROUTE_TOKEN)) != 0;
+}
+
 static request_state *request_begin(http_server *s, struct MHD_Connection *c, const char *url,
                                     const char *method)
 {
@@ -359,7 +377,7 @@ static request_state *request_begin(http_server *s, struct MHD_Connection *c, co
     clock_gettime(CLOCK_MONOTONIC, &st->started);
     st->server = s;
     st->req.app = s->app;
-    st->req.conn = c;
+    st->req.mhd = c;
     st->req.method = method;
     st->req.path = url;
     client_ip_of(c, st->req.client_ip, sizeof st->req.client_ip);
@@ -367,44 +385,25 @@ static request_state *request_begin(http_server *s, struct MHD_Connection *c, co
      * who the client is. Only trusted when configured: anyone can send the
      * header to a server that is reachable directly. */
     const char *real =
-        s->app->trust_proxy ? MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Real-IP") : NULL;
+        s->trust_proxy ? MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Real-IP") : NULL;
     if (real && *real && strlen(real) < sizeof st->req.client_ip)
         snprintf(st->req.client_ip, sizeof st->req.client_ip, "%s", real);
 
     if (strlen(url) >= PATH_MAX_LEN) {
         st->early_status = 414;
     } else {
-        st->req.route = route_find(s->routes, method, url, st);
+        st->req.route = find_route(s->routes, method, url, st);
     }
     log_path_build(st, url);
-    if (!st->req.route) {
-        const char *ucl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-        if (ucl && strtoull(ucl, NULL, 10) > HTTP_BODY_LIMIT) st->answer_now = 1;
-        return st;
-    }
-
-    st->limit = st->req.route->body_limit ? st->req.route->body_limit : HTTP_BODY_LIMIT;
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-    if (cl && strtoull(cl, NULL, 10) > st->limit) {
-        st->early_status = 413;
+    if (!st->req.route) {
+        if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_LIMIT) st->answer_now = 1;
         return st;
     }
-    /* A streamed body (the 64 MiB import) is parsed as it arrives: its key
-     * is checked first, here, so no one without a key makes the server parse.
-     * Other routes' keys are checked by the worker (their bodies are at most
-     * 1 MiB), so an I/O thread never waits for the database. */
-    if (st->req.route->auth == ROUTE_API_KEY && st->req.route->sink) {
-        PGconn *conn = db_pool_acquire(s->app->pool, &st->early_error);
-        int ok = conn &&
-                 auth_check(conn, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"),
-                            &st->req.auth, &st->early_error) == 0;
-        db_pool_release(s->app->pool, conn);
-        if (!ok) {
-            st->early_status = st->early_error.status ? st->early_error.status : 401;
-            return st;
-        }
-    }
-    if (st->req.route->sink) st->req.sink_state = st->req.route->sink->open(&st->req);
+    st->has_body = (cl && strtoull(cl, NULL, 10) > 0) ||
+                   MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding");
+    st->limit = st->req.route->body_limit ? st->req.route->body_limit : HTTP_BODY_LIMIT;
+    if (cl && strtoull(cl, NULL, 10) > st->limit) st->early_status = 413;
     return st;
 }
 
@@ -441,13 +440,9 @@ static int body_append(request_state *st, const char *data, size_t n)
     return 0;
 }
 
+/* The answers decided on an I/O thread, without the database. */
 static void early_response(request_state *st, http_response *res)
 {
-    if (st->early_error.status) {
-        http_respond_error(res, &st->early_error);
-        if (st->early_error.status == 401) http_respond_header(res, "WWW-Authenticate", "Bearer");
-        return;
-    }
     switch (st->early_status) {
     case 404:
         http_respond_message(res, 404, "there is nothing at this address");
@@ -469,26 +464,106 @@ static void early_response(request_state *st, http_response *res)
     }
 }
 
-static void dispatch(request_state *st, http_response *res)
+/* ---- dispatch: what a route needs, then its handler (on a worker) ------- */
+
+/* Answers err in the route's way: a JSON error by default (with
+ * WWW-Authenticate on 401 and Retry-After on 429), a page for the form. */
+static void refuse(http_request *req, http_response *res, const tm_error *err)
 {
-    http_request *req = &st->req;
-    if (req->route->auth == ROUTE_API_KEY && !req->route->sink) {
-        tm_error err = TM_ERROR_INIT;
-        PGconn *conn = db_pool_acquire(req->app->pool, &err);
-        int ok = conn && auth_check(conn, http_header(req, "Authorization"), &req->auth, &err) == 0;
-        db_pool_release(req->app->pool, conn);
-        if (!ok) {
-            http_respond_error(res, &err);
-            if (err.status == 401) http_respond_header(res, "WWW-Authenticate", "Bearer");
-            tm_error_clear(&err);
-            return;
-        }
-    }
-    if (req->sink_error.status) {
-        http_respond_error(res, &req->sink_error);
+    if (req->route->refuse) {
+        req->route->refuse(req, res, err);
         return;
     }
-    req->route->handler(req, res);
+    http_respond_error(res, err);
+    if (err->status == 401) http_respond_header(res, "WWW-Authenticate", "Bearer");
+    if (err->status == 429 && req->retry_after > 0) {
+        char secs[16];
+        snprintf(secs, sizeof secs, "%d", req->retry_after);
+        http_respond_header(res, "Retry-After", secs);
+    }
+}
+
+/* Moves the error of a respondent step into err. */
+static int respondent_refused(http_request *req, tm_error *err)
+{
+    *err = req->respondent.err;
+    req->respondent.err = (tm_error)TM_ERROR_INIT;
+    req->retry_after = req->respondent.retry_after;
+    return -1;
+}
+
+/* What can be known before the body: the key and its role, the wave of the
+ * address, the respondent of the token. Leaves req->db borrowed (on
+ * success and failure alike). Returns 0, or -1 with err. */
+static int head_check(http_request *req, tm_error *err)
+{
+    unsigned needs = req->route->needs;
+    /* A token guesser is turned away before a connection is borrowed. */
+    if ((needs & ROUTE_TOKEN) && respondent_admit(req->app, req->client_ip, &req->respondent) != 0)
+        return respondent_refused(req, err);
+    if (!(req->db = app_db_acquire(req->app, err))) return -1;
+    if ((needs & ROUTE_KEY) &&
+        auth_key_check(req->db, http_header(req, "Authorization"), &req->who, err) != 0)
+        return -1;
+    if ((needs & ROUTE_WRITE) && !role_may_write(req->who.role))
+        return tm_error_set(err, 403, "this API key may only read (role %s)",
+                            role_name(req->who.role));
+    if ((needs & ROUTE_WAVE) &&
+        waves_get(req->db, &req->who, http_param_id(req, 0), &req->wave, err) != 0)
+        return -1;
+    if ((needs & ROUTE_TOKEN) &&
+        respondent_begin(req->app, req->db, req->params[0], req->client_ip, &req->respondent) != 0)
+        return respondent_refused(req, err);
+    return 0;
+}
+
+/* The body's needs, then the handler. */
+static void handle(request_state *st)
+{
+    http_request *req = &st->req;
+    unsigned needs = req->route->needs;
+    tm_error err = TM_ERROR_INIT;
+    if (req->sink_error.status)
+        refuse(req, &st->res, &req->sink_error);
+    else if ((needs & ROUTE_JSON) && !(req->json = body_json(req, &err)))
+        refuse(req, &st->res, &err);
+    else if ((needs & ROUTE_DB) && !req->db && !(req->db = app_db_acquire(req->app, &err)))
+        refuse(req, &st->res, &err);
+    else
+        req->route->handler(req, &st->res);
+    json_decref(req->json);
+    req->json = NULL;
+    tm_error_clear(&err);
+}
+
+static void release_db(http_request *req)
+{
+    if (req->db) app_db_release(req->app, req->db);
+    req->db = NULL;
+}
+
+/* The head step. A request without a body is handled at once, with the
+ * same connection. One with a body gives its connection back first: it
+ * is not held while the client sends (a slow client must not keep one of
+ * the pool's few connections), and the handler borrows one again. */
+static void run_head(request_state *st)
+{
+    http_request *req = &st->req;
+    tm_error err = TM_ERROR_INIT;
+    int ok = head_check(req, &err) == 0;
+    if (ok && req->route->sink) ok = (req->sink_state = req->route->sink->open(req, &err)) != NULL;
+    if (!ok)
+        refuse(req, &st->res, &err);
+    else if (!st->has_body)
+        handle(st);
+    release_db(req);
+    tm_error_clear(&err);
+}
+
+static void run_work(request_state *st)
+{
+    handle(st);
+    release_db(&st->req);
 }
 
 /* ---- the worker pool ---------------------------------------------------- */
@@ -523,8 +598,13 @@ static void *work_loop(void *arg)
         q->count--;
         pthread_mutex_unlock(&q->lock);
 
-        dispatch(st, &st->res);
-        st->phase = 2;
+        if (st->phase == PHASE_HEAD) {
+            run_head(st);
+            st->phase = PHASE_HEAD_DONE;
+        } else {
+            run_work(st);
+            st->phase = PHASE_DONE;
+        }
         MHD_resume_connection(st->mhd);
     }
 }
@@ -560,6 +640,21 @@ static void work_stop(work_queue *q)
     pthread_cond_destroy(&q->ready);
 }
 
+/* Hands st to a worker in phase (PHASE_HEAD or PHASE_WORK), the connection
+ * suspended until it is done. When the server is stopping, answers 503
+ * here rather than never. */
+static void to_worker(http_server *s, struct MHD_Connection *c, request_state *st, enum phase phase)
+{
+    st->phase = phase;
+    st->mhd = c;
+    MHD_suspend_connection(c);
+    if (work_push(&s->work, st) != 0) {
+        MHD_resume_connection(c);
+        st->phase = phase == PHASE_HEAD ? PHASE_HEAD_DONE : PHASE_DONE;
+        http_respond_message(&st->res, 503, "the server is stopping; try again shortly");
+    }
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **req_cls)
@@ -571,9 +666,35 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         st = request_begin(s, c, url, method);
         if (!st) return MHD_NO;
         *req_cls = st;
-        /* 404/405 wait for the body (so keep-alive stays in step); refusals
-         * that must not read it (size, key) answer at once. */
-        if (st->early_status != 413 && !st->early_error.status && !st->answer_now) return MHD_YES;
+        /* Refusals that must not read the body (its size) answer at once;
+         * 404/405 wait for the body (so keep-alive stays in step). */
+        if (st->early_status == 413 || st->answer_now) {
+            http_response res = {0};
+            early_response(st, &res);
+            return send_response(c, st, &res);
+        }
+        if (!st->early_status && needs_head(st->req.route)) {
+            to_worker(s, c, st, PHASE_HEAD);
+            return MHD_YES;
+        }
+        if (!st->early_status && st->req.route->sink) {
+            tm_error err = TM_ERROR_INIT;
+            st->req.sink_state = st->req.route->sink->open(&st->req, &err);
+            if (!st->req.sink_state) {
+                refuse(&st->req, &st->res, &err);
+                tm_error_clear(&err);
+                return send_response(c, st, &st->res);
+            }
+        }
+        return MHD_YES;
+    }
+    if (st->phase == PHASE_HEAD_DONE) {
+        /* Back from the head step, still before the body: MHD calls again
+         * as it did first. A refusal (or a request without a body, already
+         * handled) is answered now; otherwise the body may come. */
+        if (st->res.status) return send_response(c, st, &st->res);
+        st->phase = PHASE_READING;
+        return MHD_YES;
     }
     if (st->responded) { /* answered early; drop the rest of the body */
         *upload_data_size = 0;
@@ -590,21 +711,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *upload_data_size = 0;
         return MHD_YES; /* MHD takes a response only before the body or after all of it */
     }
-    if (st->phase == 2) return send_response(c, st, &st->res); /* back from a worker */
-    if (st->phase == 1) return MHD_YES;                        /* still with it */
+    if (st->phase == PHASE_DONE) return send_response(c, st, &st->res); /* back from a worker */
+    if (st->phase != PHASE_READING) return MHD_YES;                     /* still with it */
     if (st->early_status) {
         http_response res = {0};
         early_response(st, &res);
         return send_response(c, st, &res);
     }
-    st->phase = 1;
-    st->mhd = c;
-    MHD_suspend_connection(c);
-    if (work_push(&s->work, st) != 0) { /* stopping: answer here rather than never */
-        MHD_resume_connection(c);
-        st->phase = 2;
-        http_respond_message(&st->res, 503, "the server is stopping; try again shortly");
-    }
+    to_worker(s, c, st, PHASE_WORK);
     return MHD_YES;
 }
 
@@ -629,16 +743,15 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
         strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
         fprintf(stderr, "%s %s %s %d %.1fms\n", stamp, st->req.method, st->log_path, status, ms);
     }
-    if (s->app->metrics)
-        metrics_observe_request(s->app->metrics,
-                                st->req.route ? (st->req.route->log_name ? st->req.route->log_name
-                                                                         : st->req.route->pattern)
-                                              : "unmatched",
-                                status, ms / 1e3);
+    app_observe_request(
+        s->app,
+        st->req.route ? (st->req.route->log_name ? st->req.route->log_name : st->req.route->pattern)
+                      : "unmatched",
+        status, ms / 1e3);
     if (st->req.route && st->req.route->sink && st->req.sink_state)
         st->req.route->sink->close(st->req.sink_state);
     tm_error_clear(&st->req.sink_error);
-    tm_error_clear(&st->early_error);
+    respondent_end(&st->req.respondent);
     /* A worker's response that was never sent (the client went away). */
     free(st->res.body);
     for (int i = 0; i < st->res.n_headers; i++)
@@ -650,8 +763,25 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
     atomic_fetch_sub(&s->active, 1);
 }
 
+/* Whether the table's needs fit together: a role or a wave is judged by
+ * the key, and a key or a token is checked against the database. */
+static int routes_check(const route *routes, tm_error *err)
+{
+    for (const route *r = routes; r->method; r++) {
+        unsigned n = r->needs;
+        if ((n & (ROUTE_WRITE | ROUTE_WAVE)) && !(n & ROUTE_KEY))
+            return tm_error_set(err, 500, "route %s %s: a role or a wave needs ROUTE_KEY",
+                                r->method, r->pattern);
+        if ((n & (ROUTE_KEY | ROUTE_TOKEN)) && !(n & ROUTE_DB))
+            return tm_error_set(err, 500, "route %s %s: a key or a token needs ROUTE_DB", r->method,
+                                r->pattern);
+    }
+    return 0;
+}
+
 http_server *http_server_start(app *a, const route *routes, const http_config *cfg, tm_error *err)
 {
+    if (routes_check(routes, err) != 0) return NULL;
     http_server *s = calloc(1, sizeof *s);
     if (!s) {
         tm_error_set(err, 500, "out of memory starting the server");
@@ -660,6 +790,7 @@ http_server *http_server_start(app *a, const route *routes, const http_config *c
     s->app = a;
     s->routes = routes;
     s->quiet = cfg->quiet;
+    s->trust_proxy = cfg->trust_proxy;
 
     struct sockaddr_in6 addr6 = {0};
     struct sockaddr_in addr4 = {0};

@@ -1,12 +1,21 @@
-/* http.h - the HTTP layer: requests in, responses out, nothing else.
+/* http.h - the HTTP layer: requests in, responses out.
  *
- * libmicrohttpd runs the sockets on an internal thread pool. This module
- * collects each request (headers, path parameters, a size-limited body),
- * finds its route, checks the API key where the route asks for one, calls the
- * route's handler, adds the security headers every response carries, and
- * logs one line per request (with any token cut out of the path). Handlers
- * see only http_request and fill an http_response; they never touch
- * libmicrohttpd.
+ * libmicrohttpd runs the sockets on a few I/O threads, which never wait for
+ * the database. This module collects each request (headers, path
+ * parameters, a size-limited body), finds its route in the route table,
+ * provides what the route says it needs (a checked API key, a role that may
+ * write, the wave of the address, the respondent of a token, the parsed
+ * JSON body, a database connection) or answers for it, calls the route's
+ * handler on a worker thread, adds the security headers every response
+ * carries, and logs one line per request (with any token cut out of the
+ * path). Handlers see only http_request and fill an http_response; they
+ * never touch libmicrohttpd and never run SQL: they call server/app.
+ *
+ * A request is checked before its body is read. When its route needs a key
+ * or a token, the connection is suspended on the first callback and a worker
+ * does the "head" step (key, role, wave, token, body sink); the body is read
+ * only when that passed, so a 401, 403, 404, 405 or 413 costs the server no
+ * body. A request without a body is then handled in the same step.
  */
 #ifndef TM_HTTP_H
 #define TM_HTTP_H
@@ -14,9 +23,11 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "server/app/app.h"
-#include "server/app/auth.h"
 #include "core/error.h"
+#include "core/role.h"
+#include "server/app/app.h"
+#include "server/app/respondent_flow.h"
+#include "server/app/waves.h"
 
 #define HTTP_BODY_LIMIT (1024 * 1024)             /* default per request */
 #define HTTP_IMPORT_BODY_LIMIT (64 * 1024 * 1024) /* the bulk import */
@@ -27,26 +38,56 @@ typedef struct http_request http_request;
 typedef struct http_response http_response;
 typedef struct route route;
 
+/* What a route needs before its handler runs. Dispatch provides each one in
+ * this order, or answers in the handler's stead:
+ *
+ *   ROUTE_KEY    a valid API key              401 (503 when the database is away)
+ *   ROUTE_WRITE  a role that may write        403 "this API key may only read (role viewer)"
+ *   ROUTE_WAVE   path parameter 0 is a wave   404 (also when out of the key's scope)
+ *                in the key's scope: req->wave
+ *   ROUTE_TOKEN  path parameter 0 is a        429, 404, 409, 410, 403
+ *                respondent's token: req->respondent
+ *   ROUTE_JSON   a JSON object body           400: req->json
+ *   ROUTE_DB     a database connection        503: req->db, one for the handler
+ *
+ * KEY, WAVE and TOKEN are checked in the head step, before the body is
+ * read; WRITE and WAVE need KEY. req->wave and req->respondent are as the
+ * head step read them: a statement that must see the current state checks
+ * it in its SQL (a submission, the import's lock on the wave row). */
+enum route_need {
+    ROUTE_KEY = 1 << 0,
+    ROUTE_WRITE = 1 << 1,
+    ROUTE_WAVE = 1 << 2,
+    ROUTE_TOKEN = 1 << 3,
+    ROUTE_JSON = 1 << 4,
+    ROUTE_DB = 1 << 5,
+};
+
 /* A streaming body consumer, for routes whose bodies are too large to hold
- * twice (the bulk import). chunk() is called for each piece as it arrives and
- * may set an error to stop; the handler then runs with the sink's state. */
+ * twice (the bulk import). open() runs in the head step (with req->db and
+ * what the route needs) and may refuse; chunk() is called on an I/O thread
+ * for each piece as it arrives (no database there) and may set an error to
+ * stop; the handler then runs with the sink's state. */
 typedef struct body_sink {
-    void *(*open)(http_request *req); /* returns the sink state */
+    void *(*open)(http_request *req, tm_error *err); /* the state, or NULL with err */
     int (*chunk)(void *state, const char *data, size_t len, tm_error *err);
     void (*close)(void *state); /* frees the state */
 } body_sink;
 
 typedef void (*route_handler)(http_request *req, http_response *res);
 
-typedef enum route_auth { ROUTE_PUBLIC, ROUTE_API_KEY } route_auth;
+/* How a route answers a refusal of dispatch (err: 401, 403, 404, 429, 503
+ * ...): NULL is the API's JSON error. The respondent's form shows a page. */
+typedef void (*route_refusal)(http_request *req, http_response *res, const tm_error *err);
 
 struct route {
     const char *method;  /* "GET", "POST" */
     const char *pattern; /* "/api/v1/waves/{id}/open": {id} digits, {token} URL-safe */
     route_handler handler;
-    route_auth auth;
+    unsigned needs;        /* enum route_need flags */
     size_t body_limit;     /* 0 = HTTP_BODY_LIMIT */
     const body_sink *sink; /* NULL = the body is collected into req->body */
+    route_refusal refuse;  /* NULL = a JSON error */
     const char *log_name;  /* label in logs and metrics; NULL = the pattern */
 };
 
@@ -61,9 +102,17 @@ struct http_request {
     size_t body_len;
     void *sink_state; /* the route's body_sink state, if any */
     tm_error sink_error;
-    auth_context auth; /* who is asking (API routes) */
     char client_ip[64];
-    void *conn; /* the libmicrohttpd connection; private */
+    int retry_after; /* seconds, for the Retry-After of a 429 refusal */
+
+    /* What the route needs (enum route_need), provided by dispatch: */
+    caller who;                    /* ROUTE_KEY: who is asking */
+    wave_info wave;                /* ROUTE_WAVE */
+    respondent_session respondent; /* ROUTE_TOKEN */
+    json_t *json;                  /* ROUTE_JSON: the body; borrowed */
+    PGconn *db;                    /* ROUTE_DB: borrowed for the handler; pass it to server/app */
+
+    void *mhd; /* the libmicrohttpd connection; private */
 };
 
 struct http_response {
@@ -83,10 +132,6 @@ struct http_response {
 const char *http_query(http_request *req, const char *name);
 const char *http_header(http_request *req, const char *name);
 
-/* The request body parsed as a JSON object (new reference), or NULL with err
- * (400 naming the position of the syntax error, or "expected an object"). */
-json_t *http_body_json(http_request *req, tm_error *err);
-
 /* Path parameter i parsed as a positive id; -1 when it does not fit. */
 long long http_param_id(http_request *req, int i);
 
@@ -96,6 +141,8 @@ void http_respond_error(http_response *res, const tm_error *err);
 void http_respond_message(http_response *res, int status, const char *message);
 void http_respond_body(http_response *res, int status, const char *content_type, char *body,
                        size_t len);
+/* Answers with json (stolen) when it is not NULL, else with err; clears err. */
+void http_respond_result(http_response *res, int status, json_t *json, tm_error *err);
 /* Answers with the contents of an open file (fd is stolen and closed after
  * sending): large downloads stream from disk instead of memory. */
 void http_respond_file(http_response *res, int status, const char *content_type, int fd,
@@ -111,10 +158,12 @@ typedef struct http_config {
     int port;         /* 0 = any free port */
     int threads;      /* size of the worker pool */
     int quiet;        /* no request log lines */
+    int trust_proxy;  /* the client address is X-Real-IP (set by our own proxy) */
 } http_config;
 
 /* Starts serving routes (a table ending with a NULL method, borrowed for the
- * life of the server). Returns NULL with err. */
+ * life of the server). Returns NULL with err, also for a table whose needs
+ * do not fit together. */
 http_server *http_server_start(app *a, const route *routes, const http_config *cfg, tm_error *err);
 
 /* The port actually listened on (useful with port 0). */
@@ -123,9 +172,5 @@ int http_server_port(http_server *s);
 /* Stops accepting new connections, waits up to grace_ms for requests in
  * flight, then stops and frees the server. */
 void http_server_stop(http_server *s, int grace_ms);
-
-/* JSON for a double: a real, or null when it is NaN/inf (the analysis's
- * "cannot be computed"). New reference. */
-json_t *json_number_or_null(double x);
 
 #endif

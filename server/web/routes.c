@@ -1,36 +1,42 @@
-/* routes.c - every address the server answers, in one table. */
+/* routes.c - every address the server answers, in one table, with what
+ * each needs (enum route_need in http.h). */
 #include "server/web/routes.h"
 
-#define API ROUTE_API_KEY
-#define PUBLIC ROUTE_PUBLIC
+#define READ (ROUTE_KEY | ROUTE_DB)
+#define WRITE (ROUTE_KEY | ROUTE_WRITE | ROUTE_DB)
+#define WAVE ROUTE_WAVE
+#define JSON ROUTE_JSON
+#define TOKEN (ROUTE_TOKEN | ROUTE_DB)
 
-const route app_routes[] = {
-    {"GET", "/healthz", handle_healthz, PUBLIC, 0, NULL, NULL},
-    {"GET", "/metrics", handle_metrics, PUBLIC, 0, NULL, NULL},
-    {"GET", "/api/v1/instruments", handle_instruments_list, API, 0, NULL, NULL},
-    {"GET", "/api/v1/instruments/{key}", handle_instrument_get, API, 0, NULL, NULL},
+/* clang-format off */
+const route route_table[] = {
+    /* method  pattern                               handler                     needs         body limit              sink                refusal */
+    {"GET",  "/healthz",                            route_healthz,              0,            0,                      NULL,               NULL, NULL},
+    {"GET",  "/metrics",                            route_metrics,              0,            0,                      NULL,               NULL, NULL},
+    {"GET",  "/api/v1/instruments",                 route_instruments_list,     READ,         0,                      NULL,               NULL, NULL},
+    {"GET",  "/api/v1/instruments/{key}",           route_instrument_get,       READ,         0,                      NULL,               NULL, NULL},
 
-    {"POST", "/api/v1/organisations", handle_organisations_create, API, 0, NULL, NULL},
-    {"GET", "/api/v1/organisations", handle_organisations_list, API, 0, NULL, NULL},
-    {"GET", "/api/v1/organisations/{id}/waves", handle_organisation_waves, API, 0, NULL, NULL},
-    {"POST", "/api/v1/waves", handle_waves_create, API, 0, NULL, NULL},
-    {"GET", "/api/v1/waves/{id}", handle_wave_get, API, 0, NULL, NULL},
-    {"POST", "/api/v1/waves/{id}/open", handle_wave_open, API, 0, NULL, NULL},
-    {"POST", "/api/v1/waves/{id}/close", handle_wave_close, API, 0, NULL, NULL},
-    {"POST", "/api/v1/waves/{id}/invitations", handle_invitations_create, API, 0, NULL, NULL},
-    {"POST", "/api/v1/waves/{id}/links", handle_links_create, API, 0, NULL, NULL},
-    {"GET", "/api/v1/waves/{id}/progress", handle_progress, API, 0, NULL, NULL},
-    {"POST", "/api/v1/waves/{id}/responses", handle_import, API, HTTP_IMPORT_BODY_LIMIT,
-     &import_sink, NULL},
+    {"POST", "/api/v1/organisations",               route_organisations_create, WRITE | JSON, 0,                      NULL,               NULL, NULL},
+    {"GET",  "/api/v1/organisations",               route_organisations_list,   READ,         0,                      NULL,               NULL, NULL},
+    {"GET",  "/api/v1/organisations/{id}/waves",    route_organisation_waves,   READ,         0,                      NULL,               NULL, NULL},
+    {"POST", "/api/v1/waves",                       route_waves_create,         WRITE | JSON, 0,                      NULL,               NULL, NULL},
+    {"GET",  "/api/v1/waves/{id}",                  route_wave_get,             READ | WAVE,  0,                      NULL,               NULL, NULL},
+    {"POST", "/api/v1/waves/{id}/open",             route_wave_open,            WRITE | WAVE, 0,                      NULL,               NULL, NULL},
+    {"POST", "/api/v1/waves/{id}/close",            route_wave_close,           WRITE | WAVE, 0,                      NULL,               NULL, NULL},
+    {"POST", "/api/v1/waves/{id}/invitations",      route_invitations_create,   WRITE | WAVE | JSON, 0,               NULL,               NULL, NULL},
+    {"POST", "/api/v1/waves/{id}/links",            route_links_create,         WRITE | WAVE | JSON, 0,               NULL,               NULL, NULL},
+    {"GET",  "/api/v1/waves/{id}/progress",         route_progress,             READ | WAVE,  0,                      NULL,               NULL, NULL},
+    {"POST", "/api/v1/waves/{id}/responses",        route_import,               WRITE | WAVE, HTTP_IMPORT_BODY_LIMIT, &route_import_sink, NULL, NULL},
 
-    {"GET", "/api/v1/waves/{id}/analysis", handle_analysis, API, 0, NULL, NULL},
-    {"GET", "/api/v1/waves/{id}/report.xlsx", handle_report, API, 0, NULL, NULL},
+    {"GET",  "/api/v1/waves/{id}/analysis",         route_analysis,             READ | WAVE,  0,                      NULL,               NULL, NULL},
+    {"GET",  "/api/v1/waves/{id}/report.xlsx",      route_report,               READ | WAVE,  0,                      NULL,               NULL, NULL},
 
-    {"GET", "/api/v1/survey/{token}", handle_survey_get, PUBLIC, 0, NULL, NULL},
-    {"POST", "/api/v1/survey/{token}", handle_survey_post, PUBLIC, 0, NULL, NULL},
-    {"GET", "/s/{token}", handle_form_get, PUBLIC, 0, NULL, NULL},
-    {"POST", "/s/{token}", handle_form_post, PUBLIC, 0, NULL, NULL},
-    {"GET", "/assets/survey.css", handle_css, PUBLIC, 0, NULL, NULL},
-    {"GET", "/favicon.ico", handle_favicon, PUBLIC, 0, NULL, NULL},
-    {NULL, NULL, NULL, PUBLIC, 0, NULL, NULL},
+    {"GET",  "/api/v1/survey/{token}",              route_survey_get,           TOKEN,        0,                      NULL,               NULL, NULL},
+    {"POST", "/api/v1/survey/{token}",              route_survey_post,          TOKEN | JSON, 0,                      NULL,               NULL, NULL},
+    {"GET",  "/s/{token}",                          route_form_get,             TOKEN,        0,                      NULL,               route_form_refuse, NULL},
+    {"POST", "/s/{token}",                          route_form_post,            TOKEN,        0,                      NULL,               route_form_refuse, NULL},
+    {"GET",  "/assets/survey.css",                  route_css,                  0,            0,                      NULL,               NULL, NULL},
+    {"GET",  "/favicon.ico",                        route_favicon,              0,            0,                      NULL,               NULL, NULL},
+    {NULL, NULL, NULL, 0, 0, NULL, NULL, NULL},
 };
+/* clang-format on */

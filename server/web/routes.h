@@ -1,47 +1,52 @@
 /* routes.h - the route table and the handlers behind it, grouped by
- * resource (routes_*.c). Handlers validate the request, call the store
- * modules and shape the JSON or HTML; they do no statistics and hold no SQL.
+ * resource (api_*.c, form.c). The table says what each route needs (see
+ * enum route_need in http.h); dispatch provides it, so a handler starts
+ * with a checked caller, its wave, its JSON body and a connection, calls
+ * a service of server/app and shapes the answer. Handlers hold no SQL and
+ * no statistics.
  */
 #ifndef TM_ROUTES_H
 #define TM_ROUTES_H
 
 #include "server/web/http.h"
 
-/* The whole table, ending with a NULL method. */
-extern const route app_routes[];
+/* The whole table, ending with a NULL method: every address the server
+ * answers, with its method, pattern and needs. */
+extern const route route_table[];
 
-/* routes_system.c */
-void handle_healthz(http_request *req, http_response *res);
-void handle_metrics(http_request *req, http_response *res);
-void handle_instruments_list(http_request *req, http_response *res);
-void handle_instrument_get(http_request *req, http_response *res);
+/* api_system.c */
+void route_healthz(http_request *req, http_response *res);
+void route_metrics(http_request *req, http_response *res);
+void route_instruments_list(http_request *req, http_response *res);
+void route_instrument_get(http_request *req, http_response *res);
 
-/* routes_admin.c */
-void handle_organisations_create(http_request *req, http_response *res);
-void handle_organisations_list(http_request *req, http_response *res);
-void handle_organisation_waves(http_request *req, http_response *res);
-void handle_waves_create(http_request *req, http_response *res);
-void handle_wave_get(http_request *req, http_response *res);
-void handle_wave_open(http_request *req, http_response *res);
-void handle_wave_close(http_request *req, http_response *res);
-void handle_invitations_create(http_request *req, http_response *res);
-void handle_links_create(http_request *req, http_response *res);
-void handle_progress(http_request *req, http_response *res);
-void handle_import(http_request *req, http_response *res);
-extern const body_sink import_sink;
+/* api_admin.c */
+void route_organisations_create(http_request *req, http_response *res);
+void route_organisations_list(http_request *req, http_response *res);
+void route_organisation_waves(http_request *req, http_response *res);
+void route_waves_create(http_request *req, http_response *res);
+void route_wave_get(http_request *req, http_response *res);
+void route_wave_open(http_request *req, http_response *res);
+void route_wave_close(http_request *req, http_response *res);
+void route_invitations_create(http_request *req, http_response *res);
+void route_links_create(http_request *req, http_response *res);
+void route_progress(http_request *req, http_response *res);
+void route_import(http_request *req, http_response *res);
+extern const body_sink route_import_sink;
 
-/* routes_survey.c: the respondent, as JSON */
-void handle_survey_get(http_request *req, http_response *res);
-void handle_survey_post(http_request *req, http_response *res);
+/* api_survey.c: the respondent, as JSON */
+void route_survey_get(http_request *req, http_response *res);
+void route_survey_post(http_request *req, http_response *res);
 
-/* routes_analysis.c: analysis and reports */
-void handle_analysis(http_request *req, http_response *res);
-void handle_report(http_request *req, http_response *res);
+/* api_results.c: analysis and reports */
+void route_analysis(http_request *req, http_response *res);
+void route_report(http_request *req, http_response *res);
 
-/* routes_form.c: the respondent, as an HTML form */
-void handle_form_get(http_request *req, http_response *res);
-void handle_form_post(http_request *req, http_response *res);
-void handle_css(http_request *req, http_response *res);
-void handle_favicon(http_request *req, http_response *res);
+/* form.c: the respondent, as an HTML form */
+void route_form_get(http_request *req, http_response *res);
+void route_form_post(http_request *req, http_response *res);
+void route_form_refuse(http_request *req, http_response *res, const tm_error *err);
+void route_css(http_request *req, http_response *res);
+void route_favicon(http_request *req, http_response *res);
 
 #endif

@@ -8,16 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "server/store/db.h"
+#include "server/app/app.h"
 #include "server/web/http.h"
-#include "server/store/instruments.h"
-#include "server/app/metrics.h"
-#include "server/store/migrate.h"
-#include "server/app/ratelimit.h"
 #include "server/web/routes.h"
 
 #define SHUTDOWN_GRACE_MS 10000
-#define TOKEN_FAILURES_PER_MINUTE 50
 
 static int env_int(const char *name, int def, int min, int max, int *out, tm_error *err)
 {
@@ -34,10 +29,10 @@ static int env_int(const char *name, int def, int min, int max, int *out, tm_err
     return 0;
 }
 
-int serve_options_from_env(serve_options *o, tm_error *err)
+int server_options_from_env(serve_options *o, tm_error *err)
 {
     memset(o, 0, sizeof *o);
-    o->conninfo = db_conninfo_from_env();
+    o->conninfo = app_conninfo_from_env();
     o->bind = getenv("BIND") && *getenv("BIND") ? getenv("BIND") : "127.0.0.1";
     o->base_url = getenv("BASE_URL");
     o->port_file = getenv("PORT_FILE");
@@ -48,20 +43,6 @@ int serve_options_from_env(serve_options *o, tm_error *err)
         env_int("DB_POOL_SIZE", o->threads, 1, 512, &o->pool_size, err))
         return -1;
     return 0;
-}
-
-int server_prepare_database(const char *conninfo, int verbose, tm_error *err)
-{
-    PGconn *c = db_connect(conninfo, err);
-    if (!c) return -1;
-    int applied = 0, loaded = 0;
-    int rc = migrate_run(c, migrate_dir_from_env(), &applied, err);
-    if (rc == 0) rc = instrument_store_sync_dir(c, instrument_dir_from_env(), &loaded, err);
-    PQfinish(c);
-    if (rc == 0 && verbose)
-        fprintf(stderr, "database ready: %d migration(s) applied, %d new instrument version(s)\n",
-                applied, loaded);
-    return rc;
 }
 
 static int write_port_file(const char *path, int port)
@@ -81,7 +62,11 @@ int server_run(const serve_options *o, tm_error *err)
         return tm_error_set(err, 400,
                             "DATABASE_URL is not set: `make run` starts an embedded database, or "
                             "set DATABASE_URL=postgresql://user@host/db");
-    if (server_prepare_database(o->conninfo, !o->quiet, err) != 0) return -1;
+    int applied = 0, loaded = 0;
+    if (app_prepare_database(o->conninfo, &applied, &loaded, err) != 0) return -1;
+    if (!o->quiet)
+        fprintf(stderr, "database ready: %d migration(s) applied, %d new instrument version(s)\n",
+                applied, loaded);
 
     /* Signals are taken by sigwait below, never by a worker thread. */
     sigset_t stop;
@@ -98,32 +83,26 @@ int server_run(const serve_options *o, tm_error *err)
      * the environment still wins. */
     if (!getenv("MALLOC_ARENA_MAX")) mallopt(M_ARENA_MAX, 4);
 
-    app a = {0};
-    a.trust_proxy = o->trust_proxy;
-    a.pool = db_pool_create(o->conninfo, o->pool_size, err);
-    a.instruments = instrument_registry_create();
-    a.metrics = metrics_create();
-    a.limiter = ratelimit_create(TOKEN_FAILURES_PER_MINUTE, 60);
-    http_server *s = NULL;
-    int rc = -1;
-    if (!a.pool) goto done;
-    if (!a.instruments || !a.metrics || !a.limiter) {
-        tm_error_set(err, 500, "out of memory starting the server");
-        goto done;
-    }
     /* The links' address is set before the first request can arrive; only
      * with PORT=0 (tests) does it wait for the port the system chose. */
+    char base_url[256] = "";
     if (o->base_url && *o->base_url)
-        snprintf(a.base_url, sizeof a.base_url, "%s", o->base_url);
+        snprintf(base_url, sizeof base_url, "%s", o->base_url);
     else if (o->port)
-        snprintf(a.base_url, sizeof a.base_url, "http://%s:%d", o->bind, o->port);
-    size_t n = strlen(a.base_url);
-    if (n && a.base_url[n - 1] == '/') a.base_url[n - 1] = '\0';
-    http_config cfg = {o->bind, o->port, o->threads, o->quiet};
-    s = http_server_start(&a, app_routes, &cfg, err);
+        snprintf(base_url, sizeof base_url, "http://%s:%d", o->bind, o->port);
+    app_config ac = {o->conninfo, o->pool_size, 1, 1, base_url};
+    app *a = app_open(&ac, err);
+    if (!a) return -1;
+    http_server *s = NULL;
+    int rc = -1;
+    http_config cfg = {o->bind, o->port, o->threads, o->quiet, o->trust_proxy};
+    s = http_server_start(a, route_table, &cfg, err);
     if (!s) goto done;
     int port = http_server_port(s);
-    if (!a.base_url[0]) snprintf(a.base_url, sizeof a.base_url, "http://%s:%d", o->bind, port);
+    if (!base_url[0]) {
+        snprintf(base_url, sizeof base_url, "http://%s:%d", o->bind, port);
+        app_set_base_url(a, base_url);
+    }
     if (o->port_file && write_port_file(o->port_file, port) != 0) {
         tm_error_set(err, 500, "cannot write the port file %s", o->port_file);
         goto done;
@@ -141,9 +120,6 @@ int server_run(const serve_options *o, tm_error *err)
     fprintf(stderr, "thermometer: stopped\n");
 done:
     http_server_stop(s, 0);
-    db_pool_destroy(a.pool);
-    instrument_registry_free(a.instruments);
-    metrics_free(a.metrics);
-    ratelimit_free(a.limiter);
+    app_close(a);
     return rc;
 }

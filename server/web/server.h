@@ -1,6 +1,7 @@
-/* server.h - `thermometer serve`: assembles the application (pool,
- * migrations, instruments, metrics, limiter), serves until SIGINT/SIGTERM,
- * then stops accepting, lets requests in flight finish, and closes the pool.
+/* server.h - `thermometer serve`: prepares the database and opens the
+ * application (server/app: pool, instruments, metrics, limiter), serves the
+ * route table until SIGINT/SIGTERM, then stops accepting, lets requests in
+ * flight finish, and closes the application.
  */
 #ifndef TM_SERVER_H
 #define TM_SERVER_H
@@ -22,14 +23,11 @@ typedef struct serve_options {
 /* Fills options from the environment (DATABASE_URL, BIND, PORT, THREADS,
  * DB_POOL_SIZE, BASE_URL, PORT_FILE, TRUST_PROXY). Returns 0, or -1 with err naming a
  * variable that does not parse. */
-int serve_options_from_env(serve_options *o, tm_error *err);
+int server_options_from_env(serve_options *o, tm_error *err);
 
-/* Runs the server until a stop signal. Returns 0 after a clean stop, or -1
- * with err when it could not start. */
+/* Prepares the database (app_prepare_database), then serves until a stop
+ * signal. Returns 0 after a clean stop, or -1 with err when it could not
+ * start. */
 int server_run(const serve_options *o, tm_error *err);
-
-/* Applies migrations and loads the instruments into the database at conninfo:
- * what `migrate` does and `serve` does first. */
-int server_prepare_database(const char *conninfo, int verbose, tm_error *err);
 
 #endif

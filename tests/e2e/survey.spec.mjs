@@ -15,7 +15,7 @@
 //                picked.json (what was answered, for tests/test_browser.c to
 //                compare with the database); default: the current folder
 //   E2E_LAYER    the invitation's layer (default: uitvoering)
-//   E2E_INSTRUMENT  the instrument file (default: survey-defs/thermometer-sociaal-domein.json)
+//   E2E_INSTRUMENT  the instrument file (default: survey-defs/thermometer-sociaal-domein-v1.json)
 //   CHROMIUM     the browser (default: /usr/bin/chromium)
 //
 // Prints one line per check ("ok - ...") and stops at the first failure with
@@ -32,7 +32,7 @@ const SURVEY_URL = process.env.SURVEY_URL;
 const OUT = resolve(process.env.E2E_OUT || '.');
 const LAYER = process.env.E2E_LAYER || 'uitvoering';
 const INSTRUMENT =
-  process.env.E2E_INSTRUMENT || join(here, '..', '..', 'survey-defs', 'thermometer-sociaal-domein.json');
+  process.env.E2E_INSTRUMENT || join(here, '..', '..', 'survey-defs', 'thermometer-sociaal-domein-v1.json');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const STEP_TIMEOUT = 20_000; // ms per action; the server under test runs under ASan
 const WHOLE_RUN = 150_000; // ms; the C test kills us at 180 s

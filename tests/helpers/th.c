@@ -15,8 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "server/app/auth.h"
 #include "core/error.h"
+#include "core/role.h"
+#include "server/app/auth.h"
 
 static const char *env_or(const char *name, const char *def)
 {

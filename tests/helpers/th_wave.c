@@ -56,7 +56,7 @@ long long th_wave_open(const th_server *s, const char *key, long long org)
 {
     char body[256], path[96];
     snprintf(body, sizeof body,
-             "{\"organisation_id\": %lld, \"instrument\": \"thermometer-sociaal-domein\","
+             "{\"organisation_id\": %lld, \"instrument\": \"thermometer-sociaal-domein@1.0.0\","
              " \"name\": \"Meting\"}",
              org);
     json_t *j = post_expect(s, key, "/api/v1/waves", body, 201);

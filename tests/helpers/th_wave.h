@@ -22,8 +22,9 @@
 /* POST /api/v1/organisations {name, code}; asserts 201, returns the id. */
 long long th_org(const th_server *s, const char *key, const char *code);
 
-/* POST /api/v1/waves for org with the standard instrument, then
- * POST .../open; asserts both, returns the wave id. */
+/* POST /api/v1/waves for org with instrument v1 (thermometer-sociaal-domein
+ * @1.0.0: the callers post its item keys), then POST .../open; asserts both,
+ * returns the wave id. */
 long long th_wave_open(const th_server *s, const char *key, long long org);
 
 /* n invitation tokens (n may exceed the API's 10000 per request) for layer;

@@ -1,0 +1,45 @@
+/* organisations.c - see organisations.h. */
+#include "server/app/organisations.h"
+
+#include <string.h>
+
+#include "server/store/organisations.h"
+#include "server/store/waves.h"
+
+static int code_valid(const char *code)
+{
+    if (!code || strlen(code) != 6 || strncmp(code, "GM", 2) != 0) return 0;
+    for (int i = 2; i < 6; i++)
+        if (code[i] < '0' || code[i] > '9') return 0;
+    return 1;
+}
+
+json_t *organisations_create(PGconn *c, const caller *who, const char *name, const char *code,
+                             tm_error *err)
+{
+    if (!name || !*name || strlen(name) > 200)
+        tm_error_add_json(err, json_pack("{s:s, s:s}", "field", "name", "error",
+                                         "is required: 1 to 200 characters"));
+    if (!code_valid(code))
+        tm_error_add_json(err, json_pack("{s:s, s:s}", "field", "code", "error",
+                                         "must be a CBS municipality code like \"GM0171\""));
+    if (tm_error_count(err) > 0) {
+        tm_error_set(err, 422, "the organisation cannot be created");
+        return NULL;
+    }
+    return store_organisations_insert(c, who, name, code, err);
+}
+
+json_t *organisations_list(PGconn *c, const caller *who, tm_error *err)
+{
+    return store_organisations_list(c, who, err);
+}
+
+json_t *organisations_waves(PGconn *c, const caller *who, long long org, tm_error *err)
+{
+    if (org <= 0) {
+        tm_error_set(err, 404, "no such organisation");
+        return NULL;
+    }
+    return store_waves_of_organisation(c, who, org, err);
+}

@@ -1,0 +1,27 @@
+/* organisations.h - the organisations a caller works for: creating one
+ * (its fields checked here) and listing them with their waves. A caller
+ * sees only the organisations granted to its key (an admin sees all).
+ */
+#ifndef TM_ORGANISATIONS_H
+#define TM_ORGANISATIONS_H
+
+#include <jansson.h>
+
+#include "core/error.h"
+#include "core/role.h"
+#include "server/store/db.h"
+
+/* Creates an organisation from its name (1..200 characters) and CBS code
+ * ("GM" and four digits); a consultant's key is granted it. 422 naming each
+ * bad field, 409 when the code is taken. Returns its JSON (new reference). */
+json_t *organisations_create(PGconn *c, const caller *who, const char *name, const char *code,
+                             tm_error *err);
+
+/* The organisations who may see: [{id, name, code, created_at}] (new). */
+json_t *organisations_list(PGconn *c, const caller *who, tm_error *err);
+
+/* The waves of organisation org, newest first (new); 404 when org is not
+ * there for who (or org <= 0, an address that named no id). */
+json_t *organisations_waves(PGconn *c, const caller *who, long long org, tm_error *err);
+
+#endif

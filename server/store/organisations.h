@@ -1,0 +1,31 @@
+/* organisations.h - the organisations table: the municipalities whose
+ * waves are measured, each with its CBS code. What a key may see of them is
+ * decided here, next to the SQL that enforces it.
+ */
+#ifndef TM_STORE_ORGANISATIONS_H
+#define TM_STORE_ORGANISATIONS_H
+
+#include <jansson.h>
+#include <libpq-fe.h>
+
+#include "core/error.h"
+#include "core/role.h"
+
+/* Inserts an organisation (name and code checked by the caller); a
+ * consultant's key is granted it in the same transaction. 409 when the code
+ * is taken. Returns its API JSON {id, name, code, created_at} (new). */
+json_t *store_organisations_insert(PGconn *c, const caller *who, const char *name, const char *code,
+                                   tm_error *err);
+
+/* The organisations who may see, by name: [{id, name, code, created_at}]. */
+json_t *store_organisations_list(PGconn *c, const caller *who, tm_error *err);
+
+/* Whether who may see organisation org: 1, 0 (it does not exist, or not for
+ * who), or -1 with err. */
+int store_organisations_visible(PGconn *c, const caller *who, long long org, tm_error *err);
+
+/* The id of the organisation with CBS code, 0 when there is none, -1 on
+ * error. */
+long long store_organisations_by_code(PGconn *c, const char *code, tm_error *err);
+
+#endif
