@@ -5,8 +5,9 @@
  *
  * Renders the form of the layer uitvoering with the server's own code
  * (survey_page_render), in Dutch and in English, as a respondent meets it
- * after saving a draft: some answers filled in, one problem reported next to
- * its item, the "saved" notice. Writes into OUT_DIR (which must exist):
+ * after saving a draft: some answers filled in (picked from the instrument,
+ * so any version works), one problem reported next to its item, the "saved"
+ * notice. Writes into OUT_DIR (which must exist):
  *
  *   survey.css              the style sheet the server serves
  *   survey-uitvoering.html  the page as served (links /assets/survey.css)
@@ -51,29 +52,60 @@ static char *with_local_css(const char *html)
     return out;
 }
 
-/* Renders the sample page in lang; caller frees. */
-static char *render_sample(const instrument *in, const char *lang)
+/* Sample answers for layer, taken from the instrument so that any version
+ * works: the first two likert items answered 4 and 2, the first intent or
+ * choice item its second option, the first text item a sentence; the third
+ * likert item reported as missing (into *errors). New reference. */
+static json_t *sample_answers(const instrument *in, int layer, json_t **errors)
+{
+    json_t *a = json_object();
+    *errors = json_array();
+    int likert = 0, option = 0, text = 0;
+    for (size_t i = 0; i < in->n_items; i++) {
+        const tm_item *it = &in->items[i];
+        if (!tm_item_asked(it, layer)) continue;
+        if (it->type == ITEM_LIKERT && likert < 3) {
+            if (likert < 2)
+                json_object_set_new(a, it->key, json_integer(likert ? 2 : 4));
+            else /* answers_check's own text: the page puts it in its language */
+                json_array_append_new(
+                    *errors, json_pack("{s:s, s:s}", "item", it->key, "error", "is required"));
+            likert++;
+        } else if ((it->type == ITEM_INTENT || it->type == ITEM_CHOICE) && !option &&
+                   it->n_options > 1) {
+            json_t *pick = json_string(it->options[1].key);
+            json_object_set_new(a, it->key, it->multiple ? json_pack("[o]", pick) : pick);
+            option = 1;
+        } else if (it->type == ITEM_TEXT && !text) {
+            json_object_set_new(a, it->key, json_string("Vaker samen om tafel met beleid."));
+            text = 1;
+        }
+    }
+    return a;
+}
+
+/* Renders the sample page of layer in lang; caller frees. */
+static char *render_sample(const instrument *in, const char *layer, const char *lang)
 {
     int en = !strcmp(lang, "en");
-    json_t *answers = json_pack("{s:i, s:s, s:i, s:s}", "ek-eff-1", 4, "ek-eff-kn-1", "b",
-                                "ek-dv-cijfer", 7, "open-eff", "Vaker samen om tafel met beleid.");
-    /* answers_check's own text: the page puts it in its language */
-    json_t *errors = json_pack("[{s:s, s:s}]", "item", "ek-eff-2", "error", "is required");
     survey_page p = {
         .in = in,
-        .layer = instrument_layer_index(in, "uitvoering"),
+        .layer = instrument_layer_index(in, layer),
         .lang = lang,
         .action = "/s/voorbeeld",
-        .answers = answers,
-        .errors = errors,
         .notice = en ? "Your answers have been saved." : "Uw antwoorden zijn opgeslagen.",
         .min_group_size = 5,
         .wave_name = "Meting 2025",
         .organisation = "Gemeente Voorbeeld",
     };
-    char *html = p.layer >= 0 ? survey_page_render(&p) : NULL;
-    json_decref(answers);
-    json_decref(errors);
+    if (p.layer < 0) {
+        fprintf(stderr, "preview: the instrument has no layer \"%s\"\n", layer);
+        return NULL;
+    }
+    p.answers = sample_answers(in, p.layer, &p.errors);
+    char *html = survey_page_render(&p);
+    json_decref(p.answers);
+    json_decref(p.errors);
     return html;
 }
 
@@ -91,7 +123,7 @@ int main(int argc, char **argv)
         return 1;
     }
     int rc = 0;
-    char *nl = render_sample(in, "nl"), *en = render_sample(in, "en");
+    char *nl = render_sample(in, "uitvoering", "nl"), *en = render_sample(in, "uitvoering", "en");
     char *nl_local = nl ? with_local_css(nl) : NULL, *en_local = en ? with_local_css(en) : NULL;
     if (!nl_local || !en_local) {
         fprintf(stderr, "preview: the page could not be rendered\n");
