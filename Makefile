@@ -4,6 +4,7 @@
 #   make run        install what is missing, build, serve (embedded PostgreSQL)
 #   make test       install what is missing, build (also with ASan/UBSan), run all tests
 #   make bench      benchmarks (figures and ratios; not part of test)
+#   make preview    the respondent's page as files in build/preview/ (tools/preview.c)
 #   make format     clang-format every C file;  make lint: doors and cppcheck
 #   make doors      the include check: which room may include which (docs/architecture.md)
 
@@ -28,7 +29,7 @@ REL_OBJ  := $(patsubst %.c,build/rel/%.o,$(LIB_SRC) $(GEN_SRC))
 ASAN_OBJ := $(patsubst %.c,build/asan/%.o,$(LIB_SRC) $(GEN_SRC))
 TEST_BIN := $(patsubst tests/%.c,build/asan/tests/%,$(TEST_SRC))
 
-.PHONY: all run test test-only bench format lint clean deps asan tests fuzz doors
+.PHONY: all run test test-only bench format lint clean deps asan tests fuzz doors preview
 all: bin/thermometer
 
 deps:
@@ -94,8 +95,20 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@bench/run.sh
 
+# The respondent's page rendered by the server's code with sample answers,
+# one problem and the "saved" notice, in Dutch and English, with the style
+# sheet beside it: open build/preview/survey-preview.html in a browser.
+build/tools/preview: tools/preview.c $(REL_OBJ)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) $< $(REL_OBJ) -o $@ $(PKG_LIBS)
+
+preview: build/tools/preview
+	@mkdir -p build/preview
+	@build/tools/preview survey-defs/thermometer-sociaal-domein.json build/preview
+
 format:
-	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard */*.h */*/*.h) $(TEST_SRC) $(TEST_HELPERS) $(wildcard bench/*.c)
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard */*.h */*/*.h) $(TEST_SRC) $(TEST_HELPERS) $(wildcard bench/*.c tools/*.c)
 
 lint: doors
 	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \

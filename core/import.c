@@ -67,7 +67,7 @@ struct import_parser {
 
     /* byte order mark */
     unsigned bom_seen;
-    int bom_done;
+    int bom_done, bom_kind; /* bom_kind: index into marks[] once the first byte matched */
 
     /* JSON */
     enum json_state js;
@@ -77,9 +77,10 @@ struct import_parser {
 
     /* CSV */
     enum csv_state cs;
-    char sep; /* 0 until the header shows one */
+    char sep; /* 0 until a "sep=" line or the header shows one */
     int in_record, stray_quote, has_nul, unclosed;
-    size_t *fields; /* offset of each cell in buf; each cell ends with a NUL */
+    int first_record_done; /* a "sep=" line counts only as the first record */
+    size_t *fields;        /* offset of each cell in buf; each cell ends with a NUL */
     size_t n_fields, cap_fields;
     int header_done;
     const tm_item **columns; /* per column; [0] (layer) is NULL */
@@ -763,13 +764,36 @@ static void csv_row(import_parser *p)
     check_answers(p, layer, p->answers);
 }
 
-/* A record is complete: the header, a blank line, or a data row. */
+/* Excel's first line "sep=X" names the separator: X, a comma or a
+ * semicolon (which the line itself then set, leaving an empty second
+ * cell), or another single character. Returns whether the record was one. */
+static int csv_sep_line(import_parser *p)
+{
+    if (p->fault || p->has_nul || p->unclosed || p->stray_quote || p->n_fields > 2) return 0;
+    size_t n;
+    const char *s = csv_cell(p, 0, &n);
+    if (n < 4 || strncasecmp(s, "sep=", 4) != 0) return 0;
+    if (p->n_fields == 2) {
+        size_t rest;
+        csv_cell(p, 1, &rest);
+        return n == 4 && rest == 0;
+    }
+    if (n != 5 || (s[4] != '\t' && (s[4] <= ' ' || s[4] > '~' || s[4] == '"'))) return 0;
+    p->sep = s[4];
+    return 1;
+}
+
+/* A record is complete: the "sep=" line, the header, a blank line, or a
+ * data row. */
 static void csv_record(import_parser *p)
 {
     if (csv_blank(p)) {
         if (p->header_done) p->row++;
         return;
     }
+    int first = !p->first_record_done;
+    p->first_record_done = 1;
+    if (first && csv_sep_line(p)) return;
     if (!p->header_done) {
         csv_header(p);
         if (p->header_bad) p->stopped = 1;
@@ -900,7 +924,18 @@ static void csv_end(import_parser *p)
 
 /* ---- byte order mark and dispatch ---------------------------------------- */
 
-static const char bom[3] = {'\xEF', '\xBB', '\xBF'};
+/* UTF-8's mark is skipped. A UTF-16 one refuses the body: its text would
+ * otherwise be read as bytes with a NUL in every other place, and the user
+ * is told the encoding rather than that the header cannot be read. */
+static const struct {
+    const char *bytes;
+    unsigned len;
+    const char *utf16; /* NULL for UTF-8 */
+} marks[] = {
+    {"\xEF\xBB\xBF", 3, NULL},
+    {"\xFF\xFE", 2, "UTF-16 (little-endian)"},
+    {"\xFE\xFF", 2, "UTF-16 (big-endian)"},
+};
 
 static void dispatch(import_parser *p, const char *s, size_t n)
 {
@@ -910,18 +945,42 @@ static void dispatch(import_parser *p, const char *s, size_t n)
         json_feed(p, s, n);
 }
 
-/* Consumes a leading UTF-8 byte order mark, also when it is split across
- * chunks; bytes that only looked like its start are passed on. */
+static void refuse_utf16(import_parser *p, const char *encoding)
+{
+    if (p->format == IMPORT_CSV)
+        stop(p, 422, 0,
+             "the file is in %s, as Excel's \"Unicode text\" saves it; the import reads "
+             "UTF-8 only: in Excel, save it as \"CSV UTF-8\"",
+             encoding);
+    else
+        stop(p, 400, 0, "the body is in %s; JSON must be UTF-8", encoding);
+}
+
+/* Consumes a leading byte order mark, also when it is split across chunks;
+ * bytes that only looked like its start are passed on. */
 static size_t skip_bom(import_parser *p, const char *s, size_t n)
 {
     size_t i = 0;
     while (!p->bom_done && i < n) {
-        if (s[i] == bom[p->bom_seen]) {
+        if (p->bom_seen == 0) {
+            size_t k = 0;
+            while (k < sizeof marks / sizeof *marks && s[i] != marks[k].bytes[0])
+                k++;
+            if (k == sizeof marks / sizeof *marks) {
+                p->bom_done = 1;
+                break;
+            }
+            p->bom_kind = (int)k;
+        }
+        if (s[i] == marks[p->bom_kind].bytes[p->bom_seen]) {
             i++;
-            if (++p->bom_seen == 3) p->bom_done = 1;
+            if (++p->bom_seen == marks[p->bom_kind].len) {
+                p->bom_done = 1;
+                if (marks[p->bom_kind].utf16) refuse_utf16(p, marks[p->bom_kind].utf16);
+            }
         } else {
             p->bom_done = 1;
-            dispatch(p, bom, p->bom_seen);
+            dispatch(p, marks[p->bom_kind].bytes, p->bom_seen);
         }
     }
     return i;
@@ -966,7 +1025,7 @@ int import_parser_feed(import_parser *p, const char *data, size_t len)
     if (p->finished || p->stopped) return -1;
     if (len == 0) return 0;
     size_t used = skip_bom(p, data, len);
-    dispatch(p, data + used, len - used);
+    if (!p->stopped) dispatch(p, data + used, len - used);
     return p->stopped ? -1 : 0;
 }
 
@@ -989,7 +1048,7 @@ int import_parser_finish(import_parser *p, tm_error *err)
         p->finished = 1;
         if (!p->bom_done && p->bom_seen) {
             p->bom_done = 1;
-            dispatch(p, bom, p->bom_seen);
+            dispatch(p, marks[p->bom_kind].bytes, p->bom_seen);
         }
         if (!p->stopped) {
             if (p->format == IMPORT_CSV)

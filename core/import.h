@@ -18,8 +18,11 @@
  * JSON (application/json):
  *   [{"layer": "uitvoering", "answers": {"ek-eff-1": 4, "ek-eff-kn-1": "b"}}, ...]
  * CSV (text/csv), as Excel writes it: UTF-8 with or without BOM; separator
- * "," or ";" (the first of the two outside quotes in the header line); RFC
- * 4180 quoting; CRLF, LF or CR line ends; blank lines are skipped. The header
+ * "," or ";" (the first of the two outside quotes in the header line), or the
+ * one a first line "sep=X" names (Excel writes and reads it; the line is no
+ * row); RFC 4180 quoting; CRLF, LF or CR line ends; blank lines are skipped.
+ * A body that starts with a UTF-16 byte order mark (Excel's "Unicode text")
+ * is refused at once naming the encoding: 422 for CSV, 400 for JSON. The header
  * is "layer" followed by item keys. Cells: empty = unanswered; likert and
  * grade whole digits; "dont_know" or "weet niet" (any case); an option key;
  * several option keys separated by "|" for a multiple-choice item; text as is.

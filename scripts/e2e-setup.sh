@@ -4,6 +4,11 @@
 # when node_modules is missing or older than the lock file. playwright-core
 # downloads no browser; the test drives Debian's /usr/bin/chromium
 # (`scripts/install-deps.sh browser` installs it, with node and npm).
+# playwright-core stays at 1.61.1, the last release that runs on Node 18,
+# Debian 12's own nodejs (1.62 and later refuse Node < 20); it drives
+# Debian's Chromium (156 when this was pinned) over CDP. Before moving it,
+# check `npm view playwright-core@VERSION engines` against Debian's node; for
+# accessibility checks, @axe-core/playwright 4.13.0 fits (4.14 needs Node 22).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -19,7 +19,9 @@ for group in "$@"; do
     browser)
       packages+=(chromium)
       # The machine's own node/npm when present: NodeSource's nodejs bundles
-      # npm and conflicts with Debian's npm package.
+      # npm and conflicts with Debian's npm package. Debian 12's own nodejs
+      # (18) is enough: tests/e2e pins playwright-core 1.61.1, the last
+      # release that runs on Node 18 (1.62 and later refuse anything below 20).
       command -v node >/dev/null 2>&1 || packages+=(nodejs)
       command -v npm >/dev/null 2>&1 || packages+=(npm)
       ;;

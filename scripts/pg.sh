@@ -7,11 +7,12 @@
 #                      socket in DIR, wait until it accepts connections
 #   pg.sh stop DIR     fast shutdown (clean: no recovery on the next start)
 #   pg.sh kill DIR     SIGKILL the postmaster (for fault tests)
+#   pg.sh crash DIR    SIGKILL the postmaster and every process it started
 #   pg.sh url DIR      print a libpq connection string for database `postgres`
 set -euo pipefail
 
-cmd=${1:?usage: pg.sh start|stop|kill|url DIR}
-dir=$(realpath -m "${2:?usage: pg.sh start|stop|kill|url DIR}")
+cmd=${1:?usage: pg.sh start|stop|kill|crash|url DIR}
+dir=$(realpath -m "${2:?usage: pg.sh start|stop|kill|crash|url DIR}")
 bindir=$(ls -d /usr/lib/postgresql/15/bin 2>/dev/null || true)
 [ -n "$bindir" ] || { echo "pg.sh: PostgreSQL 15 is not installed (scripts/install-deps.sh installs it)" >&2; exit 1; }
 
@@ -41,6 +42,24 @@ case "$cmd" in
   kill)
     [ -s "$dir/pg/postmaster.pid" ] || exit 0
     kill -9 "$(head -1 "$dir/pg/postmaster.pid")"
+    ;;
+  crash)
+    # The whole server dies at once, as under the OOM killer or a container
+    # stop: a backend in the middle of a COMMIT dies too, so a transaction can
+    # be durable (its WAL written) without its reply having been sent. (After
+    # `kill` the backends live on and finish what they were doing.) Backends
+    # are in process groups of their own, so they are found by parent: the
+    # postmaster is frozen first so that it starts none meanwhile.
+    [ -s "$dir/pg/postmaster.pid" ] || exit 0
+    pm=$(head -1 "$dir/pg/postmaster.pid")
+    kill -STOP "$pm"
+    pids=("$pm")
+    for stat in /proc/[0-9]*/stat; do
+      { read -r line <"$stat"; } 2>/dev/null || continue
+      fields=(${line##*) }) # after "pid (comm) ": state, ppid, ...
+      [ "${fields[1]:-}" = "$pm" ] && pids+=("${line%% *}")
+    done
+    kill -9 "${pids[@]}"
     ;;
   url)
     echo "host=$dir user=postgres dbname=${3:-postgres}"

@@ -42,7 +42,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/answers.h"
 #include "core/instrument.h"
@@ -1350,14 +1349,15 @@ Test(errors, bad_input)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Speed                                                                    */
+/* Scale                                                                    */
 /* ------------------------------------------------------------------------ */
 
 /* 100,000 respondents x the real instrument's 80 items (71 scored): layers
- * 2/8/20/50/20 %, 5 % unanswered, 5 % "weet niet" where offered. The run
- * must complete and count the layers right; the time is logged, not
- * asserted (bench/ measures speed). */
-Test(speed, hundred_thousand, .timeout = 120)
+ * 2/8/20/50/20 %, 5 % unanswered, 5 % "weet niet" where offered, analysed in
+ * one go: five themes, no layer suppressed, about half the respondents in
+ * uitvoering, and a result that serialises. How fast is a figure for `make
+ * bench` (bench/run.sh, section 3), not something this test judges. */
+Test(scale, hundred_thousand_respondents, .timeout = 120)
 {
     instrument *in = th_real();
     size_t n = 100000, ni = in->n_items;
@@ -1386,12 +1386,7 @@ Test(speed, hundred_thousand, .timeout = 120)
     }
     wave_data w = {.in = in, .n = n, .layer = layer, .scores = scores, .min_group_size = 5};
     tm_error err = TM_ERROR_INIT;
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
     json_t *an = analysis_run(&w, NULL, NULL, &err);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    cr_log_info("analysis of %zu respondents x %zu items: %.3f s", n, ni, secs);
     cr_assert(an, "%s", err.message);
     cr_assert_eq(json_array_size(json_object_get(an, "themes")), 5);
     cr_assert_eq(json_array_size(json_object_get(an, "suppressed_layers")), 0);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "th.h"
+#include "th_wave.h"
 
 static char *db;
 static th_server *srv;
@@ -415,40 +416,63 @@ Test(collection, an_item_not_asked_to_the_layer_is_refused)
     free(t);
 }
 
+/* One of two submissions of the same token: connected beforehand, sent the
+ * moment both threads are at the barrier. */
 typedef struct race_arg {
     const char *token;
-    long status;
+    pthread_barrier_t *go;
+    int status;
+    char answer[160];
 } race_arg;
 
 static void *race_submit(void *p)
 {
     race_arg *a = p;
-    th_response r = survey_post(a->token, "{\"answers\": {\"ek-eff-1\": 2}, \"submit\": true}");
-    a->status = r.status;
-    th_response_free(&r);
+    const char body[] = "{\"answers\": {\"ek-eff-1\": 2}, \"submit\": true}";
+    char req[512];
+    int n = snprintf(req, sizeof req,
+                     "POST /api/v1/survey/%s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     "Content-Type: application/json\r\nContent-Length: %zu\r\n"
+                     "Connection: close\r\n\r\n%s",
+                     a->token, strlen(body), body);
+    int fd = th_connect(srv->port);
+    pthread_barrier_wait(a->go);
+    char *ans = th_raw_exchange_fd(fd, req, (size_t)n, 10000, NULL);
+    if (sscanf(ans, "HTTP/1.%*d %d", &a->status) != 1) a->status = 0;
+    snprintf(a->answer, sizeof a->answer, "%s", ans);
+    free(ans);
     return NULL;
 }
 
+/* The same token is submitted twice at the same moment, 16 times over: both
+ * connections are open before a barrier releases the two requests together.
+ * Each time exactly one is 201 and the other 409 ("already submitted"), and
+ * each token is stored once. */
 Test(collection, one_token_submitted_twice_at_once_is_stored_once)
 {
+    enum { N = 16 };
     long long wave = make_wave(make_org("GM0500"), 1);
-    char **t = invite(wave, "beleid", 8);
-    for (int k = 0; k < 8; k++) {
-        race_arg a = {t[k], 0}, b = {t[k], 0};
+    char **t = invite(wave, "beleid", N);
+    for (int k = 0; k < N; k++) {
+        pthread_barrier_t go;
+        pthread_barrier_init(&go, NULL, 2);
+        race_arg a = {t[k], &go, 0, ""}, b = {t[k], &go, 0, ""};
         pthread_t x, y;
         pthread_create(&x, NULL, race_submit, &a);
         pthread_create(&y, NULL, race_submit, &b);
         pthread_join(x, NULL);
         pthread_join(y, NULL);
+        pthread_barrier_destroy(&go);
         cr_expect((a.status == 201 && b.status == 409) || (a.status == 409 && b.status == 201),
-                  "one 201 and one 409, got %ld and %ld", a.status, b.status);
+                  "token %d: one 201 and one 409, got %d and %d:\n%s\n%s", k + 1, a.status,
+                  b.status, a.answer, b.answer);
         free(t[k]);
     }
     free(t);
     char sql[128];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM responses WHERE wave_id = %lld", wave);
     char *n = th_sql(db, sql);
-    cr_expect_str_eq(n, "8");
+    cr_expect_str_eq(n, "16", "each token stored once");
     free(n);
 }
 
@@ -544,6 +568,78 @@ Test(collection, bulk_import_csv_as_excel_writes_it)
     char *s = th_sql(db, sql);
     /* ek-eff-1 and ek-eff-2 are the first two items: management 1/2, uitvoering 3/-1, 5/0 */
     cr_expect_str_eq(s, "1/2 3/-1 5/0");
+    free(s);
+}
+
+/* "ek-eff-1/ek-eff-2" of every response of wave, by layer (caller frees). */
+static char *stored_first_two(long long wave)
+{
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "SELECT string_agg(scores[1]::text || '/' || scores[2]::text, ' ' ORDER BY layer, "
+             "scores[1]) FROM responses WHERE wave_id = %lld",
+             wave);
+    return th_sql(db, sql);
+}
+
+/* POSTs a CSV import of len bytes to a new open wave; returns the answer
+ * and the wave. */
+static th_response import_csv(const char *code, const char *csv, size_t len, long long *wave)
+{
+    *wave = make_wave(make_org(code), 1);
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/waves/%lld/responses", *wave);
+    return th_request(srv, "POST", path, admin, "text/csv", csv, len);
+}
+
+/* What else Excel writes: a first line "sep=;" (the separator, then a
+ * comma in a cell is text), CR alone at the end of each line (old Mac
+ * Excel) are imported with the values of the cells; a UTF-16 file (Excel's
+ * "Unicode text": a byte order mark, tabs) is refused with 422 and an error
+ * that names UTF-16 and says to save as "CSV UTF-8", and nothing is stored. */
+Test(collection, bulk_import_csv_sep_line_cr_and_utf16)
+{
+    long long wave;
+    const char sep[] = "sep=;\r\nlayer;ek-eff-1;ek-eff-2;open-eff\r\n"
+                       "uitvoering;3;weet niet;een, twee\r\nmanagement;1;2;\r\n";
+    th_response r = import_csv("GM0702", sep, strlen(sep), &wave);
+    cr_expect_eq(r.status, 201, "sep=;: %s", r.body);
+    cr_expect_str_eq(r.body, "{\"imported\":2}");
+    th_response_free(&r);
+    char *s = stored_first_two(wave);
+    cr_expect_str_eq(s, "1/2 3/-1", "sep=;: management 1/2, uitvoering 3/weet niet");
+    free(s);
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT extra->>'open-eff' FROM responses WHERE wave_id = %lld",
+             wave);
+    s = th_sql(db, sql);
+    cr_expect_str_eq(s, "een, twee");
+    free(s);
+
+    const char cr[] = "layer,ek-eff-1,ek-eff-2\ruitvoering,5,\r\rbeleid,2,4\r";
+    r = import_csv("GM0703", cr, strlen(cr), &wave);
+    cr_expect_eq(r.status, 201, "CR line ends: %s", r.body);
+    cr_expect_str_eq(r.body, "{\"imported\":2}");
+    th_response_free(&r);
+    s = stored_first_two(wave);
+    cr_expect_str_eq(s, "2/4 5/0", "CR line ends: beleid 2/4, uitvoering 5/unanswered");
+    free(s);
+
+    const char ascii[] = "layer\tek-eff-1\r\nuitvoering\t3\r\n";
+    char u16[2 + 2 * sizeof ascii] = {'\xFF', '\xFE'};
+    for (size_t i = 0; i + 1 < sizeof ascii; i++)
+        u16[2 + 2 * i] = ascii[i]; /* little-endian: the ASCII byte, then 0 */
+    r = import_csv("GM0704", u16, 2 + 2 * (sizeof ascii - 1), &wave);
+    cr_expect_eq(r.status, 422, "UTF-16: %s", r.body);
+    json_t *j = th_json(&r);
+    const char *e = json_string_value(json_object_get(j, "error"));
+    cr_expect(e && strstr(e, "UTF-16") && strstr(e, "\"CSV UTF-8\""),
+              "the error names UTF-16 and the way out: %s", r.body);
+    json_decref(j);
+    th_response_free(&r);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM responses WHERE wave_id = %lld", wave);
+    s = th_sql(db, sql);
+    cr_expect_str_eq(s, "0", "nothing stored");
     free(s);
 }
 

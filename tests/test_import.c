@@ -444,6 +444,158 @@ Test(import, refusals_in_any_chunks_give_the_same_error)
     instrument_free(in);
 }
 
+/* ---- what Excel writes besides UTF-8 CSV ------------------------------------ */
+
+/* CR alone ends a line, as old Mac Excel ("CSV (Macintosh)") writes: the
+ * values are read as with CRLF, a CR inside quotes stays text, an empty line
+ * (CR CR) is skipped and still numbered, and any split of the body gives the
+ * same rows. */
+Test(import, csv_with_cr_line_ends)
+{
+    instrument *in = load();
+    static const char cr[] = "layer;ek-eff-1;ek-eff-kn-1;open-eff\r"
+                             "beleid;4;b;\"twee\rregels\"\r"
+                             "\r"
+                             "uitvoering;weet niet;;\r"
+                             "bestuur;2;a;laatste regel zonder einde";
+    tm_error err = TM_ERROR_INIT;
+    int rc;
+    import_parser *p = parse(in, IMPORT_CSV, cr, sizeof cr - 1, 0, 0, &rc, &err);
+    cr_assert_eq(rc, 0, "%s", err.message);
+    cr_assert_eq(import_parser_rows(p), 3);
+    cr_expect_eq(import_parser_layer(p, 0), BELEID);
+    cr_expect_eq(score(in, p, 0, "ek-eff-1"), 4);
+    cr_expect_eq(score(in, p, 0, "ek-eff-kn-1"), 2);
+    cr_expect_str_eq(extra_text(p, 0, "open-eff"), "twee\rregels");
+    cr_expect_eq(import_parser_layer(p, 1), UITVOERING);
+    cr_expect_eq(score(in, p, 1, "ek-eff-1"), -1);
+    cr_expect_eq(answered(in, p, 1), 1);
+    cr_expect_eq(import_parser_layer(p, 2), BESTUUR);
+    cr_expect_eq(score(in, p, 2, "ek-eff-1"), 2);
+    cr_expect_str_eq(extra_text(p, 2, "open-eff"), "laatste regel zonder einde");
+    import_parser_free(p);
+    expect_same_split(in, IMPORT_CSV, cr, sizeof cr - 1, "csv with CR");
+
+    /* Row numbers count CR-ended lines: the bad row is line 4, row 3. */
+    p = parse_str(in, IMPORT_CSV, "layer,ek-eff-1\ruitvoering,3\r\ruitvoering,9\r", &rc, &err);
+    expect_refused(rc, err, p, 422);
+    cr_expect(has_detail(&err, 3, "ek-eff-1", "whole number"), "%s", err.message);
+    cr_expect_eq(tm_error_count(&err), 1);
+    tm_error_clear(&err);
+    import_parser_free(p);
+    instrument_free(in);
+}
+
+/* A first line "sep=X" (Excel writes it, and reads it, to name the
+ * separator) names the separator and is no header and no row: with ";" a
+ * comma in a cell is text; "|" and a tab work as well; row 1 is still the
+ * line after the header; it may follow the BOM; any split gives the same
+ * rows. */
+Test(import, csv_sep_line_names_the_separator)
+{
+    instrument *in = load();
+    static const char semi[] = "\xEF\xBB\xBFsep=;\r\n"
+                               "layer;ek-eff-1;open-eff\r\n"
+                               "beleid;4;een, twee\r\n"
+                               "uitvoering;2;\r\n";
+    tm_error err = TM_ERROR_INIT;
+    int rc;
+    import_parser *p = parse(in, IMPORT_CSV, semi, sizeof semi - 1, 0, 0, &rc, &err);
+    cr_assert_eq(rc, 0, "%s %s", err.message, details_text(&err));
+    cr_assert_eq(import_parser_rows(p), 2);
+    cr_expect_eq(import_parser_layer(p, 0), BELEID);
+    cr_expect_eq(score(in, p, 0, "ek-eff-1"), 4);
+    cr_expect_str_eq(extra_text(p, 0, "open-eff"), "een, twee");
+    cr_expect_eq(import_parser_layer(p, 1), UITVOERING);
+    cr_expect_eq(score(in, p, 1, "ek-eff-1"), 2);
+    import_parser_free(p);
+    expect_same_split(in, IMPORT_CSV, semi, sizeof semi - 1, "csv with sep=;");
+
+    const char *others[] = {"sep=|\nlayer|ek-eff-1|open-eff\nbeleid|4|een, twee; drie\n",
+                            "SEP=\t\nlayer\tek-eff-1\topen-eff\nbeleid\t4\t\"een, twee; drie\"\n",
+                            "sep=,\nlayer,ek-eff-1,open-eff\nbeleid,4,een; twee\n"};
+    const char *texts[] = {"een, twee; drie", "een, twee; drie", "een; twee"};
+    for (size_t i = 0; i < 3; i++) {
+        p = parse_str(in, IMPORT_CSV, others[i], &rc, &err);
+        cr_expect_eq(rc, 0, "%s: %s", others[i], err.message);
+        cr_expect_eq(import_parser_rows(p), 1, "%s", others[i]);
+        if (import_parser_rows(p) == 1) {
+            cr_expect_eq(score(in, p, 0, "ek-eff-1"), 4, "%s", others[i]);
+            cr_expect_str_eq(extra_text(p, 0, "open-eff"), texts[i], "%s", others[i]);
+        }
+        tm_error_clear(&err);
+        import_parser_free(p);
+    }
+
+    p = parse_str(in, IMPORT_CSV, "sep=;\nlayer;ek-eff-1\nbeleid;9\n", &rc, &err);
+    expect_refused(rc, err, p, 422);
+    cr_expect(has_detail(&err, 1, "ek-eff-1", "whole number"),
+              "row 1 is the line after the header");
+    tm_error_clear(&err);
+    import_parser_free(p);
+
+    /* Only a first line: later, "sep=;" is a row like any other. */
+    p = parse_str(in, IMPORT_CSV, "layer;ek-eff-1\nsep=;\n", &rc, &err);
+    expect_refused(rc, err, p, 422);
+    cr_expect(has_detail(&err, 1, NULL, "unknown layer"), "%s", err.message);
+    tm_error_clear(&err);
+    import_parser_free(p);
+    instrument_free(in);
+}
+
+/* The body in UTF-16 with its byte order mark: little-endian and tabs
+ * between the cells (Excel's "Unicode text"), or big-endian. */
+static char *utf16(const char *ascii, int big_endian, size_t *len)
+{
+    size_t n = strlen(ascii);
+    char *out = malloc(2 * n + 2);
+    out[0] = big_endian ? '\xFE' : '\xFF';
+    out[1] = big_endian ? '\xFF' : '\xFE';
+    for (size_t i = 0; i < n; i++) {
+        out[2 + 2 * i + !big_endian] = '\0';
+        out[2 + 2 * i + big_endian] = ascii[i];
+    }
+    *len = 2 * n + 2;
+    return out;
+}
+
+/* A body in UTF-16 (with a byte order mark) is refused at once with a
+ * message that names the encoding and says how to save the file instead:
+ * CSV in little- and big-endian (422), JSON (400); in any split. */
+Test(import, utf16_is_refused_naming_the_encoding)
+{
+    instrument *in = load();
+    const struct {
+        import_format f;
+        const char *text;
+        int big_endian, status;
+        const char *says;
+    } cases[] = {
+        {IMPORT_CSV, "layer\tek-eff-1\r\nbeleid\t4\r\n", 0, 422, "UTF-16 (little-endian)"},
+        {IMPORT_CSV, "layer;ek-eff-1\r\nbeleid;4\r\n", 1, 422, "UTF-16 (big-endian)"},
+        {IMPORT_JSON, "[" ROW_OK "]", 0, 400, "UTF-16 (little-endian)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        size_t len;
+        char *body = utf16(cases[i].text, cases[i].big_endian, &len);
+        tm_error err = TM_ERROR_INIT;
+        int rc;
+        import_parser *p = parse(in, cases[i].f, body, len, 0, 0, &rc, &err);
+        expect_refused(rc, err, p, cases[i].status);
+        cr_expect(strstr(err.message, cases[i].says) != NULL, "case %zu: %s", i, err.message);
+        cr_expect(strstr(err.message, "UTF-8") != NULL, "case %zu names what is read: %s", i,
+                  err.message);
+        if (cases[i].f == IMPORT_CSV)
+            cr_expect(strstr(err.message, "CSV UTF-8") != NULL, "case %zu says how: %s", i,
+                      err.message);
+        tm_error_clear(&err);
+        import_parser_free(p);
+        expect_same_split(in, cases[i].f, body, len, "utf-16");
+        free(body);
+    }
+    instrument_free(in);
+}
+
 /* ---- bad rows ---------------------------------------------------------- */
 
 Test(import, three_bad_csv_rows_are_named_with_their_items)

@@ -500,38 +500,6 @@ Test(survey_page, stylesheet)
     cr_assert_not_null(strstr(survey_css, "min-height: 2.875rem"), "44px touch targets");
 }
 
-/* Writes the frontline page, a style sheet beside it and a copy that links
- * that sheet relatively, for looking at it in a browser. */
-Test(survey_page, writes_a_preview)
-{
-    instrument *in = load();
-    survey_page p = page_for(in, "uitvoering");
-    p.answers = json_pack("{s:i, s:s, s:i, s:s}", "ek-eff-1", 4, "ek-eff-kn-1", "b", "ek-dv-cijfer",
-                          7, "open-eff", "Vaker samen om tafel met beleid.");
-    p.errors = json_pack("[{s:s, s:s}]", "item", "ek-eff-2", "error", "is required");
-    p.notice = "Uw antwoorden zijn opgeslagen.";
-    char *html = render(&p);
-    FILE *f = fopen("/tmp/survey-uitvoering.html", "w");
-    cr_assert_not_null(f);
-    fputs(html, f);
-    fclose(f);
-    f = fopen("/tmp/survey.css", "w");
-    cr_assert_not_null(f);
-    fputs(survey_css, f);
-    fclose(f);
-    const char *href = "href=\"/assets/survey.css\"";
-    char *at = strstr(html, href);
-    cr_assert_not_null(at);
-    f = fopen("/tmp/survey-preview.html", "w");
-    cr_assert_not_null(f);
-    fprintf(f, "%.*shref=\"survey.css\"%s", (int)(at - html), html, at + strlen(href));
-    fclose(f);
-    json_decref(p.answers);
-    json_decref(p.errors);
-    free(html);
-    instrument_free(in);
-}
-
 /* ---- decoding --------------------------------------------------------- */
 
 typedef struct decoded {

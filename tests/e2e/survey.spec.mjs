@@ -292,6 +292,10 @@ try {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
            '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
   });
+  const driver = JSON.parse(
+    readFileSync(join(here, 'node_modules', 'playwright-core', 'package.json'), 'utf8'));
+  console.log(`note - node ${process.version}, playwright-core ${driver.version}, ` +
+              `Chromium ${browser.version()}`);
   await run(browser);
   console.log(`${checks} checks passed`);
 } catch (e) {

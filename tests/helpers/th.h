@@ -84,6 +84,11 @@ char *th_api_key(const char *conninfo, const char *role, const long long *orgs, 
  * first column of the first row as a new string, or NULL. */
 char *th_sql(const char *conninfo, const char *sql);
 
+/* What the database holds, as one line to compare before and after: for
+ * every table of the public schema, "name=rows:md5" (the md5 of all its rows
+ * as text, in order). New string; NULL when the database cannot be read. */
+char *th_db_state(const char *conninfo);
+
 /* Runs a command line and returns its exit status; stdout+stderr go to
  * *output (caller frees) when output is not NULL. */
 int th_run(const char *cmd, char **output);

@@ -175,13 +175,23 @@ char *th_cluster_conninfo(const char *dir, const char *dbname)
     return url;
 }
 
-int th_cluster_kill(const char *dir)
+static int cluster_signal(const char *how, const char *dir)
 {
     char *cmd;
-    if (asprintf(&cmd, "scripts/pg.sh kill %s", dir) < 0) return -1;
+    if (asprintf(&cmd, "scripts/pg.sh %s %s", how, dir) < 0) return -1;
     int rc = th_run(cmd, NULL);
     free(cmd);
     return rc;
+}
+
+int th_cluster_kill(const char *dir)
+{
+    return cluster_signal("kill", dir);
+}
+
+int th_cluster_crash(const char *dir)
+{
+    return cluster_signal("crash", dir);
 }
 
 int th_cluster_restart(const char *dir, int timeout_ms)
@@ -224,13 +234,24 @@ int th_connect(int port)
     return fd;
 }
 
-char *th_raw_exchange(int port, const char *request, size_t len, int timeout_ms)
+char *th_raw_exchange_end(int port, const char *request, size_t len, int timeout_ms,
+                          th_raw_end *end)
+{
+    return th_raw_exchange_fd(th_connect(port), request, len, timeout_ms, end);
+}
+
+char *th_raw_exchange_fd(int fd, const char *request, size_t len, int timeout_ms, th_raw_end *end)
 {
     size_t cap = 4096, got = 0;
     char *buf = calloc(1, cap);
     cr_assert_not_null(buf);
-    int fd = th_connect(port);
-    if (fd < 0) return buf;
+    th_raw_end how = TH_RAW_TIMEOUT;
+    if (fd < 0) {
+        if (end) *end = TH_RAW_NOCONN;
+        return buf;
+    }
+    /* A server that refuses early may close while the request is still
+     * going out: the send stops, and what it answered is read all the same. */
     for (size_t sent = 0; sent < len;) {
         ssize_t w = send(fd, request + sent, len - sent, MSG_NOSIGNAL);
         if (w <= 0) break;
@@ -249,17 +270,29 @@ char *th_raw_exchange(int port, const char *request, size_t len, int timeout_ms)
             buf = grown;
         }
         ssize_t r = recv(fd, buf + got, cap - got - 1, 0);
-        if (r <= 0) break;
+        if (r <= 0) { /* an orderly close, or a reset */
+            how = TH_RAW_CLOSED;
+            break;
+        }
         got += (size_t)r;
         buf[got] = '\0';
         /* One whole response (head and Content-Length of body) is enough. */
-        const char *end = strstr(buf, "\r\n\r\n");
+        const char *head_end = strstr(buf, "\r\n\r\n");
         const char *cl = strcasestr(buf, "\r\nContent-Length:");
-        if (end && cl && cl < end && got >= (size_t)(end + 4 - buf) + strtoull(cl + 17, NULL, 10))
+        if (head_end && cl && cl < head_end &&
+            got >= (size_t)(head_end + 4 - buf) + strtoull(cl + 17, NULL, 10)) {
+            how = TH_RAW_ANSWERED;
             break;
+        }
     }
     close(fd);
+    if (end) *end = how;
     return buf;
+}
+
+char *th_raw_exchange(int port, const char *request, size_t len, int timeout_ms)
+{
+    return th_raw_exchange_end(port, request, len, timeout_ms, NULL);
 }
 
 void th_token_hash_hex(const char *token, char out[65])

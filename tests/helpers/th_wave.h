@@ -43,8 +43,12 @@ void th_servers_start(const char *conninfo, const char *const *extra_env, int n,
 char *th_cluster_start(const char *name);
 /* Its libpq connection string for database dbname (caller frees). */
 char *th_cluster_conninfo(const char *dir, const char *dbname);
-/* SIGKILL the postmaster (pg.sh kill); 0 on success. */
+/* SIGKILL the postmaster (pg.sh kill); 0 on success. Its backends live on
+ * until they notice, finishing what they were doing. */
 int th_cluster_kill(const char *dir);
+/* SIGKILL the postmaster and every backend at once (pg.sh crash), as a
+ * machine or container dying would; 0 on success. */
+int th_cluster_crash(const char *dir);
 /* Start again after a kill -9: retries while leftover backends still hold
  * the shared memory. Returns 0 when it accepts connections within
  * timeout_ms. */
@@ -55,10 +59,25 @@ void th_cluster_destroy(const char *dir);
 /* A TCP connection to 127.0.0.1:port: the socket, or -1 with errno set. */
 int th_connect(int port);
 
+/* How a raw exchange ended. */
+typedef enum th_raw_end {
+    TH_RAW_ANSWERED, /* one whole response (head and Content-Length of body) came */
+    TH_RAW_CLOSED,   /* the server closed or reset the connection first */
+    TH_RAW_TIMEOUT,  /* neither within the time given */
+    TH_RAW_NOCONN    /* no connection */
+} th_raw_end;
+
 /* Sends raw bytes on a new connection to the server, then reads until one
  * whole response is in, the server closes or timeout_ms passes; returns what
- * was read (caller frees; NUL-terminated, never NULL). */
+ * was read (caller frees; NUL-terminated, never NULL) and, when end is not
+ * NULL, how it ended. */
+char *th_raw_exchange_end(int port, const char *request, size_t len, int timeout_ms,
+                          th_raw_end *end);
+/* The same when how it ended does not matter. */
 char *th_raw_exchange(int port, const char *request, size_t len, int timeout_ms);
+/* The same on a socket already connected (th_connect), which it closes: to
+ * connect first and send at a moment of one's choosing. */
+char *th_raw_exchange_fd(int fd, const char *request, size_t len, int timeout_ms, th_raw_end *end);
 
 /* The BLAKE2b-256 of a token, as the server stores it, in lowercase hex. */
 void th_token_hash_hex(const char *token, char out[65]);
