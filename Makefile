@@ -35,9 +35,10 @@ all: bin/thermometer
 deps:
 	@scripts/install-deps.sh
 
-build/gen/embedded.c: survey-defs/schema.json scripts/embed.sh
+build/gen/embedded.c: survey-defs/schema.json data/common-passwords.txt data/common-passwords-nl.txt scripts/embed.sh
 	@mkdir -p $(@D)
-	scripts/embed.sh $@ instrument_schema_json survey-defs/schema.json
+	scripts/embed.sh $@ instrument_schema_json survey-defs/schema.json \
+	  common_passwords_txt data/common-passwords.txt common_passwords_nl_txt data/common-passwords-nl.txt
 
 build/rel/%.o: %.c | build/gen/embedded.c
 	@mkdir -p $(@D)

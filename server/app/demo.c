@@ -173,7 +173,8 @@ static long long make_wave(PGconn *c, const instrument *in, long long org, const
         rc = collection_invite_answered(c, id, l, invited[l], answered[l], err);
     }
     if (rc == 0) rc = store_waves_set_status(c, id, "open", err);
-    if (rc == 0) rc = store_responses_import(c, id, total, in->n_items, demo_row, &d, err);
+    long long batch = 0;
+    if (rc == 0) rc = store_responses_import(c, id, total, in->n_items, demo_row, &d, &batch, err);
     if (rc == 0) rc = store_waves_set_status(c, id, "closed", err);
     demo_wave_free(&d);
     gsl_rng_free(d.rng);

@@ -23,9 +23,12 @@ json_t *waves_json(PGconn *c, long long id, tm_error *err);
 
 /* Creates a wave from the API's fields (body, borrowed): organisation_id,
  * instrument ("key" or "key@version"), name, and optional min_group_size
- * (default 5, at least 3), previous_wave_id, opens_at, closes_at. 422
- * naming each bad or unknown field, 404 when the organisation is not there
- * for who. Returns the new wave's JSON (new reference). */
+ * (default 5, at least 3), previous_wave_id, opens_at and closes_at (ISO
+ * 8601 with an offset; closes_at after opens_at and in the future),
+ * collection ("online", the default, or "import") and test (true: the wave
+ * may be deleted later with everything in it). 422 naming each bad or
+ * unknown field, 404 when the organisation is not there for who. Returns the
+ * new wave's JSON (new reference). */
 json_t *waves_create(PGconn *c, const caller *who, json_t *body, tm_error *err);
 
 /* Opens or closes wave w (status "open" or "closed") and returns its JSON

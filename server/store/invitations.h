@@ -30,4 +30,20 @@ json_t *store_invitations_progress(PGconn *c, long long wave, const char *const 
 int store_invitations_mark_submitted(PGconn *c, long long wave, int layer, int count,
                                      tm_error *err);
 
+/* ---- the console (issue 14) --------------------------------------------- */
+
+/* Per layer of the chain, for the progress page: {"layers": [{layer, invited,
+ * started, submitted, imported}]} (new). submitted counts invitations used
+ * (so never more than invited), imported the responses that came by import. */
+json_t *store_invitations_counts(PGconn *c, long long wave, const char *const *layer_keys,
+                                 size_t n_layers, tm_error *err);
+
+/* The open links of wave, newest first: [{id, layer (index), max_responses,
+ * used, created_at}] (new). */
+json_t *store_invitations_links(PGconn *c, long long wave, tm_error *err);
+
+/* Unsent drafts of wave: invitations started and not submitted whose answers
+ * closing would discard. -1 with err. */
+long long store_invitations_drafts(PGconn *c, long long wave, tm_error *err);
+
 #endif

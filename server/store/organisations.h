@@ -28,4 +28,19 @@ int store_organisations_visible(PGconn *c, const caller *who, long long org, tm_
  * error. */
 long long store_organisations_by_code(PGconn *c, const char *code, tm_error *err);
 
+/* ---- the console (issue 14) --------------------------------------------- */
+
+/* Organisation org as who sees it: {id, name, code, benchmark, created_at}
+ * (new); 404 when it is not there for who. */
+json_t *store_organisations_get(PGconn *c, const caller *who, long long org, tm_error *err);
+
+/* Renames organisation org and sets its code (checked by the caller). 409
+ * when the code is taken, 404 when there is no such organisation. */
+int store_organisations_update(PGconn *c, long long org, const char *name, const char *code,
+                               tm_error *err);
+
+/* Marks organisation org as a benchmark peer or not. Shared with issue 10
+ * (PATCH /api/v1/organisations/{id} {"benchmark"}). 404. */
+int store_organisations_set_benchmark(PGconn *c, long long org, int benchmark, tm_error *err);
+
 #endif

@@ -30,5 +30,17 @@ const char *store_sql_role(const caller *who)
 
 const char *store_sql_key(const caller *who)
 {
-    return who && who->key_id_text[0] ? who->key_id_text : "0";
+    return who && who->principal[0] ? who->principal : "none";
+}
+
+void store_sql_bytea(const unsigned char *b, size_t n, char *out)
+{
+    static const char hex[] = "0123456789abcdef";
+    out[0] = '\\';
+    out[1] = 'x';
+    for (size_t i = 0; i < n; i++) {
+        out[2 + 2 * i] = hex[b[i] >> 4];
+        out[3 + 2 * i] = hex[b[i] & 15];
+    }
+    out[2 + 2 * n] = '\0';
 }

@@ -123,14 +123,21 @@ int store_waves_insert(PGconn *c, const wave_new *w, long long *id, tm_error *er
     store_sql_id(w->instrument_id, instt);
     store_sql_id(w->min_group_size, kt);
     store_sql_id(w->previous_wave_id, prevt);
-    const char *p[] = {orgt,        instt,       w->name, kt, w->previous_wave_id ? prevt : NULL,
-                       w->opens_at, w->closes_at};
+    const char *p[] = {orgt,
+                       instt,
+                       w->name,
+                       kt,
+                       w->previous_wave_id ? prevt : NULL,
+                       w->opens_at,
+                       w->closes_at,
+                       w->collection ? w->collection : "online",
+                       w->is_test ? "true" : "false"};
     PGresult *r =
         db_query(c,
                  "INSERT INTO waves (organisation_id, instrument_id, name, min_group_size,"
-                 " previous_wave_id, opens_at, closes_at)"
-                 " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                 7, p, err);
+                 " previous_wave_id, opens_at, closes_at, collection, is_test)"
+                 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                 9, p, err);
     if (!r) return -1;
     *id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
     PQclear(r);
