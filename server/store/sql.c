@@ -1,6 +1,8 @@
 /* sql.c - see sql.h. */
 #include "server/store/sql.h"
 
+#include "server/store/db.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -43,4 +45,25 @@ void store_sql_bytea(const unsigned char *b, size_t n, char *out)
         out[3 + 2 * i] = hex[b[i] & 15];
     }
     out[2 + 2 * n] = '\0';
+}
+
+PGresult *store_sql_probe(PGconn *c, const char *sql, int n, const char *const *params,
+                          tm_error *err)
+{
+    int in_tx = PQtransactionStatus(c) == PQTRANS_INTRANS;
+    tm_error ignored = TM_ERROR_INIT;
+    if (in_tx && db_exec(c, "SAVEPOINT probe", 0, NULL, err) != 0) return NULL;
+    PGresult *r = db_query(c, sql, n, params, &ignored);
+    tm_error_clear(&ignored);
+    if (PQstatus(c) != CONNECTION_OK) {
+        PQclear(r);
+        tm_error_set(err, 503, "the database connection was lost; try again shortly");
+        return NULL;
+    }
+    if (in_tx && db_exec(c, r ? "RELEASE SAVEPOINT probe" : "ROLLBACK TO SAVEPOINT probe", 0, NULL,
+                         err) != 0) {
+        PQclear(r);
+        return NULL;
+    }
+    return r;
 }

@@ -48,6 +48,13 @@ void store_sql_wave_row(PGresult *r, int row, int col, wave_info *w);
 #define STORE_SQL_BYTEA_HEX(n) (2 + 2 * (n) + 1)
 void store_sql_bytea(const unsigned char *b, size_t n, char *out);
 
+/* Runs a statement whose failure is an answer (does this text read as a
+ * time?), inside a savepoint when a transaction is open so that the
+ * transaction goes on. The result, or NULL: with err set (503) when the
+ * connection was lost, else with err untouched (the statement failed). */
+PGresult *store_sql_probe(PGconn *c, const char *sql, int n, const char *const *params,
+                          tm_error *err);
+
 /* id as a text parameter. */
 void store_sql_id(long long id, char buf[24]);
 

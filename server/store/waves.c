@@ -90,10 +90,8 @@ json_t *store_waves_of_organisation(PGconn *c, const caller *who, long long org,
 int store_waves_time_valid(PGconn *c, const char *text, tm_error *err)
 {
     const char *p[] = {text};
-    tm_error ignored = TM_ERROR_INIT;
-    PGresult *r = db_query(c, "SELECT $1::timestamptz", 1, p, &ignored);
-    tm_error_clear(&ignored);
-    if (!r) return PQstatus(c) == CONNECTION_OK ? 0 : tm_error_set(err, 503, "database lost");
+    PGresult *r = store_sql_probe(c, "SELECT $1::timestamptz", 1, p, err);
+    if (!r) return err && err->status ? -1 : 0;
     PQclear(r);
     return 1;
 }

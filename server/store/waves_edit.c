@@ -167,13 +167,11 @@ int store_waves_local_to_utc(PGconn *c, const char *date, const char *time, char
                              tm_error *err)
 {
     const char *p[] = {date, time};
-    tm_error ignored = TM_ERROR_INIT;
-    PGresult *r = db_query(c,
-                           "SELECT " UTC_TEXT("(($1::date + $2::time)::timestamp"
-                                              " AT TIME ZONE 'Europe/Amsterdam')"),
-                           2, p, &ignored);
-    tm_error_clear(&ignored);
-    if (!r) return PQstatus(c) == CONNECTION_OK ? 0 : tm_error_set(err, 503, "database lost");
+    PGresult *r = store_sql_probe(c,
+                                  "SELECT " UTC_TEXT("(($1::date + $2::time)::timestamp"
+                                                     " AT TIME ZONE 'Europe/Amsterdam')"),
+                                  2, p, err);
+    if (!r) return err && err->status ? -1 : 0;
     snprintf(out, 24, "%s", PQgetvalue(r, 0, 0));
     PQclear(r);
     return 1;

@@ -34,6 +34,11 @@ void route_progress(http_request *req, http_response *res);
 void route_import(http_request *req, http_response *res);
 extern const body_sink route_import_sink;
 
+/* api_keys.c: API keys (admin) */
+void route_keys_list(http_request *req, http_response *res);
+void route_keys_create(http_request *req, http_response *res);
+void route_key_revoke(http_request *req, http_response *res);
+
 /* api_survey.c: the respondent, as JSON */
 void route_survey_get(http_request *req, http_response *res);
 void route_survey_post(http_request *req, http_response *res);
