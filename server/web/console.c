@@ -268,6 +268,11 @@ void console_end(console_page *p, http_response *res, int status)
         return;
     }
     http_respond_body(res, status, "text/html; charset=utf-8", html, len);
+    /* The form's pages send no referrer at all; with that policy a browser
+     * sends "Origin: null" with every form, and the console's Origin check
+     * could not tell its own forms from another site's. same-origin still
+     * sends nothing to other sites. */
+    http_respond_header(res, "Referrer-Policy", "same-origin");
 }
 
 void console_redirect(http_response *res, const char *location)
@@ -464,6 +469,19 @@ void console_errors(console_page *p, const tm_error *err)
             const char *text = json_is_string(d) ? json_string_value(d)
                                                  : json_string_value(json_object_get(d, "error"));
             strbuf_adds(b, "<li>");
+            json_t *row = json_object_get(d, "row");
+            const char *item = json_string_value(json_object_get(d, "item"));
+            const char *column = json_string_value(json_object_get(d, "column"));
+            if (json_is_integer(row))
+                strbuf_addf(b, "%s %lld%s", tm_text_get(TX("Rij", "Row"), p->lang),
+                            (long long)json_integer_value(row), item ? ", " : ": ");
+            if (item || column) {
+                html_escape(b, tm_text_get(item ? TX("vraag", "question") : TX("kolom", "column"),
+                                           p->lang));
+                strbuf_adds(b, " ");
+                console_esc(p, item ? item : column);
+                strbuf_adds(b, ": ");
+            }
             if (field) {
                 strbuf_adds(b, "<a href=\"#f-");
                 console_esc(p, field);

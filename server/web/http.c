@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -335,8 +336,15 @@ static enum MHD_Result send_response(struct MHD_Connection *c, request_state *st
     res->body = NULL;      /* MHD owns it (or the file) now */
     res->fd = 0;
     if (res->content_type) MHD_add_response_header(r, "Content-Type", res->content_type);
-    for (size_t i = 0; i < sizeof security_headers / sizeof *security_headers; i++)
-        MHD_add_response_header(r, security_headers[i][0], security_headers[i][1]);
+    for (size_t i = 0; i < sizeof security_headers / sizeof *security_headers; i++) {
+        /* A handler may set one of them itself (the console's pages send
+         * Referrer-Policy: same-origin, so that the browser tells their
+         * forms' Origin): then its value stands. */
+        int own = 0;
+        for (int k = 0; k < res->n_headers; k++)
+            own |= !strcasecmp(res->header_names[k], security_headers[i][0]);
+        if (!own) MHD_add_response_header(r, security_headers[i][0], security_headers[i][1]);
+    }
     for (int i = 0; i < res->n_headers; i++) {
         MHD_add_response_header(r, res->header_names[i], res->header_values[i]);
         free(res->header_values[i]);
