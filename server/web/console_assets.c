@@ -126,7 +126,11 @@ static const char console_css[] =
     ".legend span::before { content: \"\"; display: inline-block; width: 1.5rem; height: 0;\n"
     "  border-top: 3px solid #1d4f91; vertical-align: middle; margin-right: 0.375rem; }\n"
     ".legend .knowledge::before { border-top: 3px dashed #b45309; }\n"
-    "@media (max-width: 40rem) { h1 { font-size: 1.5rem; } th, td { padding: 0.375rem; }\n"
+    ".charts { display: grid; gap: 0 1.25rem; }\n"
+    "@media (min-width: 60rem) { .charts { grid-template-columns: 1fr 1fr; } }\n"
+    "@media (max-width: 40rem) { h1 { font-size: 1.5rem; }\n"
+    "  th, td { padding: 0.375rem 0.25rem; font-size: 0.875rem; }\n"
+    "  thead th { overflow-wrap: anywhere; }\n"
     "  dl.facts { grid-template-columns: 1fr; } }\n";
 
 /* Refreshes the element with data-refresh every 30 s from the same page,

@@ -55,7 +55,7 @@ static void put_chain(console_page *p, json_t *a, const instrument *in)
                     "Per theme: how the layers perceive the intent (solid line) and how well they "
                     "know it (dashed line), on a scale of 0 to 100. The further the line drops "
                     "down the chain, the more of the intent is lost on the way."));
-    strbuf_adds(b, "</p>\n");
+    strbuf_adds(b, "</p>\n<div class=\"charts\">\n");
     size_t i;
     json_t *t;
     json_array_foreach(json_object_get(a, "themes"), i, t)
@@ -98,6 +98,7 @@ static void put_chain(console_page *p, json_t *a, const instrument *in)
         }
         strbuf_adds(b, "</tbody></table></div></details></section>\n");
     }
+    strbuf_adds(b, "</div>\n");
 }
 
 static void put_thermometer(console_page *p, json_t *a, const instrument *in)
