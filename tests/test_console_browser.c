@@ -60,7 +60,10 @@ Test(console_browser, coordinator_flow_axe_csrf_keyboard, .timeout = 600)
              db, getenv("THERMOMETER_BIN") ? getenv("THERMOMETER_BIN") : "bin/thermometer-asan");
     cr_assert_eq(th_run(cmd, &created), 0, "user create: %s", created);
     char password[64] = "";
-    sscanf(created, "%63s", password);
+    const char *nl = strrchr(created, '\n'), *line = created;
+    for (const char *q = created; q < nl; q++) /* the last line holds the password */
+        if (*q == '\n') line = q + 1;
+    sscanf(line, "%63s", password);
     free(created);
     cr_assert_eq(strlen(password), 19, "a one-time password of 16 characters in groups");
 

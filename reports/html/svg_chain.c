@@ -115,7 +115,7 @@ static void put_series(strbuf *b, const json_t *analysis, const char *theme, con
         strbuf_addf(b,
                     "<text x=\"%.1f\" y=\"%.1f\" font-size=\"13\" text-anchor=\"middle\" "
                     "fill=\"%s\">%.0f</text>\n",
-                    x + (dashed ? 16 : -16), y - 8, dashed ? "#7c2d12" : "#1d4f91", m);
+                    x + (dashed ? 16 : -16), y - 8, dashed ? "#7c2d12" : "#1d4f91", round(m));
     }
 }
 
@@ -136,7 +136,7 @@ static void put_description(strbuf *b, const json_t *analysis, const char *theme
             html_escape(b, label_of(o, chain, i));
             strbuf_adds(b, " ");
             if (layer && svg_chain_mean(analysis, theme, layer, measures[k], &m))
-                strbuf_addf(b, "%.0f", m);
+                strbuf_addf(b, "%.0f", round(m)); /* half away from zero, as the reports */
             else if (layer && layer_suppressed(t, layer))
                 html_escape(
                     b, tm_text_get((tm_text){"te weinig antwoorden", "too few answers"}, lang));

@@ -87,7 +87,7 @@ static void put_chain(console_page *p, json_t *a, const instrument *in)
             for (int m = 0; m < 2; m++) {
                 double v;
                 if (svg_chain_mean(a, key, layer, measures[m], &v))
-                    strbuf_addf(b, "<td class=\"num\">%.0f</td>", v);
+                    strbuf_addf(b, "<td class=\"num\">%.0f</td>", round(v));
                 else {
                     strbuf_adds(b, "<td class=\"num\">");
                     console_t(p, TX("te weinig of geen", "too few or none"));
