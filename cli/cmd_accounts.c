@@ -277,15 +277,17 @@ static long long user_of(PGconn *c, const char *arg, tm_error *err)
     long long id = strtoll(arg, &end, 10);
     if (!*end && id > 0) return id;
     json_t *list = users_list(c, 0, err);
-    size_t i;
-    json_t *u;
     char norm[256];
     id = 0;
-    if (users_email_normalise(arg, norm, sizeof norm) == 0) json_array_foreach(list, i, u)
+    if (users_email_normalise(arg, norm, sizeof norm) == 0) {
+        size_t i;
+        json_t *u;
+        json_array_foreach(list, i, u)
         {
             if (!strcmp(json_string_value(json_object_get(u, "email")), norm))
                 id = json_integer_value(json_object_get(u, "id"));
         }
+    }
     json_decref(list);
     if (!id && !err->status) tm_error_set(err, 404, "there is no account %s", arg);
     return id;

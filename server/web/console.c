@@ -607,7 +607,7 @@ void console_time(strbuf *b, const char *lang, const char *iso)
 const char *console_layer_label(const instrument *in, const char *key, const char *lang)
 {
     const tm_named *sets[] = {in->layers, in->themes, in->domains};
-    size_t counts[] = {in->n_layers, in->n_themes, in->n_domains};
+    const size_t counts[] = {in->n_layers, in->n_themes, in->n_domains};
     for (int k = 0; k < 3; k++)
         for (size_t i = 0; i < counts[k]; i++)
             if (key && !strcmp(sets[k][i].key, key)) return tm_text_get(sets[k][i].label, lang);

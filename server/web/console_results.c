@@ -182,7 +182,7 @@ static int by_loss(const void *x, const void *y)
 static void put_losses(console_page *p, json_t *a, const instrument *in)
 {
     strbuf *b = &p->b;
-    loss all[256];
+    loss all[256] = {{0}};
     size_t n = 0, i, j;
     json_t *t, *l;
     json_array_foreach(json_object_get(a, "themes"), i, t)

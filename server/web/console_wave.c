@@ -382,9 +382,9 @@ void console_wave_page(http_request *req, http_response *res, int status, const 
     strbuf_adds(b, "</dl>\n");
 
     int write = role_may_write(req->who.role);
-    char path[96];
     strbuf_adds(b, "<div class=\"actions\">");
     if (write && !strcmp(w->status, "draft")) {
+        char path[96];
         strbuf_addf(b, "<a class=\"button secondary\" href=\"/beheer/metingen/%lld/bewerken\">",
                     w->id);
         console_t(&p, TX("Bewerken", "Edit"));

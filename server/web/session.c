@@ -76,8 +76,8 @@ int session_form_check(http_request *req, tm_error *err)
     if (formdata_parse(&req->form, http_header(req, "Content-Type"), req->body, req->body_len,
                        err) != 0)
         return -1;
-    char pre[SESSIONS_COOKIE_MAX];
     const char *cookie = req->session.cookie;
+    char pre[SESSIONS_COOKIE_MAX]; /* cppcheck-suppress variableScope ; cookie may point here */
     if (!(req->route->needs & ROUTE_SESSION))
         cookie = session_cookie(req, SESSION_PRE_COOKIE, pre, sizeof pre) == 0 ? pre : "";
     if (!sessions_csrf_ok(cookie, formdata_get(&req->form, SESSION_CSRF_FIELD)))
