@@ -130,7 +130,12 @@ static const char console_css[] =
     "@media (min-width: 60rem) { .charts { grid-template-columns: 1fr 1fr; } }\n"
     "@media (max-width: 40rem) { h1 { font-size: 1.5rem; }\n"
     "  th, td { padding: 0.375rem 0.25rem; font-size: 0.875rem; }\n"
-    "  thead th { overflow-wrap: anywhere; }\n"
+    "  table.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden;\n"
+    "    clip: rect(0 0 0 0); }\n"
+    "  table.stack tr { display: block; border-bottom: 1px solid #d1d5db; padding: 0.25rem 0; }\n"
+    "  table.stack th, table.stack td { display: flex; justify-content: space-between;\n"
+    "    border: 0; padding: 0.125rem 0.5rem; }\n"
+    "  table.stack td::before { content: attr(data-label); color: #4b5563; }\n"
     "  dl.facts { grid-template-columns: 1fr; } }\n";
 
 /* Refreshes the element with data-refresh every 30 s from the same page,

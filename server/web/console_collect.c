@@ -19,9 +19,13 @@
 
 /* ---- progress ----------------------------------------------------------- */
 
-static void put_count(strbuf *b, json_int_t n)
+/* A number cell; label is its column's heading, which a phone shows in
+ * front of it (the table stacks there: see .stack in console_assets.c). */
+static void put_count(console_page *p, tm_text label, json_int_t n)
 {
-    strbuf_addf(b, "<td class=\"num\">%lld</td>", (long long)n);
+    strbuf_adds(&p->b, "<td class=\"num\" data-label=\"");
+    console_t(p, label);
+    strbuf_addf(&p->b, "\">%lld</td>", (long long)n);
 }
 
 /* The table of counts per layer: invited, started, submitted, the rate
@@ -41,7 +45,7 @@ static void put_progress(console_page *p, const wave_details *d)
         json_decref(counts);
         return;
     }
-    strbuf_adds(b, "<div class=\"table\"><table>\n<caption>");
+    strbuf_adds(b, "<div class=\"table\"><table class=\"stack\">\n<caption>");
     console_t(p, TX("Respons per laag", "Response per layer"));
     strbuf_adds(b, "</caption>\n<thead><tr><th scope=\"col\">");
     console_t(p, TX("Laag", "Layer"));
@@ -65,15 +69,18 @@ static void put_progress(console_page *p, const wave_details *d)
         console_esc(
             p, console_layer_label(in, json_string_value(json_object_get(l, "layer")), p->lang));
         strbuf_adds(b, "</th>");
-        put_count(b, inv);
-        put_count(b, json_integer_value(json_object_get(l, "started")));
-        put_count(b, sub);
+        put_count(p, heads[0], inv);
+        put_count(p, heads[1], json_integer_value(json_object_get(l, "started")));
+        put_count(p, heads[2], sub);
+        strbuf_adds(b, "<td class=\"num\" data-label=\"");
+        console_t(p, heads[3]);
+        strbuf_adds(b, "\">");
         if (inv > 0)
-            strbuf_addf(b, "<td class=\"num\">%lld%%</td>",
-                        (long long)(sub >= inv ? 100 : sub * 100 / inv));
+            strbuf_addf(b, "%lld%%", (long long)(sub >= inv ? 100 : sub * 100 / inv));
         else
-            strbuf_adds(b, "<td class=\"num\">\u2013</td>");
-        put_count(b, json_integer_value(json_object_get(l, "imported")));
+            strbuf_adds(b, "\u2013");
+        strbuf_adds(b, "</td>");
+        put_count(p, heads[4], json_integer_value(json_object_get(l, "imported")));
         strbuf_adds(b, "</tr>\n");
     }
     strbuf_adds(b, "</tbody></table></div>\n");

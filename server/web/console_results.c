@@ -305,10 +305,10 @@ void route_console_results(http_request *req, http_response *res)
         }
         strbuf_adds(b, ".</p>\n");
     }
-    put_downloads(&p, req->wave.id);
-    put_losses(&p, a, in);
-    put_thermometer(&p, a, in);
     put_chain(&p, a, in);
+    put_thermometer(&p, a, in);
+    put_losses(&p, a, in);
+    put_downloads(&p, req->wave.id);
     json_decref(a);
     console_end(&p, res, 200);
 }
