@@ -349,7 +349,8 @@ void route_console_invitations(http_request *req, http_response *res)
         return;
     }
     const instrument *in = app_instrument(req->app, req->db, req->wave.instrument_id, &err);
-    const char *key = json_string_value(json_object_get(batch, "layer"));
+    char key[64]; /* the layer key outlives batch: the file's name */
+    snprintf(key, sizeof key, "%s", json_string_value(json_object_get(batch, "layer")));
     size_t len = 0;
     char *csv = invitations_csv(batch, in ? console_layer_label(in, key, "nl") : key, &len);
     tm_error_clear(&err);

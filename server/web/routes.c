@@ -10,7 +10,7 @@
 #define WAVE ROUTE_WAVE
 #define JSON ROUTE_JSON
 #define TOKEN (ROUTE_TOKEN | ROUTE_DB)
-#define ADMIN (ROUTE_KEY | ROUTE_ADMIN | ROUTE_DB)
+#define ADMIN (ROUTE_KEY | ROUTE_WRITE | ROUTE_ADMIN | ROUTE_DB)
 /* The console: a page needs a session; a form that changes something also
  * its CSRF token; most changes a role that may write. */
 #define PAGE (ROUTE_SESSION | ROUTE_DB)
