@@ -346,7 +346,7 @@ int main(int argc, char **argv)
     const char *org = "Gemeente Voorbeeldstad";
     int rc = 0;
 
-    json_t *previous = wave_analysis(in, intended, 2025, -0.06, 0.95, 6, org, "Meting 2025");
+    json_t *previous = wave_analysis(in, intended, 2025, -0.14, 0.95, 6, org, "Meting 2025");
     json_t *peers[N_PEERS];
     for (int p = 0; p < N_PEERS; p++) {
         char name[64];

@@ -14,7 +14,7 @@
 
 #include "core/text.h"
 #include "core/utf8.h"
-#include "server/web/html.h"
+#include "core/html.h"
 
 /* ---- the page's own wording ------------------------------------------- */
 
