@@ -83,12 +83,15 @@ double story_mean(json_t *analysis, json_t *theme, const char *layer, int m)
     return num(c, "mean");
 }
 
-/* Whether gap g is between two shown layers that are neighbours among the
- * shown layers ("adjacent" in the analysis' own sense). */
-static int gap_adjacent_shown(json_t *analysis, json_t *g)
+/* Whether gap g of theme is between two shown layers that are neighbours
+ * among the shown layers ("adjacent" in the analysis' own sense) and whose
+ * means of its measure may both be shown (a sentence gives them). */
+static int gap_adjacent_shown(json_t *analysis, json_t *theme, json_t *g)
 {
+    int m = measure_from_key(str(g, "measure"));
     return json_is_true(json_object_get(g, "adjacent")) &&
-           story_layer_shown(analysis, str(g, "from")) && story_layer_shown(analysis, str(g, "to"));
+           !isnan(story_mean(analysis, theme, str(g, "from"), m)) &&
+           !isnan(story_mean(analysis, theme, str(g, "to"), m));
 }
 
 static int significant(double p)
@@ -129,7 +132,7 @@ static int pick_loss_most(json_t *analysis, story_fact *out)
         {
             double d = num(g, "diff");
             if (measure_from_key(str(g, "measure")) != MEASURE_SCORE ||
-                !gap_adjacent_shown(analysis, g) || isnan(d) || d <= 0 ||
+                !gap_adjacent_shown(analysis, t, g) || isnan(d) || d <= 0 ||
                 !significant(num(g, "p_holm")) || (found && d <= best))
                 continue;
             *out = loss_fact(analysis, t, g, STORY_LOSS_MOST);
@@ -344,7 +347,7 @@ size_t story_losses(json_t *analysis, story_fact *out, size_t max)
         json_array_foreach(json_object_get(t, "gaps"), j, g)
         {
             double d = num(g, "diff");
-            if (!gap_adjacent_shown(analysis, g) || isnan(d) || d <= 0 ||
+            if (!gap_adjacent_shown(analysis, t, g) || isnan(d) || d <= 0 ||
                 measure_from_key(str(g, "measure")) < 0)
                 continue;
             /* the same pair of the same theme on the other measure: keep the larger */
@@ -352,7 +355,7 @@ size_t story_losses(json_t *analysis, story_fact *out, size_t max)
             int larger_known = 0;
             json_array_foreach(json_object_get(t, "gaps"), k, o)
             {
-                if (o != g && gap_adjacent_shown(analysis, o) &&
+                if (o != g && gap_adjacent_shown(analysis, t, o) &&
                     !strcmp(str(o, "from"), str(g, "from")) &&
                     !strcmp(str(o, "to"), str(g, "to")) &&
                     (num(o, "diff") > d || (num(o, "diff") == d && k < j)))
@@ -397,7 +400,7 @@ size_t story_theme(json_t *analysis, json_t *theme, story_fact *out, size_t max)
     json_array_foreach(json_object_get(theme, "gaps"), j, g)
     {
         double d = num(g, "diff");
-        if (!gap_adjacent_shown(analysis, g) || isnan(d) || d <= 0 ||
+        if (!gap_adjacent_shown(analysis, theme, g) || isnan(d) || d <= 0 ||
             measure_from_key(str(g, "measure")) < 0 || !significant(num(g, "p_holm")))
             continue;
         if (!best || d > num(best, "diff")) best = g;
