@@ -942,3 +942,40 @@ int story_reading_text(const story_term *t, const instrument *in, int k, const c
 {
     return reading_fill(t->text, in, k, lang, sb);
 }
+
+/* ------------------------------------------------------------------------
+ * The council's words
+ * ------------------------------------------------------------------------ */
+
+static const tm_text words[SW__COUNT] = {
+#define STORY_WORD_ROW(id, nl, en) [id] = {nl, en},
+    STORY_WORDS(STORY_WORD_ROW)
+#undef STORY_WORD_ROW
+};
+
+int story_word(story_word_id id, const instrument *in, int k, const char *lang,
+               const tm_text_var *vars, strbuf *sb)
+{
+    if ((int)id < 0 || id >= SW__COUNT) return strbuf_fail(sb, STRBUF_NO_MEMORY);
+    char ks[16], goed[32], aandacht[32], sc[64], kc[64];
+    snprintf(ks, sizeof ks, "%d", k);
+    story_number(in ? in->band_goed : 70, 0, lang, goed, sizeof goed);
+    story_number(in ? in->band_aandacht : 55, 0, lang, aandacht, sizeof aandacht);
+    const tm_text_var std[] = {
+        {"k", ks},
+        {"goed", goed},
+        {"aandacht", aandacht},
+        {"score", measure_label(MEASURE_SCORE, lang)},
+        {"Score", upper_first(measure_label(MEASURE_SCORE, lang), sc, sizeof sc)},
+        {"knowledge", measure_label(MEASURE_KNOWLEDGE, lang)},
+        {"Knowledge", upper_first(measure_label(MEASURE_KNOWLEDGE, lang), kc, sizeof kc)},
+        {NULL, NULL}};
+    /* the standard values first, then the caller's: a caller's value (an
+     * organisation's name) is never read as a template itself */
+    strbuf first = STRBUF_INIT(1u << 16);
+    tm_text_fill(&first, tm_text_get(words[id], lang), std);
+    int rc = first.status == STRBUF_OK && tm_text_fill(sb, first.buf, vars) >= 0 ? 0 : -1;
+    strbuf_release(&first);
+    if (rc < 0) strbuf_fail(sb, STRBUF_NO_MEMORY);
+    return rc;
+}

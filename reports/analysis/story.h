@@ -165,6 +165,59 @@ int story_reading_term(const story_term *t, int k, const char *lang, strbuf *sb)
 int story_reading_text(const story_term *t, const instrument *in, int k, const char *lang,
                        strbuf *sb);
 
+/* The words of the council summary's pages, shared by the workbook and the
+ * web page so that both read the same. Templates may hold {k}, {goed},
+ * {aandacht}, {score}, {Score}, {knowledge}, {Knowledge} (measures.h) and
+ * the caller's own values. */
+#define STORY_WORDS(X)                                                                             \
+    X(SW_TITLE, "Thermometer sociaal domein: samenvatting voor de raad",                           \
+      "Social Domain Thermometer: summary for the council")                                        \
+    X(SW_RESPONSE, "Respons", "Response")                                                          \
+    X(SW_CHART_CHAIN, "De bedoeling langs de keten: {measure} per laag (0–100)",                   \
+      "The intent along the chain: {measure} per layer (0–100)")                                   \
+    X(SW_THERMO, "De thermometer per thema", "The thermometer per theme")                          \
+    X(SW_THEME, "Thema", "Theme")                                                                  \
+    X(SW_TEMPERATURE, "Temperatuur", "Temperature")                                                \
+    X(SW_GRADE, "Cijfer", "Grade")                                                                 \
+    X(SW_BAND, "Beoordeling", "Rating")                                                            \
+    X(SW_FINDINGS, "Wat valt op?", "What stands out?")                                             \
+    X(SW_PER_THEME, "Per thema", "Per theme")                                                      \
+    X(SW_PER_THEME_NOTE,                                                                           \
+      "{Score} en {knowledge} per laag, op een schaal van 0 tot 100. Een lege cel: te weinig "     \
+      "antwoorden om te tonen (minder dan {k}). De woorden staan uitgelegd op de laatste "         \
+      "pagina.",                                                                                   \
+      "{Score} and {knowledge} per layer, on a scale of 0 to 100. An empty cell: too few answers " \
+      "to show (fewer than {k}). The words are explained on the last page.")                       \
+    X(SW_MEANS_OF, "{Measure} per laag", "{Measure} per layer")                                    \
+    X(SW_IN_BRIEF, "In het kort", "In brief")                                                      \
+    X(SW_RESPONSE_GUIDE, "Respons en uitleg", "Response and guide")                                \
+    X(SW_LAYER, "Laag", "Layer")                                                                   \
+    X(SW_INVITED, "Uitgenodigd", "Invited")                                                        \
+    X(SW_COMPLETED, "Ingevuld", "Completed")                                                       \
+    X(SW_IMPORTED, "Ingelezen", "Read in")                                                         \
+    X(SW_RATE, "Respons (%)", "Response (%)")                                                      \
+    X(SW_SHOWN, "In deze samenvatting", "In this summary")                                         \
+    X(SW_YES, "ja", "yes")                                                                         \
+    X(SW_NO_K, "nee: minder dan {k} ingevuld", "no: fewer than {k} completed")                     \
+    X(SW_TOTAL, "Totaal", "Total")                                                                 \
+    X(SW_READING, "Zo leest u dit", "How to read this")                                            \
+    X(SW_GENERATED, "Gemaakt op {when}", "Generated on {when}")                                    \
+    X(SW_PAGE_NOTE, "Samenvatting voor de raad, {organisation}, {wave}",                           \
+      "Summary for the council, {organisation}, {wave}")
+
+typedef enum story_word_id {
+#define STORY_WORD_ENUM(id, nl, en) id,
+    STORY_WORDS(STORY_WORD_ENUM)
+#undef STORY_WORD_ENUM
+        SW__COUNT
+} story_word_id;
+
+/* Appends word id in lang with the standard values (k, the instrument's
+ * bands, the measures' names) and vars (may be NULL) filled in. Returns 0
+ * or -1 when sb failed. */
+int story_word(story_word_id id, const instrument *in, int k, const char *lang,
+               const tm_text_var *vars, strbuf *sb);
+
 /* The wave's minimum group size k from the analysis (5 when absent, never
  * below 3). */
 int story_k(json_t *analysis);

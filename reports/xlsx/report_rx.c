@@ -246,11 +246,11 @@ const char *rx_fill_std(rx *x, const char *tmpl, const tm_text_var *vars)
         {"Knowledge_description",
          capital(measure_description(MEASURE_KNOWLEDGE, x->lang), kd, sizeof kd)},
         {NULL, NULL}};
-    /* vars first (a caller may name its own {measure}), then the standard
-     * ones: two passes through a scratch buffer of our own */
+    /* the standard values first, then the caller's (whose values, names of
+     * items or organisations, are never read as a template themselves) */
     strbuf first = STRBUF_INIT(1u << 20);
-    if (vars) tm_text_fill(&first, tmpl, vars);
-    const char *out = rx_fill(x, vars ? first.buf : tmpl, std);
+    tm_text_fill(&first, tmpl, std);
+    const char *out = rx_fill(x, first.buf, vars);
     if (first.status != STRBUF_OK) out = NULL, rx_oom(x);
     strbuf_release(&first);
     return out;
@@ -270,4 +270,14 @@ const char *rx_band_label(const rx *x, const char *band)
 {
     const char *s = story_band_label(band, x->lang);
     return s ? s : "–";
+}
+
+const char *rx_word(rx *x, story_word_id id, const tm_text_var *vars)
+{
+    strbuf_reset(&x->scratch);
+    if (story_word(id, x->in, x->k, x->lang, vars, &x->scratch) < 0) {
+        rx_oom(x);
+        return NULL;
+    }
+    return x->scratch.buf;
 }

@@ -23,6 +23,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Page 1: columns A..F hold the chart (G a gap), H..K the thermometer. */
@@ -75,7 +76,7 @@ static int front_head(rs_sheet *s)
 {
     rx *x = s->x;
     rs_height(s, 26);
-    rs_merge(s, 0, CF_LAST, rx_t(x, RT_COUNCIL_TITLE), x->f.title);
+    rs_merge(s, 0, CF_LAST, rx_word(x, SW_TITLE, NULL), x->f.title);
     rs_next(s);
     char line[600];
     snprintf(line, sizeof line, "%s · %s", x->organisation, x->wave_name);
@@ -83,7 +84,7 @@ static int front_head(rs_sheet *s)
     rs_merge(s, 0, CF_LAST, line, x->f.subtitle);
     rs_next(s);
     strbuf_reset(&x->scratch);
-    strbuf_adds(&x->scratch, rx_t(x, RT_RESPONSE));
+    if (story_word(SW_RESPONSE, x->in, x->k, x->lang, NULL, &x->scratch) < 0) return rx_oom(x);
     strbuf_adds(&x->scratch, ": ");
     if (story_response_line(x->a, x->r->progress, x->lang, &x->scratch) < 0) return rx_oom(x);
     rs_wrapped(s, CF_LAST, x->scratch.buf, x->f.text, 11);
@@ -118,11 +119,11 @@ static int front_thermo(rs_sheet *s)
 {
     rx *x = s->x;
     lxw_row_t start = s->row;
-    rs_merge(s, CF_THERMO, CF_LAST, rx_t(x, RT_SUM_THERMO), x->f.section);
+    rs_merge(s, CF_THERMO, CF_LAST, rx_word(x, SW_THERMO, NULL), x->f.section);
     rs_next(s);
-    rt_id heads[4] = {RT_THEME, RT_TEMP_SHORT, RT_GRADE_SHORT, RT_BAND};
+    story_word_id heads[4] = {SW_THEME, SW_TEMPERATURE, SW_GRADE, SW_BAND};
     for (int c = 0; c < 4; c++)
-        rs_str(s, (lxw_col_t)(CF_THERMO + c), rx_t(x, heads[c]),
+        rs_str(s, (lxw_col_t)(CF_THERMO + c), rx_word(x, heads[c], NULL),
                c == 0   ? x->f.head
                : c == 3 ? x->f.head_c
                         : x->f.head_num);
@@ -178,7 +179,7 @@ static void front_chart(rs_sheet *s, lxw_row_t at)
         chart_series_set_line(ser, &line);
     }
     const tm_text_var vars[] = {{"measure", measure_label(MEASURE_SCORE, x->lang)}, {NULL, NULL}};
-    const char *title = rx_fill(x, rx_t(x, RT_CHART_CHAIN), vars);
+    const char *title = rx_word(x, SW_CHART_CHAIN, vars);
     if (title) chart_title_set_name(c, title);
     lxw_chart_font tf = {.size = 12, .bold = LXW_TRUE};
     chart_title_set_name_font(c, &tf);
@@ -196,7 +197,7 @@ static int front_sentences(rs_sheet *s)
     story_fact f[STORY_COUNCIL_MAX];
     size_t n = story_council(x->a, f, STORY_COUNCIL_MAX);
     rs_height(s, 20);
-    rs_str(s, 0, rx_t(x, RT_FINDINGS), x->f.section);
+    rs_str(s, 0, rx_word(x, SW_FINDINGS, NULL), x->f.section);
     rs_next(s);
     for (size_t i = 0; i < n; i++) {
         const char *text = rx_story(x, &f[i]);
@@ -245,11 +246,11 @@ static chart_data means_table(rs_sheet *s, int m, lxw_col_t last)
     snprintf(label, sizeof label, "%s", measure_label(m, x->lang));
     if (label[0] >= 'a' && label[0] <= 'z') label[0] = (char)(label[0] - 'a' + 'A');
     const tm_text_var vars[] = {{"Measure", label}, {NULL, NULL}};
-    const char *title = rx_fill(x, rx_t(x, RT_MEANS_OF), vars);
+    const char *title = rx_word(x, SW_MEANS_OF, vars);
     if (title) rs_str(s, 0, title, x->f.section);
     rs_next(s);
     d.head = s->row;
-    rs_str(s, 0, rx_t(x, RT_THEME), x->f.head);
+    rs_str(s, 0, rx_word(x, SW_THEME, NULL), x->f.head);
     for (size_t a = 0; a < x->n_active; a++)
         rs_str(s, (lxw_col_t)(CT_FIRST_LAYER + a),
                rx_layer_label(x, x->in->layers[x->active[a]].key), x->f.head_num);
@@ -280,7 +281,7 @@ static chart_data means_table(rs_sheet *s, int m, lxw_col_t last)
 static int theme_blocks(rs_sheet *s, lxw_col_t last)
 {
     rx *x = s->x;
-    rs_str(s, 0, rx_t(x, RT_IN_BRIEF), x->f.section);
+    rs_str(s, 0, rx_word(x, SW_IN_BRIEF, NULL), x->f.section);
     rs_next(s);
     size_t i;
     json_t *t;
@@ -317,9 +318,11 @@ int rx_sheet_council_themes(rx *x)
     lxw_col_t last = (lxw_col_t)(CT_FIRST_LAYER + (x->n_active > 5 ? x->n_active : 5));
     rs_width(&s, 0, 0, 26, NULL);
     rs_width(&s, 1, last, 18, NULL);
-    const char *note = rx_fill_std(x, rx_t(x, RT_THEMES_NOTE), NULL);
-    if (!note) return -1;
-    rs_title(&s, rx_t(x, RT_THEMES_TITLE), note, last);
+    const char *note = rx_word(x, SW_PER_THEME_NOTE, NULL);
+    char *copy = note ? strdup(note) : NULL;
+    if (!copy) return rx_oom(x);
+    rs_title(&s, rx_word(x, SW_PER_THEME, NULL), copy, last);
+    free(copy);
     chart_data want = score_layout(x), got = means_table(&s, MEASURE_SCORE, last);
     if (got.head != want.head || got.first != want.first || got.last != want.last)
         return tm_error_set(x->err, 500,
@@ -340,18 +343,20 @@ enum { CR_LAYER, CR_INVITED, CR_SUBMITTED, CR_IMPORTED, CR_RATE, CR_SHOWN, CR_CO
 static int reading_response(rs_sheet *s)
 {
     rx *x = s->x;
-    rt_id heads[CR_COLS] = {RT_LAYER,    RT_INVITED, RT_SUBMITTED_COL,
-                            RT_IMPORTED, RT_RATE,    RT_SHOWN_COUNCIL};
-    rs_str(s, 0, rx_t(x, RT_RESPONSE), x->f.section);
+    story_word_id heads[CR_COLS] = {SW_LAYER,    SW_INVITED, SW_COMPLETED,
+                                    SW_IMPORTED, SW_RATE,    SW_SHOWN};
+    rs_str(s, 0, rx_word(x, SW_RESPONSE, NULL), x->f.section);
     rs_next(s);
     rs_height(s, 30);
     for (lxw_col_t c = 0; c < CR_COLS; c++)
-        rs_str(s, c, rx_t(x, heads[c]),
+        rs_str(s, c, rx_word(x, heads[c], NULL),
                c == 0          ? x->f.head
                : c == CR_SHOWN ? x->f.head_pad
                                : x->f.head_num);
     rs_next(s);
-    const char *no = rx_fill_std(x, rx_t(x, RT_SHOWN_NO), NULL);
+    char yes[32];
+    snprintf(yes, sizeof yes, "%s", rx_word(x, SW_YES, NULL) ? x->scratch.buf : "");
+    const char *no = rx_word(x, SW_NO_K, NULL);
     if (!no) return -1;
     char no_text[128];
     snprintf(no_text, sizeof no_text, "%s", no);
@@ -364,13 +369,12 @@ static int reading_response(rs_sheet *s)
         rs_num(s, CR_SUBMITTED, r.online, x->f.int0);
         rs_num(s, CR_IMPORTED, r.imported, x->f.int0);
         rs_num(s, CR_RATE, r.rate, x->f.pct0);
-        rs_str(s, CR_SHOWN, rx_layer_suppressed(x, key) ? no_text : rx_t(x, RT_SHOWN_YES),
-               x->f.pad);
+        rs_str(s, CR_SHOWN, rx_layer_suppressed(x, key) ? no_text : yes, x->f.pad);
         rs_next(s);
     }
     story_response tot;
     story_response_count(x->a, x->r->progress, &tot);
-    rs_str(s, CR_LAYER, rx_t(x, RT_TOTAL), x->f.total_label);
+    rs_str(s, CR_LAYER, rx_word(x, SW_TOTAL, NULL), x->f.total_label);
     rs_num(s, CR_INVITED, tot.invited, x->f.total_int);
     rs_num(s, CR_SUBMITTED, tot.online, x->f.total_int);
     rs_num(s, CR_IMPORTED, tot.imported, x->f.total_int);
@@ -387,7 +391,7 @@ static int reading_response(rs_sheet *s)
 static int reading_terms(rs_sheet *s)
 {
     rx *x = s->x;
-    rs_str(s, 0, rx_t(x, RT_READING), x->f.section);
+    rs_str(s, 0, rx_word(x, SW_READING, NULL), x->f.section);
     rs_next(s);
     size_t n;
     const story_term *terms = story_reading(&n);
@@ -421,7 +425,7 @@ int rx_sheet_council_reading(rx *x)
     rs_width(&s, 0, 0, 24, NULL);
     rs_width(&s, 1, CR_RATE, 15, NULL);
     rs_width(&s, CR_SHOWN, CR_SHOWN, 46, NULL);
-    rs_title(&s, rx_t(x, RT_SHEET_READING), NULL, CR_SHOWN);
+    rs_title(&s, rx_word(x, SW_RESPONSE_GUIDE, NULL), NULL, CR_SHOWN);
     if (reading_response(&s) < 0 || reading_terms(&s) < 0) return -1;
     return rs_close(&s);
 }

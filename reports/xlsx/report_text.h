@@ -183,7 +183,6 @@
     X(RT_IMPORTED, "Ingelezen", "Read in")                                                           \
     X(RT_RATE, "Respons (%)", "Response (%)")                                                        \
     X(RT_SHOWN, "In het rapport", "In the report")                                                   \
-    X(RT_SHOWN_COUNCIL, "In deze samenvatting", "In this summary")                                   \
     X(RT_SHOWN_YES, "ja", "yes")                                                                     \
     X(RT_SHOWN_NO, "nee: minder dan {k} ingevuld", "no: fewer than {k} completed")                   \
     X(RT_TOTAL, "Totaal", "Total")                                                                   \
@@ -285,19 +284,7 @@
     X(RT_BELEMMERT, "Belemmert", "Hinders")                                                          \
     X(RT_ONBEKEND, "Ken ik niet", "Don't know it")                                                   \
     X(RT_NET, "Saldo", "Net")                                                                        \
-    X(RT_RATINGS, "Beoordelingen", "Ratings")                                                        \
-    X(RT_COUNCIL_TITLE, "Thermometer sociaal domein: samenvatting voor de raad",                     \
-      "Social Domain Thermometer: summary for the council")                                          \
-    X(RT_FINDINGS, "Wat valt op?", "What stands out?")                                               \
-    X(RT_THEMES_TITLE, "Per thema", "Per theme")                                                     \
-    X(RT_THEMES_NOTE,                                                                                \
-      "{Score} en {knowledge} per laag, op een schaal van 0 tot 100. Een lege cel: te weinig "       \
-      "antwoorden om te tonen (minder dan {k}). Uitleg van de woorden op het laatste blad.",         \
-      "{Score} and {knowledge} per layer, on a scale of 0 to 100. An empty cell: too few "           \
-      "answers to show (fewer than {k}). The words are explained on the last sheet.")                \
-    X(RT_MEANS_OF, "{Measure} per laag", "{Measure} per layer")                                      \
-    X(RT_READING, "Zo leest u dit", "How to read this")                                              \
-    X(RT_IN_BRIEF, "In het kort", "In brief")
+    X(RT_RATINGS, "Beoordelingen", "Ratings")
 
 typedef enum rt_id {
 #define RT_ENUM(id, nl, en) id,

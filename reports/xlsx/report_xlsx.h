@@ -287,6 +287,9 @@ const char *rx_fill_std(rx *x, const char *tmpl, const tm_text_var *vars);
 /* The sentence of a story fact (reports/analysis/story.h) in x->scratch, or
  * NULL with x->err set. */
 const char *rx_story(rx *x, const story_fact *f);
+/* A word of the council summary (story.h) with vars filled in, in
+ * x->scratch; NULL with x->err set. */
+const char *rx_word(rx *x, story_word_id id, const tm_text_var *vars);
 /* The band word of a thermometer band ("vraagt aandacht"), "–" when none. */
 const char *rx_band_label(const rx *x, const char *band);
 #endif /* REPORT_XLSX_INTERNAL */
