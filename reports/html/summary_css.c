@@ -99,7 +99,9 @@ const char summary_css[] =
     "  h1 { font-size: 16pt; }\n"
     "  h2 { font-size: 12pt; }\n"
     "  .page > h2:first-child { font-size: 14pt; }\n"
-    "  .tables { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); }\n"
+    "  .tables { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 0 6mm; }\n"
+    "  .means { font-size: 8.5pt; }\n"
+    "  .means th, .means td { padding: 0.15rem 0.25rem; }\n"
     "  dl { grid-template-columns: 42mm minmax(0, 1fr); }\n"
     "  thead th, .band, .grade { -webkit-print-color-adjust: exact; print-color-adjust: exact; }\n"
     "}\n";
