@@ -234,7 +234,8 @@ int rx_sheet_gaps(rx *x)
     rs_sheet s;
     if (rs_open(x, &s, RT_SHEET_GAPS) < 0) return -1;
     rs_width(&s, 0, 0, 24, NULL);
-    rs_width(&s, 1, 15, 11, NULL);
+    rs_width(&s, 1, 1, 18, NULL); /* also the measure of the ANOVA and the details */
+    rs_width(&s, 2, 15, 11, NULL);
     rs_title(&s, rx_t(x, RT_GAPS_TITLE), rx_t(x, RT_GAPS_NOTE), GAPS_LAST_COL);
     if (rs_suppressed_note(&s, GAPS_LAST_COL) < 0) return -1;
     for (int k = 0; k < 2; k++)
@@ -397,7 +398,7 @@ int rx_sheet_items(rx *x)
     rs_width(&s, IT_KEY, IT_KEY, 16, NULL);
     rs_width(&s, IT_THEME, IT_THEME, 18, NULL);
     rs_width(&s, IT_DOMAIN, IT_DOMAIN, 14, NULL);
-    rs_width(&s, IT_TYPE, IT_TYPE, 13, NULL);
+    rs_width(&s, IT_TYPE, IT_TYPE, 18, NULL);
     rs_width(&s, IT_CORE, IT_CORE, 6, NULL);
     rs_width(&s, IT_TEXT, IT_TEXT, 50, NULL);
     rs_width(&s, IT_LAYER, IT_LAYER, 12, NULL);

@@ -197,7 +197,7 @@ int rx_sheet_summary(rx *x)
     rs_width(&s, 1, 1, 14, NULL);
     rs_width(&s, 2, 2, 13, NULL);
     rs_width(&s, 3, 3, 17, NULL);
-    rs_width(&s, 4, 4, 13, NULL);
+    rs_width(&s, 4, 4, 19, NULL);
     rs_width(&s, 5, 5, 19, NULL);
     rs_width(&s, 6, 7, 12, NULL);
     rs_width(&s, 8, 8, 26, NULL);

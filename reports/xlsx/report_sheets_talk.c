@@ -179,8 +179,8 @@ int rx_sheet_talk(rx *x)
     rs_width(&s, TK_NR, TK_NR, 5, NULL);
     rs_width(&s, TK_WHAT, TK_WHAT, 24, NULL);
     rs_width(&s, TK_LAYERS, TK_LAYERS, 20, NULL);
-    rs_width(&s, TK_MEASURE, TK_MEASURE, 12, NULL);
-    rs_width(&s, TK_A, TK_B, 11, NULL);
+    rs_width(&s, TK_MEASURE, TK_MEASURE, 18, NULL);
+    rs_width(&s, TK_A, TK_B, 12.5, NULL);
     rs_width(&s, TK_C, TK_C, 16, NULL);
     rs_width(&s, TK_P, TK_P, 9, NULL);
     rs_width(&s, TK_SEEN, TK_SEEN, 42, NULL);
@@ -197,6 +197,7 @@ int rx_sheet_talk(rx *x)
  * ------------------------------------------------------------------------ */
 
 #define RM_FIRST_LAYER_COL 1
+#define RM_CONFLICT_COLS 3 /* the conflicts' text is merged over this many columns */
 
 /* Whether layer key of rule r is in one of its conflicts. */
 static int in_conflict(json_t *rule, const char *layer)
@@ -241,7 +242,8 @@ static void rules_map(rs_sheet *s, json_t *rules)
     for (size_t a = 0; a < x->n_active; a++)
         rs_str(s, (lxw_col_t)(RM_FIRST_LAYER_COL + a),
                rx_layer_label(x, x->in->layers[x->active[a]].key), x->f.head_num);
-    rs_str(s, conflicts_col, rx_t(x, RT_CONFLICTS), x->f.head);
+    rs_merge(s, conflicts_col, (lxw_col_t)(conflicts_col + RM_CONFLICT_COLS - 1),
+             rx_t(x, RT_CONFLICTS), x->f.head);
     rs_next(s);
     lxw_row_t first = s->row;
     size_t i;
@@ -251,8 +253,12 @@ static void rules_map(rs_sheet *s, json_t *rules)
         const char *text = json_string_value(json_object_get(r, "text"));
         const char *conf = conflicts_text(x, r);
         double h = rs_text_height(text ? text : "", s->width[0], 11);
-        rs_height(s, fmax(h, rs_text_height(conf ? conf : "", s->width[conflicts_col], 11)));
-        rs_str(s, conflicts_col, conf, x->f.wrap);
+        double cw = 0;
+        for (lxw_col_t c = conflicts_col; c < conflicts_col + RM_CONFLICT_COLS; c++)
+            cw += c < RS_TRACKED_COLS ? s->width[c] : LXW_DEF_COL_WIDTH;
+        rs_height(s, fmax(h, rs_text_height(conf ? conf : "", cw, 11)));
+        rs_merge(s, conflicts_col, (lxw_col_t)(conflicts_col + RM_CONFLICT_COLS - 1),
+                 conf ? conf : "", x->f.wrap_pad);
         rs_str(s, 0, text ? text : json_string_value(json_object_get(r, "rule")), x->f.wrap);
         for (size_t a = 0; a < x->n_active; a++) {
             const char *lk = x->in->layers[x->active[a]].key;
@@ -328,16 +334,15 @@ int rx_sheet_rules(rx *x)
     rs_sheet s;
     if (rs_open(x, &s, RT_SHEET_RULES) < 0) return -1;
     lxw_col_t conflicts_col = (lxw_col_t)(RM_FIRST_LAYER_COL + x->n_active);
-    /* column widths as ranges that do not overlap: the map's layers and the
-     * counts' columns share columns 1..7 */
+    /* every column but the rules' 13 wide: the map's layers and the counts'
+     * figures share them, the conflicts are merged over RM_CONFLICT_COLS */
     rs_width(&s, 0, 0, 46, NULL);
-    rs_width(&s, 1, (lxw_col_t)(conflicts_col - 1), 13, NULL);
-    rs_width(&s, conflicts_col, conflicts_col, 40, NULL);
-    if (conflicts_col < 7) rs_width(&s, (lxw_col_t)(conflicts_col + 1), 7, 13, NULL);
+    rs_width(&s, 1, (lxw_col_t)(conflicts_col + RM_CONFLICT_COLS), 13, NULL);
     const char *note = rx_fill_std(x, rx_t(x, RT_RULES_NOTE), NULL);
     if (!note) return -1;
-    rs_title(&s, rx_t(x, RT_RULES_TITLE), note, conflicts_col);
-    if (rs_suppressed_note(&s, conflicts_col) < 0) return -1;
+    lxw_col_t last = (lxw_col_t)(conflicts_col + RM_CONFLICT_COLS - 1);
+    rs_title(&s, rx_t(x, RT_RULES_TITLE), note, last);
+    if (rs_suppressed_note(&s, last) < 0) return -1;
     json_t *rules = json_object_get(x->a, "rules");
     if (json_array_size(rules) == 0) {
         rs_str(&s, 0, rx_t(x, RT_RULES_NONE), x->f.note);
