@@ -130,10 +130,10 @@ def close(a, b):
 
 
 def rnd(v):
-    """Rounded as the sentences round: half away from zero, like C's %.0f
-    on the value the analysis gives (banker's rounding is never hit on
-    these non-integral doubles)."""
-    return "%.0f" % v
+    """Rounded as the sentences and a spreadsheet's number format round: half
+    away from zero."""
+    r = math.floor(abs(v) + 0.5)
+    return "%d" % (r if v >= 0 or r == 0 else -r)
 
 
 class Ctx:

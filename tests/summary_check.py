@@ -24,6 +24,7 @@ What is checked:
 """
 import argparse
 import json
+import math
 import re
 import sys
 from html.parser import HTMLParser
@@ -100,7 +101,10 @@ class Tree(HTMLParser):
 
 
 def rounded(v, lang, decimals=0):
-    s = "%.*f" % (decimals, v)
+    """As the page rounds: half away from zero."""
+    scale = 10 ** decimals
+    r = math.floor(abs(v) * scale + 0.5) / scale
+    s = "%.*f" % (decimals, r if v >= 0 else -r)
     if s in ("-0", "-0.0"):
         s = s[1:]
     return s if lang == "en" else s.replace(".", ",")
@@ -166,7 +170,7 @@ def main():
         ok(text.startswith(w["response"]) and (w["of"] % inv) in text and str(sub - imp) in text,
            "page 1: response line %r" % text)
         if inv:
-            ok("(%d%%)" % round(100.0 * (sub - imp) / inv) in text, "page 1: rate in %r" % text)
+            ok("(%s%%)" % rounded(100.0 * (sub - imp) / inv, "en") in text, "page 1: rate in %r" % text)
     note = " ".join(n.text() for n in p1.find_all("p", "note"))
     if fx["chain"][0] in suppressed:
         ok(w["hidden"] in note, "page 1: no note that %s is not shown" % fx["chain"][0])
@@ -242,7 +246,7 @@ def main():
             ok(cells[0] == str(e.get("invited")) and cells[1] == str(online) and cells[2] == str(e.get("imported", 0)),
                "page 3 %s: counts %r" % (l, cells))
             if e.get("invited"):
-                ok(cells[3] == "%d%%" % round(100.0 * online / e["invited"]), "page 3 %s: rate %r" % (l, cells[3]))
+                ok(cells[3] == "%s%%" % rounded(100.0 * online / e["invited"], "en"), "page 3 %s: rate %r" % (l, cells[3]))
             rate = re.match(r"(\d+)%", cells[3])
             ok(not rate or int(rate.group(1)) <= 100, "page 3 %s: rate above 100%%" % l)
     ok(len(p3.find_all("dt")) >= 6, "page 3: the reading guide is missing")

@@ -172,7 +172,7 @@ static int pick_carry_least(json_t *analysis, story_fact *out)
 }
 
 /* The lowest knowledge mean of any shown cell, leaving out theme `skip`. */
-static int pick_knowledge_least(json_t *analysis, json_t *skip, story_fact *out)
+static int pick_knowledge_least(json_t *analysis, const json_t *skip, story_fact *out)
 {
     size_t i, j;
     json_t *t, *l;
@@ -480,14 +480,19 @@ char *story_number(double v, int decimals, const char *lang, char *buf, size_t s
         snprintf(buf, size, "–");
         return buf;
     }
-    snprintf(buf, size, "%.*f", decimals, v);
+    /* half away from zero, as a spreadsheet's number format rounds (printf
+     * rounds an exact half to even: 62.5% would read 62 here and 63 in the
+     * workbook's cell beside it) */
+    double scale = pow(10, decimals);
+    snprintf(buf, size, "%.*f", decimals, round(v * scale) / scale);
     if (!strcmp(buf, "-0") || !strcmp(buf, "-0.0")) memmove(buf, buf + 1, strlen(buf));
     char *dot = strchr(buf, '.');
     if (dot) *dot = *tm_text_get(mark, lang);
     return buf;
 }
 
-/* A signed whole number with a real minus sign: "+80", "−60", "0". */
+/* A signed whole number with a real minus sign: "+80", "−60", "0" (half
+ * away from zero). */
 static char *signed_number(double v, char *buf, size_t size)
 {
     long r = lround(v);
@@ -724,8 +729,9 @@ int story_reference_note(json_t *analysis, const instrument *in, const char *lan
     }
     if (!top || !first) return 0;
     int said = 0;
-    char top_s[96], first_s[96], k[16], themes[512], from_s[96];
+    char themes[512], from_s[96];
     if (strcmp(top, first)) {
+        char top_s[96], first_s[96], k[16];
         story_layer_phrase(in, top, lang, top_s, sizeof top_s);
         story_layer_phrase(in, first, lang, first_s, sizeof first_s);
         snprintf(k, sizeof k, "%d", story_k(analysis));

@@ -136,8 +136,9 @@ char *story_layer_phrase(const instrument *in, const char *key, const char *lang
  * abbreviation, into buf; returns buf. */
 char *story_lower(const char *label, char *buf, size_t size);
 
-/* v rounded to `decimals`, with a decimal comma unless lang is English,
- * "-0" never. Into buf; returns buf. */
+/* v rounded to `decimals` (half away from zero, as a spreadsheet rounds),
+ * with a decimal comma unless lang is English, "-0" never. Into buf;
+ * returns buf. */
 char *story_number(double v, int decimals, const char *lang, char *buf, size_t size);
 
 /* "How to read this": the few terms a council member needs, each a term and

@@ -206,7 +206,7 @@ double rs_text_height(const char *text, double width, double pt)
     if (per_line < 10) per_line = 10;
     double lines = 0, run = 0;
     /* count wrapped lines word by word, so that long words are not split */
-    for (const char *p = text; p && *p;) {
+    for (const char *p = text ? text : ""; *p;) {
         const char *sp = strchr(p, ' ');
         size_t wl = sp ? (size_t)(sp - p) : strlen(p);
         double w = (double)chars_in(p, wl);
