@@ -102,7 +102,7 @@ static int talk_losses(rs_sheet *s)
         rs_jnum(s, TK_P, json_object_get(f[i].src, "p_holm"), x->f.p);
         if (talk_tail(s, &f[i]) < 0) return -1;
     }
-    if (n == 0) rs_str(s, TK_WHAT, rx_t(x, RT_TALK_NONE), x->f.note), rs_next(s);
+    if (n == 0) rs_wrapped(s, TK_NOTES, rx_t(x, RT_TALK_NONE), x->f.note, 9);
     rs_next(s);
     return 0;
 }
@@ -131,7 +131,7 @@ static int talk_strengths(rs_sheet *s)
         rs_str(s, TK_C, rx_band_label(x, band), b >= 0 ? x->f.band_text[b] : x->f.dash);
         if (talk_tail(s, &f[i]) < 0) return -1;
     }
-    if (n == 0) rs_str(s, TK_WHAT, rx_t(x, RT_TALK_NONE), x->f.note), rs_next(s);
+    if (n == 0) rs_wrapped(s, TK_NOTES, rx_t(x, RT_TALK_NONE), x->f.note, 9);
     rs_next(s);
     return 0;
 }
@@ -147,8 +147,7 @@ static int talk_rules(rs_sheet *s)
     rs_str(s, 0, rx_t(x, RT_TALK_RULES), x->f.section);
     rs_next(s);
     if (json_array_size(json_object_get(x->a, "rules")) == 0) {
-        rs_str(s, 0, rx_t(x, RT_RULES_NONE), x->f.note);
-        rs_next(s);
+        rs_wrapped(s, TK_NOTES, rx_t(x, RT_RULES_NONE), x->f.note, 9);
         return 0;
     }
     talk_head(s, heads);
@@ -168,7 +167,7 @@ static int talk_rules(rs_sheet *s)
         }
         if (talk_tail(s, &f[i]) < 0) return -1;
     }
-    if (n == 0) rs_str(s, TK_WHAT, rx_t(x, RT_TALK_NONE), x->f.note), rs_next(s);
+    if (n == 0) rs_wrapped(s, TK_NOTES, rx_t(x, RT_TALK_NONE), x->f.note, 9);
     return 0;
 }
 
