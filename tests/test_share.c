@@ -94,7 +94,7 @@ static const char *path_of(json_t *link)
     return p;
 }
 
-Test(share, links_expire_are_revocable_and_keep_only_a_hash, .timeout = 300)
+Test(share, links_expire_are_revocable_and_keep_only_a_hash)
 {
     long long wave = demo_wave();
 
@@ -244,7 +244,7 @@ Test(share, links_expire_are_revocable_and_keep_only_a_hash, .timeout = 300)
 }
 
 /* Guessing tokens is slowed down per address, as for survey links. */
-Test(share, unknown_tokens_are_limited_per_address, .timeout = 120)
+Test(share, unknown_tokens_are_limited_per_address)
 {
     db = th_db_create();
     srv = th_server_start(db, NULL);

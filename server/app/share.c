@@ -129,19 +129,22 @@ static int share_wave(app *a, PGconn *c, const char *token, const char *client, 
     return 0;
 }
 
-char *share_page(app *a, PGconn *c, const char *token, const char *client, const char *lang,
-                 size_t *len, int *retry_after, tm_error *err)
+char *share_summary(app *a, PGconn *c, const wave_info *w, const char *lang, size_t *len,
+                    tm_error *err)
 {
-    wave_info w;
-    if (share_wave(a, c, token, client, &w, retry_after, err) != 0) return NULL;
-    const instrument *in = app_instrument(a, c, w.instrument_id, err);
+    if (strcmp(w->status, "closed")) {
+        tm_error_set(err, 409, "wave %lld is not closed: its summary is shown once it is closed",
+                     w->id);
+        return NULL;
+    }
+    const instrument *in = app_instrument(a, c, w->instrument_id, err);
     if (!in) return NULL;
-    json_t *analysis = analysis_service_run(a, c, &w, err);
+    json_t *analysis = analysis_service_run(a, c, w, err);
     if (!analysis) return NULL;
     const char *keys[INSTRUMENT_MAX_LAYERS];
     for (size_t i = 0; i < in->n_layers; i++)
         keys[i] = in->layers[i].key;
-    json_t *progress = store_invitations_progress(c, w.id, keys, in->n_layers, err);
+    json_t *progress = store_invitations_progress(c, w->id, keys, in->n_layers, err);
     char *html = NULL;
     if (progress) {
         char stamp[32];
@@ -160,6 +163,14 @@ char *share_page(app *a, PGconn *c, const char *token, const char *client, const
     json_decref(progress);
     json_decref(analysis);
     return html;
+}
+
+char *share_page(app *a, PGconn *c, const char *token, const char *client, const char *lang,
+                 size_t *len, int *retry_after, tm_error *err)
+{
+    wave_info w;
+    if (share_wave(a, c, token, client, &w, retry_after, err) != 0) return NULL;
+    return share_summary(a, c, &w, lang, len, err);
 }
 
 const char *share_css(void)

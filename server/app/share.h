@@ -49,6 +49,13 @@ json_t *share_revoke(PGconn *c, const wave_info *w, long long id, tm_error *err)
 char *share_page(app *a, PGconn *c, const char *token, const char *client, const char *lang,
                  size_t *len, int *retry_after, tm_error *err);
 
+/* The summary page of wave w (already found in the caller's scope, as
+ * req->wave is), for /raad/{wave} behind a login: a new HTML string
+ * (caller frees; *len its length), or NULL with err 409 when w is not
+ * closed, 503 or 500. share_page uses it behind a token. */
+char *share_summary(app *a, PGconn *c, const wave_info *w, const char *lang, size_t *len,
+                    tm_error *err);
+
 /* The page's style sheet (static). */
 const char *share_css(void);
 
