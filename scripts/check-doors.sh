@@ -7,6 +7,7 @@
 #   cli, server/web  ->  server/app  ->  server/store  ->  core
 #                        server/app  ->  reports/*     ->  core
 #   server/web, server/app  ->  reports/html (pure pages and charts)
+#   (reports/xlsx and reports/html may use reports/analysis)
 #
 # Project headers are included by their folder path ("server/app/app.h"), so
 # an #include line says which door it uses. Besides the includes, a few

@@ -350,6 +350,7 @@ Test(collection, respondent_save_submit_and_progress)
     cr_expect_eq(count_of(l, "invited"), 3);
     cr_expect_eq(count_of(l, "started"), 2);
     cr_expect_eq(count_of(l, "submitted"), 1);
+    cr_expect_eq(count_of(l, "imported"), 0, "an online submission is not imported");
     json_decref(l);
     l = progress_layer(wave, "bestuur");
     cr_expect_eq(count_of(l, "invited"), 0);
@@ -550,6 +551,10 @@ Test(collection, bulk_import_json_is_all_or_nothing)
     th_response_free(&r);
     l = progress_layer(wave, "beleid");
     cr_expect_eq(count_of(l, "submitted"), 2);
+    /* imported rows stand for no invitation: a report counts them apart
+     * from the response rate (submitted - imported of invited) */
+    cr_expect_eq(count_of(l, "imported"), 2);
+    cr_expect_eq(count_of(l, "invited"), 0);
     json_decref(l);
 }
 

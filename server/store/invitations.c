@@ -57,12 +57,19 @@ json_t *store_invitations_progress(PGconn *c, long long wave, const char *const 
     char wt[24];
     store_sql_id(wave, wt);
     const char *p[] = {wt};
+    /* imported: the stored responses beyond the layer's submitted
+     * invitations, i.e. rows that came in through the import and stand for
+     * no invited person (the demo marks invitations submitted for its rows,
+     * which then count as answered invitations). A response rate is
+     * (submitted - imported) / invited and so never passes 100%. */
     PGresult *r = db_query(c,
                            "SELECT l, coalesce(i.invited, 0), coalesce(i.started, 0),"
-                           " coalesce(s.submitted, 0)"
+                           " coalesce(s.submitted, 0),"
+                           " greatest(coalesce(s.submitted, 0) - coalesce(i.done, 0), 0)"
                            " FROM generate_series(0, 31) l"
                            " LEFT JOIN (SELECT layer, count(*) invited,"
-                           "   count(*) FILTER (WHERE state >= 1) started"
+                           "   count(*) FILTER (WHERE state >= 1) started,"
+                           "   count(*) FILTER (WHERE state = 2) done"
                            "   FROM invitations WHERE wave_id = $1 GROUP BY layer) i ON i.layer = l"
                            " LEFT JOIN (SELECT layer, count(*) submitted FROM responses"
                            "   WHERE wave_id = $1 GROUP BY layer) s ON s.layer = l"
@@ -74,10 +81,11 @@ json_t *store_invitations_progress(PGconn *c, long long wave, const char *const 
         long long invited = strtoll(PQgetvalue(r, (int)i, 1), NULL, 10);
         long long started = strtoll(PQgetvalue(r, (int)i, 2), NULL, 10);
         long long submitted = strtoll(PQgetvalue(r, (int)i, 3), NULL, 10);
-        json_array_append_new(layers,
-                              json_pack("{s:s, s:I, s:I, s:I}", "layer", layer_keys[i], "invited",
-                                        (json_int_t)invited, "started", (json_int_t)started,
-                                        "submitted", (json_int_t)submitted));
+        long long imported = strtoll(PQgetvalue(r, (int)i, 4), NULL, 10);
+        json_array_append_new(
+            layers, json_pack("{s:s, s:I, s:I, s:I, s:I}", "layer", layer_keys[i], "invited",
+                              (json_int_t)invited, "started", (json_int_t)started, "submitted",
+                              (json_int_t)submitted, "imported", (json_int_t)imported));
     }
     PQclear(r);
     return json_pack("{s:o}", "layers", layers);

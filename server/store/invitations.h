@@ -20,8 +20,11 @@ int store_invitations_insert(PGconn *c, long long wave, int layer, const char *c
 int store_invitations_link_insert(PGconn *c, long long wave, int layer, const char *hash,
                                   int max_responses, long long *id, tm_error *err);
 
-/* Per layer of the chain: {"layers": [{layer, invited, started, submitted}]}
- * (counts only; new reference), layer_keys naming the n_layers layers. */
+/* Per layer of the chain: {"layers": [{layer, invited, started, submitted,
+ * imported}]} (counts only; new reference), layer_keys naming the n_layers
+ * layers. submitted counts every stored response of the layer; imported
+ * those of them that no submitted invitation stands for (rows of the
+ * import), so submitted - imported <= invited. */
 json_t *store_invitations_progress(PGconn *c, long long wave, const char *const *layer_keys,
                                    size_t n_layers, tm_error *err);
 

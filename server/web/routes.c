@@ -41,12 +41,17 @@ const route route_table[] = {
 
     {"GET",  "/api/v1/waves/{id}/analysis",         route_analysis,             READ | WAVE,  0,                      NULL,               NULL, NULL},
     {"GET",  "/api/v1/waves/{id}/report.xlsx",      route_report,               READ | WAVE,  0,                      NULL,               NULL, NULL},
+    {"POST", "/api/v1/waves/{id}/share",            route_share_create,         WRITE | WAVE | JSON, 0,               NULL,               NULL, NULL},
+    {"GET",  "/api/v1/waves/{id}/shares",           route_shares_list,          WRITE | WAVE, 0,                      NULL,               NULL, NULL},
+    {"POST", "/api/v1/waves/{id}/shares/{id}/revoke", route_share_revoke,       WRITE | WAVE, 0,                      NULL,               NULL, NULL},
+    {"GET",  "/raad/s/{token}",                     route_raad_share,           ROUTE_DB,     0,                      NULL,               NULL, NULL},
 
     {"GET",  "/api/v1/survey/{token}",              route_survey_get,           TOKEN,        0,                      NULL,               NULL, NULL},
     {"POST", "/api/v1/survey/{token}",              route_survey_post,          TOKEN | JSON, 0,                      NULL,               NULL, NULL},
     {"GET",  "/s/{token}",                          route_form_get,             TOKEN,        0,                      NULL,               route_form_refuse, NULL},
     {"POST", "/s/{token}",                          route_form_post,            TOKEN,        0,                      NULL,               route_form_refuse, NULL},
     {"GET",  "/assets/survey.css",                  route_css,                  0,            0,                      NULL,               NULL, NULL},
+    {"GET",  "/assets/raad.css",                    route_raad_css,             0,            0,                      NULL,               NULL, NULL},
     {"GET",  "/favicon.ico",                        route_favicon,              0,            0,                      NULL,               NULL, NULL},
 
     {"GET",    "/api/v1/keys",                      route_keys_list,            ADMIN,        0,                      NULL,               NULL, NULL},

@@ -47,6 +47,13 @@ void route_survey_post(http_request *req, http_response *res);
 void route_analysis(http_request *req, http_response *res);
 void route_report(http_request *req, http_response *res);
 
+/* api_share.c: share links and the council summary page */
+void route_share_create(http_request *req, http_response *res);
+void route_shares_list(http_request *req, http_response *res);
+void route_share_revoke(http_request *req, http_response *res);
+void route_raad_share(http_request *req, http_response *res);
+void route_raad_css(http_request *req, http_response *res);
+
 /* form.c: the respondent, as an HTML form */
 void route_form_get(http_request *req, http_response *res);
 void route_form_post(http_request *req, http_response *res);
