@@ -7,6 +7,7 @@
 #define WAVE ROUTE_WAVE
 #define JSON ROUTE_JSON
 #define TOKEN (ROUTE_TOKEN | ROUTE_DB)
+#define HEAVY ROUTE_HEAVY /* on the heavy workers, behind their bounded queue */
 
 /* clang-format off */
 const route route_table[] = {
@@ -26,10 +27,10 @@ const route route_table[] = {
     {"POST", "/api/v1/waves/{id}/invitations",      route_invitations_create,   WRITE | WAVE | JSON, 0,               NULL,               NULL, NULL},
     {"POST", "/api/v1/waves/{id}/links",            route_links_create,         WRITE | WAVE | JSON, 0,               NULL,               NULL, NULL},
     {"GET",  "/api/v1/waves/{id}/progress",         route_progress,             READ | WAVE,  0,                      NULL,               NULL, NULL},
-    {"POST", "/api/v1/waves/{id}/responses",        route_import,               WRITE | WAVE, HTTP_IMPORT_BODY_LIMIT, &route_import_sink, NULL, NULL},
+    {"POST", "/api/v1/waves/{id}/responses",        route_import,               WRITE | WAVE | HEAVY, HTTP_IMPORT_BODY_LIMIT, &route_import_sink, NULL, NULL},
 
-    {"GET",  "/api/v1/waves/{id}/analysis",         route_analysis,             READ | WAVE,  0,                      NULL,               NULL, NULL},
-    {"GET",  "/api/v1/waves/{id}/report.xlsx",      route_report,               READ | WAVE,  0,                      NULL,               NULL, NULL},
+    {"GET",  "/api/v1/waves/{id}/analysis",         route_analysis,             READ | WAVE | HEAVY, 0,               NULL,               NULL, NULL},
+    {"GET",  "/api/v1/waves/{id}/report.xlsx",      route_report,               READ | WAVE | HEAVY, 0,               NULL,               NULL, NULL},
 
     {"GET",  "/api/v1/survey/{token}",              route_survey_get,           TOKEN,        0,                      NULL,               NULL, NULL},
     {"POST", "/api/v1/survey/{token}",              route_survey_post,          TOKEN | JSON, 0,                      NULL,               NULL, NULL},

@@ -38,11 +38,17 @@ int server_options_from_env(serve_options *o, tm_error *err)
     o->port_file = getenv("PORT_FILE");
     const char *tp = getenv("TRUST_PROXY");
     o->trust_proxy = tp && (!strcmp(tp, "1") || !strcmp(tp, "true") || !strcmp(tp, "yes"));
+    /* Behind our own proxy every connection comes from the proxy: the
+     * limit per address is the proxy's to keep (docker/nginx.conf). */
     if (env_int("PORT", 8080, 0, 65535, &o->port, err) ||
         env_int("THREADS", 16, 1, 512, &o->threads, err) ||
-        env_int("DB_POOL_SIZE", o->threads, 1, 512, &o->pool_size, err))
+        env_int("DB_POOL_SIZE", o->threads, 1, 512, &o->pool_size, err) ||
+        env_int("MAX_CONNECTIONS_PER_ADDRESS", o->trust_proxy ? 0 : 256, 0, 4000,
+                &o->connections_per_address, err) ||
+        env_int("HEAVY_WORKERS", 2, 1, 64, &o->heavy_workers, err) ||
+        env_int("HEAVY_QUEUE", 8, 1, 1000, &o->heavy_queue, err))
         return -1;
-    return 0;
+    return guard_config_from_env(&o->guard, err);
 }
 
 static int write_port_file(const char *path, int port)
@@ -95,7 +101,9 @@ int server_run(const serve_options *o, tm_error *err)
     if (!a) return -1;
     http_server *s = NULL;
     int rc = -1;
-    http_config cfg = {o->bind, o->port, o->threads, o->quiet, o->trust_proxy};
+    http_config cfg = {o->bind,          o->port,        o->threads,
+                       o->quiet,         o->trust_proxy, o->connections_per_address,
+                       o->heavy_workers, o->heavy_queue, o->guard};
     s = http_server_start(a, route_table, &cfg, err);
     if (!s) goto done;
     int port = http_server_port(s);
