@@ -20,6 +20,8 @@ struct guard_conn {
     enum conn_state state; /* under the registry lock */
     long long since_ms;    /* idle: waiting since; body: the current window's start */
     long long mark;        /* body: received at the window's start */
+    long long seen;        /* body: received when the sweeper last looked */
+    long long moved_ms;    /* body: when it last saw it grow */
     long long length;      /* body: announced length, or -1 */
     atomic_llong received; /* body bytes so far */
     guard_conn *prev, *next;
@@ -107,8 +109,14 @@ static int conn_late(guard *g, guard_conn *c, long long now)
     if (c->state == CONN_IDLE) return now - c->since_ms > (long long)g->cfg.header_timeout_s * 1000;
     if (c->state != CONN_BODY) return 0;
     long long window = (long long)g->cfg.body_window_s * 1000;
-    if (now - c->since_ms < window) return 0;
     long long got = atomic_load(&c->received);
+    if (got != c->seen) {
+        c->seen = got;
+        c->moved_ms = now;
+    }
+    /* Stalled for a whole window: no need to wait for the window's end. */
+    if (now - c->moved_ms > window) return 1;
+    if (now - c->since_ms < window) return 0;
     long long need = (long long)g->cfg.body_min_rate * g->cfg.body_window_s;
     if (c->length >= 0 && c->length - c->mark < need) need = c->length - c->mark;
     if (got - c->mark < need) return 1;
@@ -275,6 +283,8 @@ static void conn_set(guard *g, guard_conn *c, enum conn_state state, long long l
     c->since_ms = now;
     c->length = length;
     c->mark = 0;
+    c->seen = 0;
+    c->moved_ms = now;
     atomic_store(&c->received, 0);
     pthread_mutex_unlock(&g->lock);
 }

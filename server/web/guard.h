@@ -6,7 +6,8 @@
  *    seconds of the connection's start or of the end of its previous request
  *    (an idle keep-alive connection is closed then too), and a body must keep
  *    coming: in every window of body_window seconds at least body_min_rate
- *    bytes a second, or the rest of it when that is less. libmicrohttpd's own
+ *    bytes a second, or the rest of it when that is less, and never a whole
+ *    window without a byte. libmicrohttpd's own
  *    timeout is one of inactivity, which a byte every few seconds resets for
  *    ever. A sweeper thread looks at every connection a few times a second
  *    and shuts the socket of one that is late; libmicrohttpd then closes it
