@@ -25,6 +25,8 @@ const command commands[] = {
      "  PORT_FILE        write the listening port to this file once ready\n"
      "  TRUST_PROXY      1: take the client address from X-Real-IP (only behind your own\n"
      "                   reverse proxy; it is what the token-guessing limit counts by)\n"
+     "  MAX_CONNECTIONS  connections open at once (default 4000; past three quarters of it a\n"
+     "                   connection that has not sent a request's head within 1 s is closed)\n"
      "  MAX_CONNECTIONS_PER_ADDRESS  connections at once from one client address (default\n"
      "                   256; 0 = no limit, the default with TRUST_PROXY: the proxy limits)\n"
      "  HEADER_TIMEOUT   seconds a request's head may take to arrive (default 10)\n"

@@ -4,6 +4,8 @@
  *    seconds. 256 are taken (the limit per address), the rest closed at once;
  *    those taken are cut off about 10 s after they opened; /healthz from
  *    another address answers at once throughout.
+ *    A crowd of slow heads from several addresses that fills three quarters
+ *    of the server's connections is cut off after a second instead.
  *  - Slow bodies: a body that trickles is cut off after a window of 10 s; one
  *    that comes slowly but above the minimum rate is stored.
  *  - Unfinished bodies: 200 uploads of 1 MiB - 1 byte that never finish, to a
@@ -264,6 +266,64 @@ Test(load, slow_heads_are_cut_off_and_healthz_stays_fast, .timeout = 90)
     cr_expect_geq(metric(srv, "connections_cut_total"), LIMIT, "/metrics counts the cut ones");
 }
 
+/* Slow heads from a crowd of addresses, each under the limit per address:
+ * once three quarters of MAX_CONNECTIONS (here 400) are open, a connection
+ * that has not sent its head within a second is closed, so the crowd cannot
+ * keep the server full for 10 s at a time. */
+Test(load, a_crowd_of_slow_heads_is_cut_off_within_seconds, .timeout = 60)
+{
+    const char *env[] = {"MAX_CONNECTIONS=400", NULL};
+    th_server *small = th_server_start(db, env);
+    enum { N = 360, PRESSURE = 300 };
+    int fd[N], open = N, probes = 0, probes_ok = 0;
+    double t0 = th_now_ms(), last_close = 0, worst = 0;
+    for (int i = 0; i < N; i++) {
+        char from[32];
+        snprintf(from, sizeof from, "127.0.0.%d", 20 + i % 6);
+        fd[i] = th_connect_from(from, small->port);
+        cr_assert_geq(fd[i], 0, "connection %d: %s", i + 1, strerror(errno));
+        set_nonblocking(fd[i]);
+        cr_assert_eq(send(fd[i], "G", 1, MSG_NOSIGNAL), 1);
+    }
+    double connected = th_now_ms() - t0, next_probe = t0;
+    while (open > 0 && th_now_ms() - t0 < 20000) {
+        double now = th_now_ms();
+        if (now >= next_probe) {
+            double ms;
+            probes++;
+            probes_ok += fetch(small, "GET", "/healthz", NULL, NULL, NULL, &ms, NULL, 0) == 200;
+            if (ms > worst) worst = ms;
+            next_probe = th_now_ms() + 250;
+        }
+        struct pollfd p[N];
+        for (int i = 0; i < N; i++)
+            p[i] = (struct pollfd){fd[i], POLLIN, 0};
+        if (poll(p, N, 50) <= 0) continue;
+        for (int i = 0; i < N; i++)
+            if (fd[i] >= 0 && p[i].revents && closed_by_server(fd[i])) {
+                close(fd[i]);
+                fd[i] = -1;
+                open--;
+                last_close = th_now_ms() - t0;
+            }
+    }
+    for (int i = 0; i < N; i++)
+        if (fd[i] >= 0) close(fd[i]);
+    cr_log_info("crowd: %d connected in %.0f ms, the last closed at %.0f ms; /healthz %d times, "
+                "slowest %.0f ms",
+                N, connected, last_close, probes, worst);
+    cr_expect_eq(open, 0, "all were closed (%d open)", open);
+    cr_expect_lt(last_close, 3000,
+                 "%d slow heads from 6 addresses, more than %d of the 400 allowed, are closed "
+                 "within 3 s, not 10 (the last at %.0f ms)",
+                 N, PRESSURE, last_close);
+    cr_expect_eq(probes_ok, probes, "/healthz from 127.0.0.1 answered every time (%d of %d)",
+                 probes_ok, probes);
+    cr_expect_gt(probes, 0);
+    cr_expect_lt(worst, 1000, "within a second (slowest %.0f ms)", worst);
+    cr_expect_eq(th_server_stop(small), 0);
+}
+
 /* ---- slow bodies ----------------------------------------------------------- */
 
 /* The head of a submission of length bytes to token. */
@@ -457,6 +517,54 @@ Test(load, unfinished_bodies_hold_little_memory, .timeout = 120)
                  waited);
     cr_expect_lt(waited, 15000, "within a window and a bit of their last byte (%.0f ms)", waited);
     cr_expect_eq(stored(), 1, "nothing of them is stored; the respondent's answer is");
+    free(target);
+    free(victim);
+}
+
+/* The buffers for bodies (here BODY_MEMORY_MB=4) filled by large uploads: the
+ * next large one is refused with 503 before its body, while a submission
+ * (a small body) still has a reserve of its own. */
+Test(load, full_buffers_refuse_uploads_but_not_submissions, .timeout = 60)
+{
+    const char *env[] = {"BODY_MEMORY_MB=4", NULL};
+    th_server *small = th_server_start(db, env);
+    enum { N = 6, LENGTH = 1048576 };
+    char *target = one_token("beleid"), *victim = one_token("beleid");
+    char head[512], buf[2048];
+    submission_head(head, sizeof head, target, LENGTH);
+    int fd[N], status[N];
+    for (int i = 0; i < N; i++) {
+        fd[i] = th_connect_from("127.0.0.5", small->port);
+        cr_assert_geq(fd[i], 0);
+        cr_assert_eq(send(fd[i], head, strlen(head), MSG_NOSIGNAL), (ssize_t)strlen(head));
+        set_nonblocking(fd[i]);
+        status[i] = 0;
+    }
+    for (double until = th_now_ms() + 2000; th_now_ms() < until;) {
+        usleep(50000);
+        for (int i = 0; i < N; i++) {
+            ssize_t r = status[i] ? -1 : recv(fd[i], buf, sizeof buf - 1, MSG_DONTWAIT);
+            if (r <= 0) continue;
+            buf[r] = '\0';
+            status[i] = status_of(buf);
+            cr_expect(strcasestr(buf, "\r\nRetry-After: ") != NULL, "with Retry-After: %.300s",
+                      buf);
+        }
+    }
+    int refused = 0;
+    for (int i = 0; i < N; i++)
+        refused += status[i] == 503;
+    cr_expect_eq(refused, N - 4, "4 uploads of 1 MiB fill 4 MiB; the other %d get 503 (%d did)",
+                 N - 4, refused);
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/survey/%s", victim);
+    double ms;
+    cr_expect_eq(fetch(small, "POST", path, NULL, NULL,
+                       "{\"answers\": {\"ek-eff-1\": 4}, \"submit\": true}", &ms, NULL, 0),
+                 201, "a submission still gets in");
+    for (int i = 0; i < N; i++)
+        close(fd[i]);
+    cr_expect_eq(th_server_stop(small), 0);
     free(target);
     free(victim);
 }

@@ -11,6 +11,10 @@
 #include <time.h>
 
 #define SWEEP_MS 100 /* how often the sweeper wakes (the later functions' precision) */
+/* Under pressure (connections past this share of the cap) a connection
+ * waiting for a head is given this long instead of header_timeout. */
+#define PRESSURE_SHARE 0.75
+#define PRESSURE_TIMEOUT_MS 1000
 #define ADDRESS_BUCKETS 1024
 
 enum conn_state { CONN_IDLE, CONN_BUSY, CONN_BODY };
@@ -46,6 +50,7 @@ struct guard {
     pthread_mutex_t lock; /* the registry, the later list, the address table */
     pthread_cond_t wake;
     guard_conn *conns;
+    int n_conns;
     later_item *later;
     int flushed, stopping;
     address_count *addresses[ADDRESS_BUCKETS];
@@ -82,6 +87,7 @@ void guard_config_defaults(guard_config *cfg)
     cfg->body_window_s = 10;
     cfg->bodies_per_address = 16;
     cfg->body_memory = (size_t)128 << 20;
+    cfg->connection_cap = 0;
 }
 
 int guard_config_from_env(guard_config *cfg, tm_error *err)
@@ -106,7 +112,13 @@ int guard_config_from_env(guard_config *cfg, tm_error *err)
  * lock. */
 static int conn_late(guard *g, guard_conn *c, long long now)
 {
-    if (c->state == CONN_IDLE) return now - c->since_ms > (long long)g->cfg.header_timeout_s * 1000;
+    if (c->state == CONN_IDLE) {
+        long long timeout = (long long)g->cfg.header_timeout_s * 1000;
+        if (g->cfg.connection_cap > 0 && g->n_conns > g->cfg.connection_cap * PRESSURE_SHARE &&
+            timeout > PRESSURE_TIMEOUT_MS)
+            timeout = PRESSURE_TIMEOUT_MS;
+        return now - c->since_ms > timeout;
+    }
     if (c->state != CONN_BODY) return 0;
     long long window = (long long)g->cfg.body_window_s * 1000;
     long long got = atomic_load(&c->received);
@@ -257,6 +269,7 @@ guard_conn *guard_conn_open(guard *g, int fd)
     c->next = g->conns;
     if (g->conns) g->conns->prev = c;
     g->conns = c;
+    g->n_conns++;
     pthread_mutex_unlock(&g->lock);
     return c;
 }
@@ -270,6 +283,7 @@ void guard_conn_close(guard *g, guard_conn *c)
     else
         g->conns = c->next;
     if (c->next) c->next->prev = c->prev;
+    g->n_conns--;
     pthread_mutex_unlock(&g->lock);
     free(c);
 }
@@ -332,7 +346,8 @@ int guard_body_admit(guard *g, const char *addr, size_t bytes, int *retry_after,
                           "%d uploads from this address are already in progress; send this one "
                           "when one of them has finished",
                           (*p)->bodies);
-    } else if (g->body_bytes + bytes > g->cfg.body_memory) {
+    } else if (g->body_bytes + bytes >
+               g->cfg.body_memory + (bytes <= GUARD_SMALL_BODY ? g->cfg.body_memory / 8 : 0)) {
         rc = tm_error_set(err, 503, "the server is receiving too many uploads; try again shortly");
     } else if (!*p && !(*p = calloc(1, sizeof **p))) {
         rc = tm_error_set(err, 503, "the server is out of memory; try again shortly");

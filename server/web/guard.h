@@ -13,12 +13,16 @@
  *    and shuts the socket of one that is late; libmicrohttpd then closes it
  *    as any connection the client closed. Connections whose request is with
  *    the server (the head step, a handler) or whose answer is being sent are
- *    not timed here.
+ *    not timed here. Under pressure, when more than three quarters of
+ *    connection_cap are open (slow clients from many addresses), a
+ *    connection waiting for a head is closed after one second instead: a
+ *    real client sends its head at once, and reconnects after a keep-alive.
  *
  *  - Bodies in flight: at most bodies_per_address bodies are read at once
  *    for one client address, and all buffered bodies together may hold at
  *    most body_memory bytes (each counted at its announced length), so
- *    unfinished uploads cannot fill the memory.
+ *    unfinished uploads cannot fill the memory; small bodies have a reserve
+ *    of their own (GUARD_SMALL_BODY).
  *
  *  - Answers given later: guard_later runs a function after a delay on the
  *    sweeper thread, to answer a token guesser late without holding a
@@ -42,7 +46,12 @@ typedef struct guard_config {
     int body_window_s;      /* the rate is judged over windows this long, default 10 */
     int bodies_per_address; /* bodies read at once per client address, default 16 */
     size_t body_memory;     /* bytes of buffered bodies at once, default 128 MiB */
+    int connection_cap;     /* the server's limit on connections (0: none), see below */
 } guard_config;
+
+/* A body of at most this many bytes (a submission) may also use a reserve of
+ * an eighth of body_memory: large uploads cannot keep respondents out. */
+#define GUARD_SMALL_BODY (64 * 1024)
 
 /* The defaults above. */
 void guard_config_defaults(guard_config *cfg);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,6 +20,8 @@
 #define PATH_MAX_LEN 2048
 /* An unknown token over its limit is answered this late (no thread waits). */
 #define TARPIT_MS 1000
+/* Heavy handlers yield the CPU to those serving respondents. */
+#define HEAVY_NICE 10
 
 typedef struct request_state request_state;
 
@@ -34,6 +37,7 @@ typedef struct work_queue {
     int stopping;
     pthread_t *threads;
     int n_threads;
+    int nice; /* the threads' nice value (heavy workers yield to the others) */
     http_server *server;
 } work_queue;
 
@@ -711,6 +715,8 @@ static int heavy_push(http_server *s, request_state *st)
 static void *work_loop(void *arg)
 {
     work_queue *q = arg;
+    /* Linux takes a thread's id here: only this thread yields. */
+    if (q->nice) setpriority(PRIO_PROCESS, (id_t)gettid(), q->nice);
     for (;;) {
         pthread_mutex_lock(&q->lock);
         while (!q->count && !q->stopping)
@@ -736,10 +742,11 @@ static void *work_loop(void *arg)
     }
 }
 
-static int work_start(work_queue *q, http_server *s, int threads, size_t cap)
+static int work_start(work_queue *q, http_server *s, int threads, size_t cap, int nice)
 {
     memset(q, 0, sizeof *q);
     q->server = s;
+    q->nice = nice;
     pthread_mutex_init(&q->lock, NULL);
     pthread_cond_init(&q->ready, NULL);
     q->cap = cap;
@@ -1038,12 +1045,14 @@ http_server *http_server_start(app *a, const route *routes, const http_config *c
     pthread_mutex_init(&s->heavy.lock, NULL);
     guard_config gc = cfg->guard;
     if (!gc.header_timeout_s) guard_config_defaults(&gc);
+    unsigned max_connections = cfg->max_connections > 0 ? (unsigned)cfg->max_connections : 4000;
+    gc.connection_cap = (int)max_connections;
     /* Few I/O threads (they never block), `threads` workers for the
      * handlers, which wait on the database, and a few for heavy handlers. */
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned io_threads = cores > 1 ? (unsigned)(cores < 4 ? cores : 4) : 1;
-    if (!(s->guard = guard_start(&gc)) || work_start(&s->work, s, threads, 8192) != 0 ||
-        work_start(&s->heavy.work, s, heavy_threads, (size_t)s->heavy.max + 1) != 0) {
+    if (!(s->guard = guard_start(&gc)) || work_start(&s->work, s, threads, 8192, 0) != 0 ||
+        work_start(&s->heavy.work, s, heavy_threads, (size_t)s->heavy.max + 1, HEAVY_NICE) != 0) {
         server_free(s);
         tm_error_set(err, 500, "cannot start the worker threads");
         return NULL;
@@ -1051,7 +1060,7 @@ http_server *http_server_start(app *a, const route *routes, const http_config *c
     s->daemon = MHD_start_daemon(
         flags | MHD_ALLOW_SUSPEND_RESUME, (uint16_t)cfg->port, NULL, NULL, on_request, s,
         MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE, io_threads,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, max_connections,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         (unsigned)(cfg->connections_per_address > 0 ? cfg->connections_per_address : 0),
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024), MHD_OPTION_NOTIFY_COMPLETED,

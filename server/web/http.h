@@ -171,6 +171,7 @@ typedef struct http_config {
     int threads;                 /* size of the worker pool */
     int quiet;                   /* no request log lines */
     int trust_proxy;             /* the client address is X-Real-IP (set by our own proxy) */
+    int max_connections;         /* open at once; 0 = 4000 */
     int connections_per_address; /* 0 = no limit (behind a proxy: the proxy's to keep) */
     int heavy_workers;           /* threads for ROUTE_HEAVY handlers; 0 = 2 */
     int heavy_queue;             /* heavy requests admitted at once (running, waiting or

@@ -43,7 +43,8 @@ int server_options_from_env(serve_options *o, tm_error *err)
     if (env_int("PORT", 8080, 0, 65535, &o->port, err) ||
         env_int("THREADS", 16, 1, 512, &o->threads, err) ||
         env_int("DB_POOL_SIZE", o->threads, 1, 512, &o->pool_size, err) ||
-        env_int("MAX_CONNECTIONS_PER_ADDRESS", o->trust_proxy ? 0 : 256, 0, 4000,
+        env_int("MAX_CONNECTIONS", 4000, 16, 1000000, &o->max_connections, err) ||
+        env_int("MAX_CONNECTIONS_PER_ADDRESS", o->trust_proxy ? 0 : 256, 0, 1000000,
                 &o->connections_per_address, err) ||
         env_int("HEAVY_WORKERS", 2, 1, 64, &o->heavy_workers, err) ||
         env_int("HEAVY_QUEUE", 8, 1, 1000, &o->heavy_queue, err))
@@ -101,9 +102,16 @@ int server_run(const serve_options *o, tm_error *err)
     if (!a) return -1;
     http_server *s = NULL;
     int rc = -1;
-    http_config cfg = {o->bind,          o->port,        o->threads,
-                       o->quiet,         o->trust_proxy, o->connections_per_address,
-                       o->heavy_workers, o->heavy_queue, o->guard};
+    http_config cfg = {.bind = o->bind,
+                       .port = o->port,
+                       .threads = o->threads,
+                       .quiet = o->quiet,
+                       .trust_proxy = o->trust_proxy,
+                       .max_connections = o->max_connections,
+                       .connections_per_address = o->connections_per_address,
+                       .heavy_workers = o->heavy_workers,
+                       .heavy_queue = o->heavy_queue,
+                       .guard = o->guard};
     s = http_server_start(a, route_table, &cfg, err);
     if (!s) goto done;
     int port = http_server_port(s);

@@ -19,6 +19,7 @@ typedef struct serve_options {
     const char *base_url;  /* BASE_URL for invitation links; default http://BIND:PORT */
     int quiet;             /* no request log */
     int trust_proxy;       /* TRUST_PROXY=1: the client address is X-Real-IP (set by our proxy) */
+    int max_connections;   /* MAX_CONNECTIONS, default 4000 */
     int connections_per_address; /* MAX_CONNECTIONS_PER_ADDRESS, default 256 (0 behind a proxy) */
     int heavy_workers;           /* HEAVY_WORKERS, default 2: analyses, reports, imports */
     int heavy_queue;             /* HEAVY_QUEUE, default 8: heavy requests admitted at once */
