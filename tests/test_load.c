@@ -26,7 +26,6 @@
  * in count and time and the servers are stopped at the end.
  */
 #include <criterion/criterion.h>
-#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -71,42 +70,16 @@ TestSuite(load, .init = start, .fini = stop);
 static long fetch(const th_server *s, const char *method, const char *path, const char *source,
                   const char *key, const char *body, double *ms, char *retry, size_t n)
 {
-    th_buf b = {0}, hb = {0};
-    CURL *c = curl_easy_init();
-    char url[512], auth[256];
-    snprintf(url, sizeof url, "%s%s", s->base, path);
-    struct curl_slist *h = curl_slist_append(NULL, "Expect:");
-    if (key) {
-        snprintf(auth, sizeof auth, "Authorization: Bearer %s", key);
-        h = curl_slist_append(h, auth);
-    }
-    if (body) h = curl_slist_append(h, "Content-Type: application/json");
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, th_collect);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, th_collect);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &hb);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
-    if (source) curl_easy_setopt(c, CURLOPT_INTERFACE, source);
-    if (body) curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-    long status = 0;
     double t0 = th_now_ms();
-    if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    th_response r = th_request_from(s, source, method, path, key, body ? "application/json" : NULL,
+                                    body, body ? strlen(body) : 0);
     if (ms) *ms = th_now_ms() - t0;
     if (retry) {
-        th_response r = {status, b.data ? b.data : strdup(""), b.len,
-                         hb.data ? hb.data : strdup("")};
         retry[0] = '\0';
         th_header(&r, "Retry-After", retry, n);
-        th_response_free(&r);
-    } else {
-        free(b.data);
-        free(hb.data);
     }
-    curl_slist_free_all(h);
-    curl_easy_cleanup(c);
+    long status = r.status;
+    th_response_free(&r);
     return status;
 }
 

@@ -63,6 +63,16 @@ Test(pool, an_open_transaction_is_rolled_back_on_release)
     free(url);
 }
 
+/* Ends the backend pid of the database at url, as a restart would. */
+static void terminate_backend(const char *url, int pid)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%d)", pid);
+    char *ok = th_sql(url, sql);
+    cr_assert_str_eq(ok, "t");
+    free(ok);
+}
+
 Test(pool, reconnects_after_the_connection_is_killed)
 {
     char *url = th_db_create();
@@ -71,12 +81,7 @@ Test(pool, reconnects_after_the_connection_is_killed)
     PGconn *c = db_pool_acquire(p, &err);
     int pid = PQbackendPID(c);
     db_pool_release(p, c);
-
-    char sql[128];
-    snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%d)", pid);
-    char *ok = th_sql(url, sql);
-    cr_assert_str_eq(ok, "t");
-    free(ok);
+    terminate_backend(url, pid);
 
     /* The backend's goodbye reaches the idle connection's socket; the next
      * borrower must get a working connection at once (the pool looks for
@@ -92,10 +97,7 @@ Test(pool, reconnects_after_the_connection_is_killed)
     /* Killed while borrowed: that request fails with 503, the next is fine. */
     c = db_pool_acquire(p, &err);
     pid = PQbackendPID(c);
-    snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%d)", pid);
-    ok = th_sql(url, sql);
-    cr_assert_str_eq(ok, "t");
-    free(ok);
+    terminate_backend(url, pid);
     for (int i = 0; i < 50 && db_exec(c, "SELECT 1", 0, NULL, &err) == 0; i++)
         usleep(20000);
     cr_expect_eq(err.status, 503, "%s", err.message);
@@ -162,11 +164,7 @@ Test(pool, statements_are_prepared_once_per_connection_and_again_after_a_reconne
     /* A new backend behind the same pool slot. */
     int pid = PQbackendPID(c);
     db_pool_release(p, c);
-    char sql[128];
-    snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%d)", pid);
-    char *ok = th_sql(url, sql);
-    cr_assert_str_eq(ok, "t");
-    free(ok);
+    terminate_backend(url, pid);
     usleep(300000);
     c = db_pool_acquire(p, &err);
     cr_assert_not_null(c, "%s", err.message);

@@ -1,7 +1,6 @@
 /* guard.c - see guard.h. */
 #include "server/web/guard.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -66,20 +65,6 @@ static long long now_ms(void)
     return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-static int env_number(const char *name, long def, long min, long max, long *out, tm_error *err)
-{
-    const char *v = getenv(name);
-    *out = def;
-    if (!v || !*v) return 0;
-    char *end;
-    errno = 0;
-    long x = strtol(v, &end, 10);
-    if (errno || *end || x < min || x > max)
-        return tm_error_set(err, 400, "%s=%s is not a number from %ld to %ld", name, v, min, max);
-    *out = x;
-    return 0;
-}
-
 void guard_config_defaults(guard_config *cfg)
 {
     cfg->header_timeout_s = 10;
@@ -88,22 +73,6 @@ void guard_config_defaults(guard_config *cfg)
     cfg->bodies_per_address = 16;
     cfg->body_memory = (size_t)128 << 20;
     cfg->connection_cap = 0;
-}
-
-int guard_config_from_env(guard_config *cfg, tm_error *err)
-{
-    guard_config_defaults(cfg);
-    long header, rate, bodies, memory_mb;
-    if (env_number("HEADER_TIMEOUT", cfg->header_timeout_s, 1, 3600, &header, err) ||
-        env_number("BODY_MIN_RATE", cfg->body_min_rate, 1, 1L << 30, &rate, err) ||
-        env_number("BODIES_PER_ADDRESS", cfg->bodies_per_address, 1, 100000, &bodies, err) ||
-        env_number("BODY_MEMORY_MB", (long)(cfg->body_memory >> 20), 1, 1L << 20, &memory_mb, err))
-        return -1;
-    cfg->header_timeout_s = (int)header;
-    cfg->body_min_rate = (int)rate;
-    cfg->bodies_per_address = (int)bodies;
-    cfg->body_memory = (size_t)memory_mb << 20;
-    return 0;
 }
 
 /* ---- the sweeper --------------------------------------------------------- */

@@ -56,11 +56,6 @@ typedef struct guard_config {
 /* The defaults above. */
 void guard_config_defaults(guard_config *cfg);
 
-/* The defaults, or what the environment sets: HEADER_TIMEOUT,
- * BODY_MIN_RATE, BODIES_PER_ADDRESS, BODY_MEMORY_MB. Returns 0, or -1 with
- * err naming a variable that does not parse. */
-int guard_config_from_env(guard_config *cfg, tm_error *err);
-
 typedef struct guard guard;
 
 /* Starts the sweeper. NULL when out of memory or threads. */

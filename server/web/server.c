@@ -49,7 +49,17 @@ int server_options_from_env(serve_options *o, tm_error *err)
         env_int("HEAVY_WORKERS", 2, 1, 64, &o->heavy_workers, err) ||
         env_int("HEAVY_QUEUE", 8, 1, 1000, &o->heavy_queue, err))
         return -1;
-    return guard_config_from_env(&o->guard, err);
+    guard_config *g = &o->guard;
+    guard_config_defaults(g);
+    int memory_mb = 0;
+    if (env_int("HEADER_TIMEOUT", g->header_timeout_s, 1, 3600, &g->header_timeout_s, err) ||
+        env_int("BODY_MIN_RATE", g->body_min_rate, 1, 1 << 30, &g->body_min_rate, err) ||
+        env_int("BODIES_PER_ADDRESS", g->bodies_per_address, 1, 100000, &g->bodies_per_address,
+                err) ||
+        env_int("BODY_MEMORY_MB", (int)(g->body_memory >> 20), 1, 1 << 20, &memory_mb, err))
+        return -1;
+    g->body_memory = (size_t)memory_mb << 20;
+    return 0;
 }
 
 static int write_port_file(const char *path, int port)
