@@ -163,7 +163,7 @@ static long long stored(void)
 
 /* ---- slow heads ------------------------------------------------------------ */
 
-Test(load, slow_heads_are_cut_off_and_healthz_stays_fast, .timeout = 90)
+Test(load, slow_heads_are_cut_off_and_healthz_stays_fast)
 {
     enum { N = 300, LIMIT = 256 };
     static const char head[] = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: abcdefghijk";
@@ -243,7 +243,7 @@ Test(load, slow_heads_are_cut_off_and_healthz_stays_fast, .timeout = 90)
  * once three quarters of MAX_CONNECTIONS (here 400) are open, a connection
  * that has not sent its head within a second is closed, so the crowd cannot
  * keep the server full for 10 s at a time. */
-Test(load, a_crowd_of_slow_heads_is_cut_off_within_seconds, .timeout = 60)
+Test(load, a_crowd_of_slow_heads_is_cut_off_within_seconds)
 {
     const char *env[] = {"MAX_CONNECTIONS=400", NULL};
     th_server *small = th_server_start(db, env);
@@ -321,7 +321,7 @@ static char *padded_submission(size_t length)
     return body;
 }
 
-Test(load, a_body_must_keep_coming, .timeout = 90)
+Test(load, a_body_must_keep_coming)
 {
     char *trickle = one_token("beleid"), *steady = one_token("beleid");
     enum { TRICKLE_LEN = 600, STEADY_LEN = 30000, STEADY_RATE = 2048 };
@@ -383,7 +383,7 @@ Test(load, a_body_must_keep_coming, .timeout = 90)
 
 /* ---- unfinished bodies ----------------------------------------------------- */
 
-Test(load, unfinished_bodies_hold_little_memory, .timeout = 120)
+Test(load, unfinished_bodies_hold_little_memory)
 {
     enum { N = 200, PER_ADDRESS = 16, LENGTH = 1048575 };
     char *target = one_token("beleid"), *victim = one_token("beleid");
@@ -497,7 +497,7 @@ Test(load, unfinished_bodies_hold_little_memory, .timeout = 120)
 /* The buffers for bodies (here BODY_MEMORY_MB=4) filled by large uploads: the
  * next large one is refused with 503 before its body, while a submission
  * (a small body) still has a reserve of its own. */
-Test(load, full_buffers_refuse_uploads_but_not_submissions, .timeout = 60)
+Test(load, full_buffers_refuse_uploads_but_not_submissions)
 {
     const char *env[] = {"BODY_MEMORY_MB=4", NULL};
     th_server *small = th_server_start(db, env);
@@ -597,7 +597,7 @@ static int by_value(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-Test(load, reports_and_imports_do_not_slow_the_survey_page, .timeout = 300)
+Test(load, reports_and_imports_do_not_slow_the_survey_page)
 {
     enum { REPORTS = 32, IMPORTS = 4, ROWS = 4000, IMPORT_ROWS = 1000, PAGES = 4000, BOUND = 8 };
     tm_error err = TM_ERROR_INIT;
@@ -720,7 +720,7 @@ static void random_token(char out[25], const char *prefix)
     out[24] = '\0';
 }
 
-Test(load, a_guesser_behind_a_town_hall_address_does_not_lock_out_its_staff, .timeout = 120)
+Test(load, a_guesser_behind_a_town_hall_address_does_not_lock_out_its_staff)
 {
     th_server *replica[2];
     th_servers_start(db, NULL, 2, replica);
