@@ -555,7 +555,10 @@ Test(faults, sigterm_finishes_requests_in_flight)
 {
     curl_global_init(CURL_GLOBAL_ALL);
     char *db = th_db_create();
-    th_server *srv = th_server_start(db, NULL);
+    /* All 20 admitted at once (by default 8 imports and 16 uploads per
+     * address are: test_load.c), so that all are in flight at SIGTERM. */
+    const char *env[] = {"HEAVY_QUEUE=32", "BODIES_PER_ADDRESS=32", NULL};
+    th_server *srv = th_server_start(db, env);
     live[0] = srv;
     char *admin = th_api_key(db, "admin", NULL, 0);
     long long wave = th_wave_open(srv, admin, th_org(srv, admin, "GM0902"));

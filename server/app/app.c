@@ -11,9 +11,6 @@
 #include "server/store/instruments.h"
 #include "server/store/migrate.h"
 
-/* Failed token look-ups an address may make per minute before it waits. */
-#define TOKEN_FAILURES_PER_MINUTE 50
-
 /* Parsed instruments by database id. Entries are never evicted or changed,
  * so a borrowed pointer stays valid for the life of the app. */
 typedef struct cached_instrument {
@@ -27,8 +24,8 @@ struct app {
     cached_instrument *instruments;
     size_t n_instruments, cap_instruments;
     char base_url[256];
-    metrics *metrics;   /* may be NULL */
-    ratelimit *limiter; /* may be NULL */
+    metrics *metrics; /* may be NULL */
+    int limiter;      /* count failed token look-ups (ratelimit.h) */
 };
 
 static const char *env_or(const char *name, const char *def)
@@ -69,8 +66,8 @@ app *app_open(const app_config *cfg, tm_error *err)
         return NULL;
     }
     if (cfg->metrics) a->metrics = metrics_create();
-    if (cfg->limiter) a->limiter = ratelimit_create(TOKEN_FAILURES_PER_MINUTE, 60);
-    if ((cfg->metrics && !a->metrics) || (cfg->limiter && !a->limiter)) {
+    a->limiter = cfg->limiter;
+    if (cfg->metrics && !a->metrics) {
         app_close(a);
         tm_error_set(err, 500, "out of memory starting");
         return NULL;
@@ -86,7 +83,6 @@ void app_close(app *a)
         instrument_free(a->instruments[i].in);
     free(a->instruments);
     metrics_free(a->metrics);
-    ratelimit_free(a->limiter);
     pthread_mutex_destroy(&a->lock);
     free(a);
 }
@@ -142,14 +138,9 @@ char *app_metrics_text(app *a, tm_error *err)
     return text;
 }
 
-int app_token_wait(app *a, const char *client)
+int app_token_failed(app *a, PGconn *c, const char *client, const char *token, tm_error *err)
 {
-    return a->limiter ? ratelimit_check(a->limiter, client) : 0;
-}
-
-void app_token_failed(app *a, const char *client)
-{
-    if (a->limiter) ratelimit_fail(a->limiter, client);
+    return a->limiter ? ratelimit_failed(c, client, token, err) : 0;
 }
 
 /* ---- instruments ------------------------------------------------------- */

@@ -27,7 +27,7 @@ typedef struct app_config {
     const char *conninfo; /* libpq connection string */
     int pool_size;        /* database connections (1 for a command) */
     int metrics;          /* keep counters for GET /metrics */
-    int limiter;          /* slow down token guessing per client address */
+    int limiter;          /* slow down token guessing (ratelimit.h) */
     const char *base_url; /* public address for links; may be NULL (app_set_base_url) */
 } app_config;
 
@@ -72,11 +72,11 @@ void app_count_submissions(app *a, long n);
  * err: 404 when the app keeps no metrics, 500 out of memory. */
 char *app_metrics_text(app *a, tm_error *err);
 
-/* Seconds client must wait before it may look up a token again (too many
- * unknown tokens from its address), or 0; and the record of one unknown
- * token. Both do nothing without a limiter. */
-int app_token_wait(app *a, const char *client);
-void app_token_failed(app *a, const char *client);
+/* Counts one unknown token looked up by client (server/app/ratelimit.h:
+ * per address and per token prefix, shared by every replica). Returns 0, or
+ * the seconds to wait with err set to 429 when either is over its limit.
+ * Does nothing without a limiter. */
+int app_token_failed(app *a, PGconn *c, const char *client, const char *token, tm_error *err);
 
 /* The instrument with database id, parsed and cached: borrowed, valid until
  * app_close. NULL with err (404 when no such id). Thread-safe. */

@@ -6,25 +6,15 @@
 
 #include "core/answers.h"
 
-int respondent_admit(app *a, const char *client, respondent_session *s)
-{
-    memset(s, 0, sizeof *s);
-    if ((s->retry_after = app_token_wait(a, client)) > 0)
-        return tm_error_set(&s->err, 429,
-                            "too many unknown survey links were tried from this address; try "
-                            "again in %d seconds",
-                            s->retry_after);
-    return 0;
-}
-
 int respondent_begin(app *a, PGconn *c, const char *token, const char *client,
                      respondent_session *s)
 {
+    memset(s, 0, sizeof *s);
     char hash[TOKEN_HASH_HEX];
     if (auth_token_well_formed(token)) auth_token_hash(token, hash);
     if (!auth_token_well_formed(token) || store_respondents_find(c, hash, &s->who, &s->err) != 0) {
         if (!s->err.status) tm_error_set(&s->err, 404, "this survey link is not known");
-        if (s->err.status == 404) app_token_failed(a, client);
+        if (s->err.status == 404) s->retry_after = app_token_failed(a, c, client, token, &s->err);
         return -1;
     }
     s->in = app_instrument(a, c, s->who.wave.instrument_id, &s->err);

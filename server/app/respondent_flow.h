@@ -25,15 +25,12 @@ typedef struct respondent_session {
     int retry_after;      /* seconds, when err.status is 429 */
 } respondent_session;
 
-/* Whether client may look up a token now. Fails with err 429 (too many
- * unknown tokens from that address; retry_after set). Needs no database:
- * a guesser is turned away before a connection is borrowed. Clears s, so
- * it comes first; s is always to be ended with respondent_end. */
-int respondent_admit(app *a, const char *client, respondent_session *s);
-
-/* Finds token for client. Fails with err 404 (unknown token; counted
- * against the address), 409 (already submitted), 410 (wave closed), 403
- * (not yet open) or 503. */
+/* Finds token for client; clears s first, which is always to be ended with
+ * respondent_end. Fails with err 404 (unknown token; counted against the
+ * address and the token's prefix), 429 (unknown, and too many such from
+ * that address or with that prefix: retry_after set; a known token is
+ * never refused so), 409 (already submitted), 410 (wave closed), 403 (not
+ * yet open) or 503. */
 int respondent_begin(app *a, PGconn *c, const char *token, const char *client,
                      respondent_session *s);
 

@@ -109,17 +109,19 @@ json_t *share_revoke(PGconn *c, const wave_info *w, long long id, tm_error *err)
 static int share_wave(app *a, PGconn *c, const char *token, const char *client, wave_info *w,
                       int *retry_after, tm_error *err)
 {
-    if ((*retry_after = app_token_wait(a, client)) > 0)
-        return tm_error_set(err, 429, "too many unknown links were tried from this address");
+    /* Unknown links count against the address as unknown survey links do:
+     * a valid link is always answered (server/app/ratelimit.h). */
     char hash[TOKEN_HASH_HEX];
     long long wave = 0;
+    *retry_after = 0;
     if (!auth_token_well_formed(token)) {
-        app_token_failed(a, client);
-        return tm_error_set(err, 404, "this link is not known");
+        tm_error_set(err, 404, "this link is not known");
+        *retry_after = app_token_failed(a, c, client, token, err);
+        return -1;
     }
     auth_token_hash(token, hash);
     if (store_share_links_find(c, hash, &wave, err) != 0) {
-        if (err->status == 404) app_token_failed(a, client);
+        if (err->status == 404) *retry_after = app_token_failed(a, c, client, token, err);
         return -1;
     }
     if (store_waves_get(c, NULL, wave, w, err) != 0) return -1;

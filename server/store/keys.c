@@ -51,12 +51,13 @@ int store_keys_find(PGconn *c, long long id, role *r, unsigned char *hash, int *
     char idt[24];
     store_sql_id(id, idt);
     const char *p[] = {idt};
-    PGresult *res = db_query_bin(c,
+    static const db_stmt find = {"keys_find",
                                  "SELECT role, secret_hash, (last_used_at IS NULL"
                                  "  OR last_used_at < now() - interval '1 minute')::int"
                                  " FROM api_keys WHERE id = $1 AND revoked_at IS NULL"
                                  " AND (expires_at IS NULL OR expires_at > now())",
-                                 1, p, NULL, NULL, 1, err);
+                                 1};
+    PGresult *res = db_run_bin(c, &find, p, NULL, NULL, 1, err);
     if (!res) return -1;
     int found = PQntuples(res) == 1 && PQgetlength(res, 0, 1) == STORE_KEY_HASH_BYTES &&
                 role_parse(PQgetvalue(res, 0, 0), r) == 0;

@@ -18,6 +18,7 @@
 #define CHANGE (FORM | ROUTE_WRITE)
 #define UPLOAD (32 * 1024 * 1024) /* the console's import form */
 #define C console_refuse
+#define HEAVY ROUTE_HEAVY /* on the heavy workers, behind their bounded queue */
 
 /* clang-format off */
 const route route_table[] = {
@@ -37,10 +38,10 @@ const route route_table[] = {
     {"POST", "/api/v1/waves/{id}/invitations",      route_invitations_create,   WRITE | WAVE | JSON, 0,               NULL,               NULL, NULL},
     {"POST", "/api/v1/waves/{id}/links",            route_links_create,         WRITE | WAVE | JSON, 0,               NULL,               NULL, NULL},
     {"GET",  "/api/v1/waves/{id}/progress",         route_progress,             READ | WAVE,  0,                      NULL,               NULL, NULL},
-    {"POST", "/api/v1/waves/{id}/responses",        route_import,               WRITE | WAVE, HTTP_IMPORT_BODY_LIMIT, &route_import_sink, NULL, NULL},
+    {"POST", "/api/v1/waves/{id}/responses",        route_import,               WRITE | WAVE | HEAVY, HTTP_IMPORT_BODY_LIMIT, &route_import_sink, NULL, NULL},
 
-    {"GET",  "/api/v1/waves/{id}/analysis",         route_analysis,             READ | WAVE,  0,                      NULL,               NULL, NULL},
-    {"GET",  "/api/v1/waves/{id}/report.xlsx",      route_report,               READ | WAVE,  0,                      NULL,               NULL, NULL},
+    {"GET",  "/api/v1/waves/{id}/analysis",         route_analysis,             READ | WAVE | HEAVY, 0,               NULL,               NULL, NULL},
+    {"GET",  "/api/v1/waves/{id}/report.xlsx",      route_report,               READ | WAVE | HEAVY, 0,               NULL,               NULL, NULL},
     {"POST", "/api/v1/waves/{id}/share",            route_share_create,         WRITE | WAVE | JSON, 0,               NULL,               NULL, NULL},
     {"GET",  "/api/v1/waves/{id}/shares",           route_shares_list,          WRITE | WAVE, 0,                      NULL,               NULL, NULL},
     {"POST", "/api/v1/waves/{id}/shares/{id}/revoke", route_share_revoke,       WRITE | WAVE, 0,                      NULL,               NULL, NULL},
@@ -87,10 +88,10 @@ const route route_table[] = {
     {"POST", "/beheer/metingen/{id}/links",         route_console_links,        CHANGE | WAVE, 0,                     NULL,               C,    NULL},
     {"GET",  "/beheer/metingen/{id}/voortgang",     route_console_progress,     PAGE | WAVE,  0,                      NULL,               C,    NULL},
     {"GET",  "/beheer/metingen/{id}/import",        route_console_import_page,  PAGE | WAVE | ROUTE_WRITE, 0,         NULL,               C,    NULL},
-    {"POST", "/beheer/metingen/{id}/import",        route_console_import,       CHANGE | WAVE, UPLOAD,                NULL,               C,    NULL},
+    {"POST", "/beheer/metingen/{id}/import",        route_console_import,       CHANGE | WAVE | HEAVY, UPLOAD,                NULL,               C,    NULL},
     {"POST", "/beheer/metingen/{id}/import/ongedaan", route_console_import_undo, CHANGE | WAVE, 0,                    NULL,               C,    NULL},
-    {"GET",  "/beheer/metingen/{id}/uitkomsten",    route_console_results,      PAGE | WAVE,  0,                      NULL,               C,    NULL},
-    {"GET",  "/beheer/metingen/{id}/rapport",       route_console_report,       PAGE | WAVE,  0,                      NULL,               C,    NULL},
+    {"GET",  "/beheer/metingen/{id}/uitkomsten",    route_console_results,      PAGE | WAVE | HEAVY, 0,                      NULL,               C,    NULL},
+    {"GET",  "/beheer/metingen/{id}/rapport",       route_console_report,       PAGE | WAVE | HEAVY, 0,                      NULL,               C,    NULL},
     {"GET",  "/beheer/sleutels",                    route_console_keys,         PAGE | ROUTE_ADMIN, 0,                NULL,               C,    NULL},
     {"POST", "/beheer/sleutels",                    route_console_key_create,   FORM | ROUTE_ADMIN, 0,                NULL,               C,    NULL},
     {"POST", "/beheer/sleutels/{id}/intrekken",     route_console_key_revoke,   FORM | ROUTE_ADMIN, 0,                NULL,               C,    NULL},

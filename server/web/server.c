@@ -38,10 +38,27 @@ int server_options_from_env(serve_options *o, tm_error *err)
     o->port_file = getenv("PORT_FILE");
     const char *tp = getenv("TRUST_PROXY");
     o->trust_proxy = tp && (!strcmp(tp, "1") || !strcmp(tp, "true") || !strcmp(tp, "yes"));
+    /* Behind our own proxy every connection comes from the proxy: the
+     * limit per address is the proxy's to keep (docker/nginx.conf). */
     if (env_int("PORT", 8080, 0, 65535, &o->port, err) ||
         env_int("THREADS", 16, 1, 512, &o->threads, err) ||
-        env_int("DB_POOL_SIZE", o->threads, 1, 512, &o->pool_size, err))
+        env_int("DB_POOL_SIZE", o->threads, 1, 512, &o->pool_size, err) ||
+        env_int("MAX_CONNECTIONS", 4000, 16, 1000000, &o->max_connections, err) ||
+        env_int("MAX_CONNECTIONS_PER_ADDRESS", o->trust_proxy ? 0 : 256, 0, 1000000,
+                &o->connections_per_address, err) ||
+        env_int("HEAVY_WORKERS", 2, 1, 64, &o->heavy_workers, err) ||
+        env_int("HEAVY_QUEUE", 8, 1, 1000, &o->heavy_queue, err))
         return -1;
+    guard_config *g = &o->guard;
+    guard_config_defaults(g);
+    int memory_mb = 0;
+    if (env_int("HEADER_TIMEOUT", g->header_timeout_s, 1, 3600, &g->header_timeout_s, err) ||
+        env_int("BODY_MIN_RATE", g->body_min_rate, 1, 1 << 30, &g->body_min_rate, err) ||
+        env_int("BODIES_PER_ADDRESS", g->bodies_per_address, 1, 100000, &g->bodies_per_address,
+                err) ||
+        env_int("BODY_MEMORY_MB", (int)(g->body_memory >> 20), 1, 1 << 20, &memory_mb, err))
+        return -1;
+    g->body_memory = (size_t)memory_mb << 20;
     return 0;
 }
 
@@ -95,7 +112,16 @@ int server_run(const serve_options *o, tm_error *err)
     if (!a) return -1;
     http_server *s = NULL;
     int rc = -1;
-    http_config cfg = {o->bind, o->port, o->threads, o->quiet, o->trust_proxy};
+    http_config cfg = {.bind = o->bind,
+                       .port = o->port,
+                       .threads = o->threads,
+                       .quiet = o->quiet,
+                       .trust_proxy = o->trust_proxy,
+                       .max_connections = o->max_connections,
+                       .connections_per_address = o->connections_per_address,
+                       .heavy_workers = o->heavy_workers,
+                       .heavy_queue = o->heavy_queue,
+                       .guard = o->guard};
     s = http_server_start(a, route_table, &cfg, err);
     if (!s) goto done;
     int port = http_server_port(s);

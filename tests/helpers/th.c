@@ -191,6 +191,13 @@ size_t th_collect(char *ptr, size_t size, size_t n, void *userdata)
 th_response th_request(const th_server *s, const char *method, const char *path, const char *key,
                        const char *content_type, const char *body, size_t len)
 {
+    return th_request_from(s, NULL, method, path, key, content_type, body, len);
+}
+
+th_response th_request_from(const th_server *s, const char *source, const char *method,
+                            const char *path, const char *key, const char *content_type,
+                            const char *body, size_t len)
+{
     th_response r = {0};
     th_buf bodybuf = {0}, headbuf = {0};
     CURL *c = curl_easy_init();
@@ -215,6 +222,7 @@ th_response th_request(const th_server *s, const char *method, const char *path,
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, th_collect);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &headbuf);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+    if (source) curl_easy_setopt(c, CURLOPT_INTERFACE, source);
     if (body) {
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);

@@ -65,6 +65,12 @@ size_t th_collect(char *ptr, size_t size, size_t n, void *userdata);
  * application/json when there is a body). */
 th_response th_request(const th_server *s, const char *method, const char *path, const char *key,
                        const char *content_type, const char *body, size_t len);
+/* The same from source, another loopback address such as "127.0.0.2" (Linux
+ * routes all of 127.0.0.0/8 to lo): a second client in a test. NULL is
+ * 127.0.0.1. */
+th_response th_request_from(const th_server *s, const char *source, const char *method,
+                            const char *path, const char *key, const char *content_type,
+                            const char *body, size_t len);
 th_response th_get(const th_server *s, const char *path, const char *key);
 th_response th_post_json(const th_server *s, const char *path, const char *key, const char *json);
 

@@ -219,8 +219,24 @@ void th_cluster_destroy(const char *dir)
 
 int th_connect(int port)
 {
+    return th_connect_from(NULL, port);
+}
+
+int th_connect_from(const char *source, int port)
+{
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return -1;
+    if (source) {
+        struct sockaddr_in from = {0};
+        from.sin_family = AF_INET;
+        if (inet_pton(AF_INET, source, &from.sin_addr) != 1 ||
+            bind(fd, (struct sockaddr *)&from, sizeof from) != 0) {
+            int e = errno;
+            close(fd);
+            errno = e;
+            return -1;
+        }
+    }
     struct sockaddr_in a = {0};
     a.sin_family = AF_INET;
     a.sin_port = htons((uint16_t)port);

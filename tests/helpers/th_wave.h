@@ -58,6 +58,9 @@ void th_cluster_destroy(const char *dir);
 
 /* A TCP connection to 127.0.0.1:port: the socket, or -1 with errno set. */
 int th_connect(int port);
+/* The same from source, another loopback address such as "127.0.0.2" (Linux
+ * routes all of 127.0.0.0/8 to lo): a second client address in a test. */
+int th_connect_from(const char *source, int port);
 
 /* How a raw exchange ended. */
 typedef enum th_raw_end {
