@@ -17,6 +17,15 @@
 json_t *organisations_create(PGconn *c, const caller *who, const char *name, const char *code,
                              tm_error *err);
 
+/* PATCH /api/v1/organisations/{id} {"benchmark": true|false}: marks org as
+ * a benchmark peer or not. Admin only (403 for anyone else: a consultant
+ * who could mark its own organisations would choose the peers of every
+ * municipality's benchmark); 422 for any other field or a value that is
+ * not a boolean, and for a demo organisation; 404 when org does not exist.
+ * Returns the organisation's JSON (new reference). */
+json_t *organisations_update(PGconn *c, const caller *who, long long org, json_t *body,
+                             tm_error *err);
+
 /* The organisations who may see: [{id, name, code, created_at}] (new). */
 json_t *organisations_list(PGconn *c, const caller *who, tm_error *err);
 

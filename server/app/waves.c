@@ -1,8 +1,10 @@
 /* waves.c - see waves.h. */
 #include "server/app/waves.h"
 
+#include <stdio.h>
 #include <string.h>
 
+#include "server/app/mixer.h"
 #include "server/store/instruments.h"
 #include "server/store/invitations.h"
 #include "server/store/organisations.h"
@@ -48,6 +50,7 @@ static int wave_fields_check(PGconn *c, json_t *body, wave_new *nw, tm_error *er
     json_t *name = json_object_get(body, "name");
     json_t *k = json_object_get(body, "min_group_size");
     json_t *prev = json_object_get(body, "previous_wave_id");
+    json_t *coll = json_object_get(body, "collection");
     if (!json_is_integer(org) || json_integer_value(org) <= 0)
         field_problem(err, "organisation_id", "is required: the id of an organisation"), bad = 1;
     if (!json_is_string(instr) || !json_string_length(instr))
@@ -63,6 +66,13 @@ static int wave_fields_check(PGconn *c, json_t *body, wave_new *nw, tm_error *er
             bad = 1;
     if (prev && !json_is_null(prev) && (!json_is_integer(prev) || json_integer_value(prev) <= 0))
         field_problem(err, "previous_wave_id", "must be the id of an earlier wave"), bad = 1;
+    if (coll && !json_is_null(coll) &&
+        (!json_is_string(coll) ||
+         (strcmp(json_string_value(coll), "online") && strcmp(json_string_value(coll), "import"))))
+        field_problem(err, "collection",
+                      "must be \"online\" (invitations and open links; the default) or "
+                      "\"import\" (answers collected elsewhere, by bulk import)"),
+            bad = 1;
     const char *opens = optional_string(body, "opens_at", err, &bad);
     const char *closes = optional_string(body, "closes_at", err, &bad);
     int valid;
@@ -78,8 +88,8 @@ static int wave_fields_check(PGconn *c, json_t *body, wave_new *nw, tm_error *er
                       "is not a valid time (use ISO 8601, e.g. 2026-12-31T17:00:00Z)"),
             bad = 1;
     }
-    const char *known[] = {"organisation_id",  "instrument", "name",     "min_group_size",
-                           "previous_wave_id", "opens_at",   "closes_at"};
+    const char *known[] = {"organisation_id",  "instrument", "name",      "min_group_size",
+                           "previous_wave_id", "opens_at",   "closes_at", "collection"};
     const char *key;
     json_t *v;
     json_object_foreach(body, key, v)
@@ -97,6 +107,7 @@ static int wave_fields_check(PGconn *c, json_t *body, wave_new *nw, tm_error *er
     nw->previous_wave_id = json_is_integer(prev) ? json_integer_value(prev) : 0;
     nw->opens_at = opens;
     nw->closes_at = closes;
+    nw->collection = json_is_string(coll) ? json_string_value(coll) : "online";
     return 0;
 }
 
@@ -133,9 +144,18 @@ json_t *waves_create(PGconn *c, const caller *who, json_t *body, tm_error *err)
     return store_waves_json(c, id, err);
 }
 
-json_t *waves_set_status(PGconn *c, const wave_info *w, const char *status, tm_error *err)
+json_t *waves_set_status(app *a, PGconn *c, const wave_info *w, const char *status, tm_error *err)
 {
     if (store_waves_set_status(c, w->id, status, err) != 0) return NULL;
+    if (!strcmp(status, "closed")) {
+        /* The last batch of every layer now, so that the closed wave's
+         * results hold every acknowledged submission. Should it fail (a
+         * key missing), the results try again before they are computed. */
+        tm_error ignored = TM_ERROR_INIT;
+        if (mixer_flush_wave(a, c, w->id, &ignored) != 0)
+            fprintf(stderr, "close of wave %lld: %s\n", w->id, ignored.message);
+        tm_error_clear(&ignored);
+    }
     return store_waves_json(c, w->id, err);
 }
 

@@ -21,7 +21,8 @@ int store_invitations_link_insert(PGconn *c, long long wave, int layer, const ch
                                   int max_responses, long long *id, tm_error *err);
 
 /* Per layer of the chain: {"layers": [{layer, invited, started, submitted}]}
- * (counts only; new reference), layer_keys naming the n_layers layers. */
+ * (counts only; new reference), layer_keys naming the n_layers layers.
+ * "submitted" counts the submissions still waiting to be mixed too. */
 json_t *store_invitations_progress(PGconn *c, long long wave, const char *const *layer_keys,
                                    size_t n_layers, tm_error *err);
 

@@ -31,6 +31,14 @@ void route_organisations_list(http_request *req, http_response *res)
     http_respond_result(res, 200, list ? json_pack("{s:o}", "organisations", list) : NULL, &err);
 }
 
+void route_organisation_update(http_request *req, http_response *res)
+{
+    tm_error err = TM_ERROR_INIT;
+    http_respond_result(
+        res, 200, organisations_update(req->db, &req->who, http_param_id(req, 0), req->json, &err),
+        &err);
+}
+
 void route_organisation_waves(http_request *req, http_response *res)
 {
     tm_error err = TM_ERROR_INIT;
@@ -53,13 +61,15 @@ void route_wave_get(http_request *req, http_response *res)
 void route_wave_open(http_request *req, http_response *res)
 {
     tm_error err = TM_ERROR_INIT;
-    http_respond_result(res, 200, waves_set_status(req->db, &req->wave, "open", &err), &err);
+    http_respond_result(res, 200, waves_set_status(req->app, req->db, &req->wave, "open", &err),
+                        &err);
 }
 
 void route_wave_close(http_request *req, http_response *res)
 {
     tm_error err = TM_ERROR_INIT;
-    http_respond_result(res, 200, waves_set_status(req->db, &req->wave, "closed", &err), &err);
+    http_respond_result(res, 200, waves_set_status(req->app, req->db, &req->wave, "closed", &err),
+                        &err);
 }
 
 /* Tokens as CSV for a mail merge: layer,token,url. */

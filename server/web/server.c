@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "server/app/app.h"
+#include "server/app/mixer.h"
 #include "server/web/http.h"
 #include "server/web/routes.h"
 
@@ -42,6 +43,25 @@ int server_options_from_env(serve_options *o, tm_error *err)
         env_int("THREADS", 16, 1, 512, &o->threads, err) ||
         env_int("DB_POOL_SIZE", o->threads, 1, 512, &o->pool_size, err))
         return -1;
+    const char *mb = getenv("METRICS_BIND");
+    if (mb && *mb) {
+        const char *colon = strrchr(mb, ':');
+        char *end = NULL;
+        long port = colon ? strtol(colon + 1, &end, 10) : -1;
+        if (!colon || colon == mb || (size_t)(colon - mb) >= sizeof o->metrics_bind || *end ||
+            port < 1 || port > 65535)
+            return tm_error_set(err, 400,
+                                "METRICS_BIND=%s is not ADDRESS:PORT (e.g. 127.0.0.1:9100)", mb);
+        snprintf(o->metrics_bind, sizeof o->metrics_bind, "%.*s", (int)(colon - mb), mb);
+        o->metrics_port = (int)port;
+    }
+    int found = seal_key_from_env(&o->seal, err);
+    if (found < 0) return -1;
+    if (!found)
+        return tm_error_set(err, 400,
+                            "no seal key: submissions wait sealed under it until they are mixed; "
+                            "%s",
+                            seal_key_howto());
     return 0;
 }
 
@@ -54,6 +74,24 @@ static int write_port_file(const char *path, int port)
     fprintf(f, "%d\n", port);
     if (fclose(f) != 0) return -1;
     return rename(tmp, path); /* readers never see a half-written file */
+}
+
+/* Submissions that wait sealed under another key would never be released
+ * by this server: it says so rather than start and lose them. */
+static int refuse_foreign_key(app *a, tm_error *err)
+{
+    PGconn *c = app_db_acquire(a, err);
+    if (!c) return -1;
+    long long foreign = mixer_foreign(a, c, err);
+    app_db_release(a, c);
+    if (foreign < 0) return -1;
+    if (foreign > 0)
+        return tm_error_set(err, 400,
+                            "%lld submissions wait to be mixed, sealed under another key than "
+                            "this SEAL_KEY (fingerprint %s...): start with the key they were "
+                            "sealed under until they are released; nothing is released meanwhile",
+                            foreign, app_seal_key(a)->id);
+    return 0;
 }
 
 int server_run(const serve_options *o, tm_error *err)
@@ -90,11 +128,20 @@ int server_run(const serve_options *o, tm_error *err)
         snprintf(base_url, sizeof base_url, "%s", o->base_url);
     else if (o->port)
         snprintf(base_url, sizeof base_url, "http://%s:%d", o->bind, o->port);
-    app_config ac = {o->conninfo, o->pool_size, 1, 1, base_url};
+    /* The mixer needs a connection of its own beside the workers'. */
+    app_config ac = {o->conninfo, o->pool_size + 1, 1, 1, base_url, &o->seal};
     app *a = app_open(&ac, err);
     if (!a) return -1;
-    http_server *s = NULL;
+    http_server *s = NULL, *ms = NULL;
+    mixer *mx = NULL;
     int rc = -1;
+    if (refuse_foreign_key(a, err) != 0) goto done;
+    if (!(mx = mixer_start(a, err))) goto done;
+    app_set_metrics_elsewhere(a, o->metrics_bind[0] != '\0');
+    if (o->metrics_bind[0]) {
+        http_config mcfg = {o->metrics_bind, o->metrics_port, 1, 1, 0};
+        if (!(ms = http_server_start(a, metrics_route_table, &mcfg, err))) goto done;
+    }
     http_config cfg = {o->bind, o->port, o->threads, o->quiet, o->trust_proxy};
     s = http_server_start(a, route_table, &cfg, err);
     if (!s) goto done;
@@ -120,6 +167,8 @@ int server_run(const serve_options *o, tm_error *err)
     fprintf(stderr, "thermometer: stopped\n");
 done:
     http_server_stop(s, 0);
+    http_server_stop(ms, 0);
+    mixer_stop(mx);
     app_close(a);
     return rc;
 }

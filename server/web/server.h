@@ -7,6 +7,7 @@
 #define TM_SERVER_H
 
 #include "core/error.h"
+#include "server/app/seal.h"
 
 typedef struct serve_options {
     const char *conninfo;  /* libpq connection string (DATABASE_URL) */
@@ -18,16 +19,21 @@ typedef struct serve_options {
     const char *base_url;  /* BASE_URL for invitation links; default http://BIND:PORT */
     int quiet;             /* no request log */
     int trust_proxy;       /* TRUST_PROXY=1: the client address is X-Real-IP (set by our proxy) */
+    seal_key seal;         /* SEAL_KEY or SEAL_KEY_FILE: required */
+    char metrics_bind[64]; /* METRICS_BIND's address, "" = the metrics on the public address */
+    int metrics_port;      /* ... and its port */
 } serve_options;
 
 /* Fills options from the environment (DATABASE_URL, BIND, PORT, THREADS,
- * DB_POOL_SIZE, BASE_URL, PORT_FILE, TRUST_PROXY). Returns 0, or -1 with err naming a
- * variable that does not parse. */
+ * DB_POOL_SIZE, BASE_URL, PORT_FILE, TRUST_PROXY, SEAL_KEY or SEAL_KEY_FILE,
+ * METRICS_BIND as ADDRESS:PORT). Returns 0, or -1 with err naming a variable
+ * that does not parse, or saying how to make a seal key when there is none. */
 int server_options_from_env(serve_options *o, tm_error *err);
 
-/* Prepares the database (app_prepare_database), then serves until a stop
- * signal. Returns 0 after a clean stop, or -1 with err when it could not
- * start. */
+/* Prepares the database (app_prepare_database), refuses to start when
+ * submissions wait sealed under another key, starts the mixer
+ * (server/app/mixer.h) and serves until a stop signal. Returns 0 after a
+ * clean stop, or -1 with err when it could not start. */
 int server_run(const serve_options *o, tm_error *err);
 
 #endif
