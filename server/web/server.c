@@ -128,8 +128,8 @@ int server_run(const serve_options *o, tm_error *err)
         snprintf(base_url, sizeof base_url, "%s", o->base_url);
     else if (o->port)
         snprintf(base_url, sizeof base_url, "http://%s:%d", o->bind, o->port);
-    /* The mixer needs a connection of its own beside the workers'. */
-    app_config ac = {o->conninfo, o->pool_size + 1, 1, 1, base_url, &o->seal};
+    /* The mixer borrows a pool connection for a moment once a round. */
+    app_config ac = {o->conninfo, o->pool_size, 1, 1, base_url, &o->seal};
     app *a = app_open(&ac, err);
     if (!a) return -1;
     http_server *s = NULL, *ms = NULL;
