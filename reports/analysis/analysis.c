@@ -21,9 +21,7 @@
  * 4. Score pass: per respondent the sums and counts of normalised answers
  *    per group (small arrays reused for every respondent), then one
  *    stats_acc per group x layer x measure gets the respondent's mean when
- *    the half-answered rule is met; respondents who answered some but not
- *    all of the items that feed are counted ("partial"): a group cell with
- *    more than none and fewer than k of them is suppressed.
+ *    the half-answered rule is met.
  * 5. JSON: every group and item becomes a "unit" (per measure and layer a
  *    cell: absent, layer suppressed, too small, or usable with its summary),
  *    from which layers, gaps, ANOVA, carry, links and thermometer are
@@ -91,8 +89,6 @@ typedef struct analysis {
     unsigned *counted; /* (g * nl + l) * 2 + m: items of the group that count for the
                           measure and are asked to the layer (before small cells are left out) */
     unsigned *thr;     /* same index: half-answered threshold over the items that feed; 0: none */
-    unsigned *feed;    /* same index: the items that feed */
-    size_t *partial;   /* same index: respondents who answered some but not all items that feed */
     stats_acc *acc;    /* same index */
     uint32_t *active;  /* per layer: groups with any item feeding them */
     size_t active_off[MAX_LAYERS + 1];
@@ -324,14 +320,11 @@ static int analysis_init(analysis *a, const wave_data *w)
     a->acc = calloc(cells, sizeof *a->acc);
     a->thr = calloc(cells, sizeof *a->thr);
     a->counted = calloc(cells, sizeof *a->counted);
-    a->feed = calloc(cells, sizeof *a->feed);
-    a->partial = calloc(cells, sizeof *a->partial);
     a->active = malloc((a->ng * a->nl + 1) * sizeof *a->active);
     a->sum = calloc(a->ng * MEASURE_COUNT + 1, sizeof *a->sum);
     a->cnt = calloc(a->ng * MEASURE_COUNT + 1, sizeof *a->cnt);
     a->rule_bins = calloc(w->n_rules * a->nl * RULE_CODES + 1, sizeof *a->rule_bins);
-    if (!a->acc || !a->thr || !a->counted || !a->feed || !a->partial || !a->active || !a->sum ||
-        !a->cnt || !a->rule_bins)
+    if (!a->acc || !a->thr || !a->counted || !a->active || !a->sum || !a->cnt || !a->rule_bins)
         return -1;
     return setup_items(a) || setup_plan(a) ? -1 : 0;
 }
@@ -346,8 +339,6 @@ static void analysis_free(analysis *a)
     free(a->resolved);
     free(a->key_source);
     free(a->counted);
-    free(a->feed);
-    free(a->partial);
     free(a->thr);
     free(a->acc);
     free(a->active);
@@ -459,10 +450,8 @@ static void plan_aggregates(analysis *a)
                 pi->groups[j] = feeds ? g[j] : NO_GROUP;
             }
         }
-    for (size_t i = 0; i < a->ng * a->nl * MEASURE_COUNT; i++) {
-        a->feed[i] = a->thr[i];
+    for (size_t i = 0; i < a->ng * a->nl * MEASURE_COUNT; i++)
         a->thr[i] = (a->thr[i] + 1) / 2;
-    }
     size_t q = 0;
     for (size_t l = 0; l < a->nl; l++) {
         a->active_off[l] = q;
@@ -504,7 +493,6 @@ static void flush_respondent(analysis *a, size_t l)
             size_t s = g * MEASURE_COUNT + (size_t)m, c = idx3(a, g, l, m);
             if (a->thr[c] && a->cnt[s] >= a->thr[c])
                 stats_acc_add(&a->acc[c], a->sum[s] / (double)a->cnt[s]);
-            if (a->cnt[s] > 0 && a->cnt[s] < a->feed[c]) a->partial[c]++;
             a->sum[s] = 0.0;
             a->cnt[s] = 0;
         }
@@ -570,12 +558,6 @@ static void unit_from_group(const analysis *a, size_t g, unit *u)
             u->present[m] = 1;
             c->acc = a->acc[i]; /* empty when every item was left out: too small */
             cell_finish(a, c, l);
-            /* Differencing across items (docs/method.md 10.7): beyond its
-             * items' figures a group cell tells a weighted sum over the
-             * respondents who answered some but not all of its items. Over
-             * fewer than k of them that is a few persons' answers. */
-            if (c->state == CELL_OK && a->partial[i] > 0 && a->partial[i] < a->k)
-                c->state = CELL_SMALL;
         }
 }
 
