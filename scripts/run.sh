@@ -29,6 +29,18 @@ if [ ! -s var/admin.key ]; then
   echo "  $key"
   echo
 fi
+# The seal key: submissions wait sealed under it until they are mixed
+# (server/app/seal.h). Made once, kept like the admin key; SEAL_KEY or
+# SEAL_KEY_FILE from the environment win.
+if [ -z "${SEAL_KEY:-}" ] && [ -z "${SEAL_KEY_FILE:-}" ]; then
+  if [ ! -s var/seal.key ]; then
+    mkdir -p var
+    (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >var/seal.key)
+    chmod 0600 var/seal.key
+    echo "A seal key for waiting submissions was made: var/seal.key (mode 0600; keep it)"
+  fi
+  export SEAL_KEY_FILE=var/seal.key
+fi
 if [ -x bin/thermometer ] && bin/thermometer demo --help >/dev/null 2>&1; then
   bin/thermometer demo --if-absent || true
   echo "The demo municipality: bin/thermometer demo --help"
