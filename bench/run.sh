@@ -151,8 +151,13 @@ psql "$base_url" -qc "CREATE DATABASE bench" || exit 1
 URL="$base_url dbname=bench"
 sqlq() { psql "$URL" -qAtX -v ON_ERROR_STOP=1 -c "$1"; }
 
+# The seal key: submissions wait sealed under it until the server's mixer
+# releases them (server/app/mixer.h); gen_wave seals pgbench's submission
+# with it, so that the mixer releases pgbench's rows as the server's own.
+SEAL_KEY=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+export SEAL_KEY
 (
-  unset BASE_URL DB_POOL_SIZE
+  unset BASE_URL DB_POOL_SIZE SEAL_KEY_FILE METRICS_BIND
   export DATABASE_URL="$URL" BIND=127.0.0.1 PORT=0 PORT_FILE="$tmp/port" THREADS=$SERVER_THREADS
   exec bin/thermometer serve
 ) 2>"$tmp/server.log" &
@@ -179,9 +184,9 @@ api() {
   printf '%s' "$out"
 }
 json_id() { grep -o '"id": *[0-9]*' | head -n 1 | grep -o '[0-9]*$'; }
-new_wave() { # new_wave NAME: an open wave of the bench organisation
+new_wave() { # new_wave NAME [COLLECTION]: an open wave of the bench organisation (online or import)
   local id
-  id=$(api POST /api/v1/waves "{\"organisation_id\": $org, \"instrument\": \"thermometer-sociaal-domein@1.0.0\", \"name\": \"$1\"}" | json_id)
+  id=$(api POST /api/v1/waves "{\"organisation_id\": $org, \"instrument\": \"thermometer-sociaal-domein@1.0.0\", \"name\": \"$1\", \"collection\": \"${2:-online}\"}" | json_id)
   [ -n "$id" ] && api POST "/api/v1/waves/$id/open" >/dev/null && echo "$id"
 }
 # tokens WAVE COUNT FILE: COUNT invitations of $LAYER through the API, tokens appended to FILE
@@ -210,11 +215,10 @@ t0=$(now)
 tokens "$wave_sub" "$TOKENS" "$tmp/tokens.txt" || { echo "bench: cannot create invitations"; exit 1; }
 tokens "$wave_sub" 1000 "$tmp/page_tokens.txt" || { echo "bench: cannot create invitations"; exit 1; }
 say "invitations: $(wc -l <"$tmp/tokens.txt") + $(wc -l <"$tmp/page_tokens.txt") through the API in $(elapsed "$t0" "$(now)") s (wave $wave_sub)"
-"$tmp/bin/gen_wave" body "$INSTRUMENT" "$LAYER" 16 "$ANSWERED" "$tmp/bodies.txt" "$tmp/scores.txt" ||
-  { echo "bench: cannot generate submission bodies"; exit 1; }
 
 # pgbench runs the server's own two statements (bench/print_sql.c prints the
-# constants of server/store/store.c), on invitations of a second open wave.
+# constants of server/store/respondents.c), on invitations of a second open
+# wave.
 #
 # Choosing the invitation: every transaction takes a fresh one, never used
 # before, as every wrk request does. pgbench keeps a client's variables from
@@ -236,9 +240,10 @@ say "invitations: $(wc -l <"$tmp/tokens.txt") + $(wc -l <"$tmp/page_tokens.txt")
 # statement unchanged, through the same unique index on token_hash, with
 # $1 = h(id); only the key is 9 bytes instead of 32, which does not change the
 # cost of a B-tree probe.
-# $2 is the scores literal the server stores for the first wrk body
-# (gen_wave runs the server's answers_check + answers_scores_literal), $3 is
-# NULL as for the server (those bodies have no text answers). pgbench
+# $2 and $3 are the seal key's id and the sealed answers the server stores
+# for the first wrk body as a respondent of the pgbench wave (gen_wave runs
+# the server's answers_check + seal_answers under the same SEAL_KEY), so the
+# server's mixer releases pgbench's rows as it does its own. pgbench
 # -M extended sends text parameters through the extended protocol with an
 # unnamed statement, as the server's PQexecParams does; each statement is its
 # own transaction, as in the server.
@@ -250,6 +255,8 @@ sqlq "INSERT INTO invitations (id, wave_id, layer, token_hash)
       FROM (SELECT nextval('invitations_id_seq') AS id FROM generate_series(1, $PGBENCH_IDS)) s" ||
   { echo "bench: cannot create the pgbench invitations"; exit 1; }
 read -r pgb_lo pgb_hi < <(sqlq "SELECT min(id), max(id) FROM invitations WHERE wave_id = $wave_pgb" | tr '|' ' ')
+"$tmp/bin/gen_wave" body "$INSTRUMENT" "$LAYER" 16 "$ANSWERED" "$tmp/bodies.txt" "$tmp/sealed.txt" "$wave_pgb" ||
+  { echo "bench: cannot generate submission bodies"; exit 1; }
 say "invitations: $PGBENCH_IDS for pgbench by SQL in $(elapsed "$t0" "$(now)") s (wave $wave_pgb, ids $pgb_lo..$pgb_hi)"
 "$tmp/bin/print_sql" >"$tmp/sql.txt" || { echo "bench: print_sql failed"; exit 1; }
 {
@@ -257,7 +264,7 @@ say "invitations: $PGBENCH_IDS for pgbench by SQL in $(elapsed "$t0" "$(now)") s
   echo "\\set id :base + :client_id + (:n - 1) * $CONNECTIONS"
   echo "\\set h 100000000000000000 + (:id * 2654435761) % 100000000000000000"
   sed -n 1p "$tmp/sql.txt" | sed 's/\$1/:h/g; s/$/;/'
-  sed -n 2p "$tmp/sql.txt" | sed 's/\$1/:id/g; s/\$2/:scores/g; s/\$3/NULL/g; s/$/;/'
+  sed -n 2p "$tmp/sql.txt" | sed 's/\$1/:id/g; s/\$2/:keyid/g; s/\$3/:sealed/g; s/$/;/'
 } >"$tmp/submit.pgbench"
 sqlq "VACUUM ANALYZE invitations" && sqlq "VACUUM ANALYZE responses"
 
@@ -303,7 +310,8 @@ for r in $(seq 1 "$ROUNDS"); do
   g0=$(pg_cpu)
   { time timeout $((DURATION + 60)) pgbench -n -M extended -c "$CONNECTIONS" -j "$WRK_THREADS" -T "$DURATION" \
     -f "$tmp/submit.pgbench" -D n=0 -D "base=$((pgb_lo + (r - 1) * pgb_per))" \
-    -D "scores=$(cat "$tmp/scores.txt")" -h "$tmp/db" -U postgres bench >"$out" 2>&1; } 2>"$out.time"
+    -D "keyid=$(sed -n 1p "$tmp/sealed.txt")" -D "sealed=$(sed -n 2p "$tmp/sealed.txt")" \
+    -h "$tmp/db" -U postgres bench >"$out" 2>&1; } 2>"$out.time"
   g1=$(pg_cpu)
   tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time).*/\1/p' "$out" | head -n 1)
   tx=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$out" | head -n 1)
@@ -317,9 +325,12 @@ for r in $(seq 1 "$ROUNDS"); do
   fi
 done
 
-stored=$(sqlq "SELECT count(*) FROM responses WHERE wave_id = $wave_sub")
+# Stored: mixed into responses, or still waiting, sealed, to be.
+stored_in() { sqlq "SELECT (SELECT count(*) FROM responses WHERE wave_id = $1) + (SELECT count(*) FROM pending_responses WHERE wave_id = $1)"; }
+stored=$(stored_in "$wave_sub")
+mixed=$(sqlq "SELECT count(*) FROM responses WHERE wave_id = $wave_sub")
 submitted=$(sqlq "SELECT count(*) FROM invitations WHERE wave_id = $wave_sub AND state = 2")
-p_stored=$(sqlq "SELECT count(*) FROM responses WHERE wave_id = $wave_pgb")
+p_stored=$(stored_in "$wave_pgb")
 w_rate=n/a p_tps=n/a
 [ $w_bad = 0 ] && [ "$w_us_sum" -gt 0 ] && w_rate=$(awk -v n="$w_ok_sum" -v us="$w_us_sum" 'BEGIN { printf "%.0f", n / (us / 1e6) }')
 [ $p_bad = 0 ] && [ "$p_tx_sum" -gt 0 ] && p_tps=$(awk -v n="$p_tx_sum" -v s="$p_s_sum" 'BEGIN { printf "%.0f", n / s }')
@@ -332,7 +343,7 @@ else
 fi
 sub_ratio=$(ratio "$w_rate" "$p_tps")
 say "ratio:       server / pgbench = $sub_ratio (goal >= 0.8)"
-say "stored:      $stored rows in responses for the wave ($submitted invitations marked submitted); acknowledged by wrk: $w_ok_sum"
+say "stored:      $stored submissions for the wave ($mixed already mixed into responses, the rest waiting; $submitted invitations marked submitted); acknowledged by wrk: $w_ok_sum"
 if [ $w_bad = 0 ] && [ "$stored" -ge "$w_ok_sum" ] && [ "$stored" -eq "$submitted" ]; then
   ack_ok=yes
   extra=$((stored - w_ok_sum))
@@ -377,14 +388,15 @@ row "survey page at $PAGE_RATE/s: p99" "$g_p99 ms" "achieved $g_rate/s" "" "< 20
 # ============================================================================
 section "3. analysis (issue 4)"
 alive || server_dead=1
-wave_big=$(new_wave "Bench analyse") || { echo "bench: cannot create a wave"; exit 1; }
+wave_big=$(new_wave "Bench analyse" import) || { echo "bench: cannot create a wave"; exit 1; }
 t0=$(now)
 DATABASE_URL="$URL" timeout 300 "$tmp/bin/gen_wave" wave "$wave_big" "$RESPONDENTS" "$ANSWERED" 42 ||
   { echo "bench: cannot generate the wave"; exit 1; }
-# The server stores every analysis (a closed wave's for good, an open wave's
-# as the live snapshot that moves only in steps of k responses per layer), so
-# each timed request first drops the stored one: what is timed is the
-# computation. The stored copy is timed separately at the end of section 4.
+# A wave's results exist once it is closed. The server keeps a closed wave's
+# analysis, so each timed request first drops the stored one: what is timed
+# is the computation. The stored copy is timed separately at the end of
+# section 4.
+api POST "/api/v1/waves/$wave_big/close" >/dev/null || { echo "bench: cannot close the wave"; exit 1; }
 sqlq "VACUUM ANALYZE responses"
 say "wave:        $wave_big, $(sqlq "SELECT count(*) FROM responses WHERE wave_id = $wave_big") respondents x $ANSWERED answers, $(sqlq "SELECT pg_size_pretty(pg_table_size('responses'))") in responses, made in $(elapsed "$t0" "$(now)") s"
 
@@ -455,10 +467,8 @@ if out=$(DATABASE_URL="$URL" timeout 300 "$tmp/bin/xlsx_data_only" "$wave_big" "
   say "diagnosis:   the same rows with the report's cell kinds ($(echo "$out" | awk '{ print $6 }') columns, option keys and \"weet niet\" as strings): $kinds_s s, $(( $(stat -c %s "$tmp/data_kinds.xlsx") / 1024 )) KiB"
 fi
 rp_s=n/a rp_hwm=n/a rp_ratio=n/a
-# An open wave's report has no Data rows (two downloads would differ by the
-# newest respondent): the report is timed on the closed wave, with the stored
-# analysis dropped first, so the report computes it as a first download does.
-api POST "/api/v1/waves/$wave_big/close" >/dev/null
+# The report is timed on the closed wave with the stored analysis dropped
+# first, so the report computes it as a first download does.
 reset_hwm
 rss_before=$(server_rss)
 uncache

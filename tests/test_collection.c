@@ -112,9 +112,9 @@ static char *csv_widen(const char *csv, char sep)
         char cell[96];
         int n = snprintf(cell, sizeof cell, "%c%s", sep, key);
         th_collect(cell, 1, (size_t)n, &h);
-        n = json_is_integer(x) ? snprintf(cell, sizeof cell, "%c%lld", sep,
-                                          (long long)json_integer_value(x))
-                               : snprintf(cell, sizeof cell, "%c%s", sep, json_string_value(x));
+        n = json_is_integer(x)
+                ? snprintf(cell, sizeof cell, "%c%lld", sep, (long long)json_integer_value(x))
+                : snprintf(cell, sizeof cell, "%c%s", sep, json_string_value(x));
         th_collect(cell, 1, (size_t)n, &v);
     }
     json_decref(core);

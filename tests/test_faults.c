@@ -612,8 +612,8 @@ Test(faults, sigterm_finishes_requests_in_flight)
         len += (size_t)snprintf(import + len, cap - len, "%s{\"layer\":\"%s\",\"answers\":{",
                                 i ? "," : "", layers[i % 3]);
         for (int q = 0; q < 10; q++)
-            len += (size_t)snprintf(import + len, cap - len, "%s\"%s\":%d", q ? "," : "",
-                                    items[q], 1 + (i + q) % 5);
+            len += (size_t)snprintf(import + len, cap - len, "%s\"%s\":%d", q ? "," : "", items[q],
+                                    1 + (i + q) % 5);
         len += (size_t)snprintf(import + len, cap - len, "}}");
     }
     import[len++] = ']';

@@ -149,8 +149,8 @@ Test(head, the_body_is_asked_for_only_after_the_head_passed)
 {
     char path[96], head[1024];
     snprintf(path, sizeof path, "/api/v1/waves/%lld/responses", iwave);
-    json_t *rows = json_pack("[{s:s, s:o}]", "layer", "beleid", "answers",
-                             th_answers("beleid", 4, "a"));
+    json_t *rows =
+        json_pack("[{s:s, s:o}]", "layer", "beleid", "answers", th_answers("beleid", 4, "a"));
     char *body = json_dumps(rows, JSON_COMPACT);
     json_decref(rows);
     snprintf(head, sizeof head,
