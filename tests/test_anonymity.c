@@ -853,6 +853,17 @@ Test(anonymity, invitations_warn_that_a_token_opens_its_draft)
     const char *w = json_string_value(json_object_get(j, "warning"));
     cr_expect(w && strstr(w, "draft"), "%s", w ? w : "(no warning)");
     json_decref(j);
+    /* The mail merge's CSV carries it as a header. */
+    const char *body = "{\"layer\": \"beleid\", \"count\": 1}";
+    char *cmd, *out = NULL;
+    cr_assert(asprintf(&cmd,
+                       "curl -s -D - -o /dev/null -H 'Authorization: Bearer %s' -H 'Accept: "
+                       "text/csv' -H 'Content-Type: application/json' --data '%s' %s%s",
+                       admin, body, srv->base, path) > 0);
+    cr_assert_eq(th_run(cmd, &out), 0, "%s", out);
+    cr_expect(strcasestr(out, "X-Token-Warning: whoever holds a token") != NULL, "%s", out);
+    free(out);
+    free(cmd);
 }
 
 /* ---- 10. differencing across items ------------------------------------------ */
