@@ -59,9 +59,7 @@ Test(seal, what_goes_in_comes_out_under_the_same_key_only)
     json_t *p = seal_open(&a, sealed, len, 42, 3, &err);
     cr_assert_not_null(p, "%s", err.message);
     cr_expect_eq(json_integer_value(json_object_get(p, "v")), SEAL_VERSION);
-    json_t *want = json_pack("[i, i, i, i]", 4, -1, 0, 2);
-    cr_expect(json_equal(json_object_get(p, "scores"), want));
-    json_decref(want);
+    cr_expect_str_eq(json_string_value(json_object_get(p, "scores")), "{4,-1,0,2}");
     cr_expect_str_eq(json_string_value(json_object_get(json_object_get(p, "extra"), "open-eff")),
                      "Minder regels, meer ruimte");
     json_decref(p);

@@ -13,25 +13,25 @@
 #include "server/app/seal.h"
 #include "server/store/pending.h"
 
-/* Row i of a batch as the release statement takes it: {"s": "{1,0,-1}",
- * "x": {...}} (new reference), from its opened payload (borrowed). */
-static json_t *release_row(json_t *payload)
+/* Appends one released row as the release statement takes it, {"s":
+ * scores literal, "x": open answers}, from its opened payload (borrowed).
+ * The literal holds only digits, signs, commas and braces: no escaping. */
+static void release_row(strbuf *sb, json_t *payload)
 {
-    json_t *scores = json_object_get(payload, "scores");
-    strbuf sb = STRBUF_INIT(16 * json_array_size(scores) + 16);
-    strbuf_addch(&sb, '{');
-    size_t i;
-    json_t *v;
-    json_array_foreach(scores, i, v)
-        strbuf_addf(&sb, "%s%lld", i ? "," : "", (long long)json_integer_value(v));
-    strbuf_addch(&sb, '}');
-    char *lit = strbuf_detach(&sb, NULL);
-    if (!lit) return NULL;
-    json_t *row = json_pack("{s:s}", "s", lit);
-    free(lit);
+    strbuf_adds(sb, "{\"s\":\"");
+    strbuf_adds(sb, json_string_value(json_object_get(payload, "scores")));
+    strbuf_addch(sb, '"');
     json_t *extra = json_object_get(payload, "extra");
-    if (row && json_is_object(extra)) json_object_set(row, "x", extra);
-    return row;
+    char *x = json_is_object(extra) ? json_dumps(extra, JSON_COMPACT) : NULL;
+    if (x) {
+        strbuf_adds(sb, ",\"x\":");
+        strbuf_adds(sb, x);
+        sodium_memzero(x, strlen(x));
+        free(x);
+    } else if (json_is_object(extra)) {
+        strbuf_fail(sb, STRBUF_NO_MEMORY);
+    }
+    strbuf_addch(sb, '}');
 }
 
 /* A random order of 0..n-1 (Fisher-Yates with libsodium's randomness);
@@ -56,29 +56,29 @@ static size_t *random_order(size_t n)
 static int batch_build(const seal_key *k, const pending_rows *rows, const size_t *order, size_t m,
                        long long wave, int layer, char **ctids, char **rows_json, tm_error *err)
 {
-    strbuf sb = STRBUF_INIT((size_t)64 << 20);
-    json_t *out = json_array();
-    strbuf_addch(&sb, '{');
-    int rc = out ? 0 : tm_error_set(err, 500, "out of memory mixing");
-    for (size_t j = 0; rc == 0 && j < m; j++) {
+    strbuf tids = STRBUF_INIT((size_t)64 << 20), out = STRBUF_INIT((size_t)1 << 30);
+    strbuf_addch(&tids, '{');
+    strbuf_addch(&out, '[');
+    int rc = 0;
+    for (size_t j = 0; j < m; j++) {
         size_t i = order[j];
         json_t *payload = seal_open(k, rows->sealed[i], rows->len[i], wave, layer, err);
-        json_t *row = payload ? release_row(payload) : NULL;
-        json_decref(payload);
-        if (!row) {
-            if (!err->status) tm_error_set(err, 500, "out of memory mixing");
+        if (!payload) {
             rc = -1;
             break;
         }
-        json_array_append_new(out, row);
-        strbuf_addf(&sb, "%s\"%s\"", j ? "," : "", rows->ctid[i]);
+        if (j) strbuf_addch(&out, ',');
+        release_row(&out, payload);
+        json_decref(payload);
+        strbuf_addf(&tids, "%s\"%s\"", j ? "," : "", rows->ctid[i]);
     }
-    strbuf_addch(&sb, '}');
-    *ctids = strbuf_detach(&sb, NULL);
-    *rows_json = rc == 0 ? json_dumps(out, JSON_COMPACT) : NULL;
-    json_decref(out);
+    strbuf_addch(&tids, '}');
+    strbuf_addch(&out, ']');
+    *ctids = strbuf_detach(&tids, NULL);
+    *rows_json = strbuf_detach(&out, NULL);
     if (rc == 0 && (!*ctids || !*rows_json)) rc = tm_error_set(err, 500, "out of memory mixing");
     if (rc != 0) {
+        if (*rows_json) sodium_memzero(*rows_json, strlen(*rows_json));
         free(*ctids);
         free(*rows_json);
         *ctids = *rows_json = NULL;
