@@ -37,7 +37,9 @@ CREATE TABLE pending_responses (
     key_id   bytea NOT NULL,
     sealed   bytea NOT NULL  -- nonce || crypto_secretbox_easy(payload)
 );
-CREATE INDEX pending_responses_wave ON pending_responses (wave_id, layer);
+-- No index: the table holds a few batches' worth of rows at most (the mixer
+-- leaves k to 2k per layer, a round a second), which a scan reads faster
+-- than an index every submission would have to maintain.
 
 -- Responses get random ids. The rows already stored were written in the
 -- order of submission, each in its invitation's transaction: they are

@@ -100,10 +100,11 @@ int store_pending_take(PGconn *c, long long wave, int layer, const char *key_id,
                 ", (($1::bigint * 32 + $2::int) % 2147483647)::int)",
                 2, p, err) != 0)
         return -1;
+    /* No row locks: only a holder of the batch lock deletes these rows, and
+     * rows are never updated, so their ctids stay put until then. */
     PGresult *r = db_query(c,
                            "SELECT ctid::text, sealed FROM pending_responses"
-                           " WHERE wave_id = $1 AND layer = $2 AND key_id = decode($3, 'hex')"
-                           " FOR UPDATE",
+                           " WHERE wave_id = $1 AND layer = $2 AND key_id = decode($3, 'hex')",
                            3, p, err);
     if (!r) return -1;
     size_t n = (size_t)PQntuples(r);

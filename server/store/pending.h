@@ -50,8 +50,8 @@ typedef struct pending_rows {
 } pending_rows;
 
 /* Inside the caller's transaction: takes the (wave, layer) lock (waits for
- * another server's batch to end) and reads the waiting rows under key_id,
- * locked. Free with store_pending_rows_free. */
+ * another server's batch to end) and reads the waiting rows under key_id.
+ * Free with store_pending_rows_free. */
 int store_pending_take(PGconn *c, long long wave, int layer, const char *key_id, pending_rows *rows,
                        tm_error *err);
 void store_pending_rows_free(pending_rows *rows);
