@@ -187,7 +187,8 @@ static int cmd_wave(int argc, char **argv)
         }
     }
     double t1 = now_s();
-    int rc = store_responses_import(c, wave, n, in->n_items, gen_row, &g, &err);
+    long long batch = 0;
+    int rc = store_responses_import(c, wave, n, in->n_items, gen_row, &g, &batch, &err);
     if (rc != 0) return fail("import", &err);
     double t2 = now_s();
     for (size_t l = 0; l < nl && rc == 0; l++) {

@@ -48,12 +48,30 @@ const command commands[] = {
      "(survey-defs/schema.json) and the meaning: unique keys, known layers, themes and\n"
      "domains, intent items with a valid intended option, and every theme x domain cell\n"
      "asked to at least two layers. Prints one line per problem; exits 1 on any, 0 when clean.\n"},
-    {"apikey", "create API keys", cmd_apikey,
-     "usage: thermometer apikey create --role admin|consultant|viewer [--organisation ID]...\n"
+    {"apikey", "create, list and revoke API keys", cmd_apikey,
+     "usage: thermometer apikey create --name NAME --role admin|consultant|viewer\n"
+     "                                 [--organisation ID]... [--expires TIME]\n"
+     "       thermometer apikey list\n"
+     "       thermometer apikey revoke ID\n"
      "\n"
-     "Creates an API key and prints it alone on the last line; only its hash is stored, so\n"
-     "keep it. A consultant key may be granted several organisations (repeat\n"
-     "--organisation); a viewer key needs exactly one. Needs DATABASE_URL.\n"},
+     "create makes an API key and prints it alone on the last line; only its hash is\n"
+     "stored, so keep it. A consultant key may be granted several organisations (repeat\n"
+     "--organisation); a viewer key needs exactly one. --expires takes ISO 8601 with an\n"
+     "offset (2027-04-01T17:00:00+02:00); an expired key is refused. list shows every key:\n"
+     "id, name, role, organisations, created, last used, expires, revoked. revoke refuses\n"
+     "the key from the next request on. Needs DATABASE_URL.\n"},
+    {"user", "create, list and disable console accounts", cmd_user,
+     "usage: thermometer user create --email ADDRESS --name NAME --role admin|consultant|viewer\n"
+     "                               [--organisation ID]...\n"
+     "       thermometer user list\n"
+     "       thermometer user disable ID|ADDRESS\n"
+     "       thermometer user reset ID|ADDRESS\n"
+     "\n"
+     "Accounts sign in to the console at /beheer. create prints a one-time password alone\n"
+     "on the last line (shown once; it must be changed at the first sign-in). A consultant\n"
+     "may be granted several organisations, a viewer exactly one, an admin none. disable\n"
+     "ends the account's sessions at once; reset gives it a new one-time password.\n"
+     "Needs DATABASE_URL.\n"},
     {"analyse", "print a wave's gap analysis as JSON", cmd_analyse,
      "usage: thermometer analyse --wave ID [--pretty]\n"
      "\n"

@@ -21,7 +21,7 @@ fi
 bin/thermometer migrate
 if [ ! -s var/admin.key ]; then
   mkdir -p var
-  key=$(bin/thermometer apikey create --role admin 2>/dev/null | tail -n 1)
+  key=$(bin/thermometer apikey create --name "make run" --role admin 2>/dev/null | tail -n 1)
   (umask 077 && printf '%s\n' "$key" >var/admin.key)
   chmod 0600 var/admin.key
   echo
@@ -41,6 +41,23 @@ if [ -z "${SEAL_KEY:-}" ] && [ -z "${SEAL_KEY_FILE:-}" ]; then
   fi
   export SEAL_KEY_FILE=var/seal.key
 fi
+# The console's first admin, once: its one-time password is printed here and
+# must be changed at the first sign-in (var/admin.account notes who it is).
+if [ ! -s var/admin.account ]; then
+  mkdir -p var
+  email=${ADMIN_EMAIL:-admin@example.nl}
+  if password=$(bin/thermometer user create --email "$email" --name "Beheerder" --role admin 2>/dev/null | tail -n 1); then
+    (umask 077 && printf '%s\n' "$email" >var/admin.account)
+    echo
+    echo "The console: http://${BIND:-127.0.0.1}:${PORT:-8080}/beheer"
+    echo "  e-mail:   $email"
+    echo "  password: $password   (one-time: you choose your own at the first sign-in)"
+    echo
+  else
+    echo "(the console's first admin exists already: bin/thermometer user reset $email gives a new password)"
+    printf '%s\n' "$email" >var/admin.account
+  fi
+fi
 if [ -x bin/thermometer ] && bin/thermometer demo --help >/dev/null 2>&1; then
   bin/thermometer demo --if-absent || true
   echo "The demo municipality: bin/thermometer demo --help"
@@ -48,7 +65,8 @@ fi
 
 port=${PORT:-8080}
 bind=${BIND:-127.0.0.1}
-echo "Try:  curl -H \"Authorization: Bearer \$(cat var/admin.key)\" http://$bind:$port/api/v1/organisations"
+echo "The console: http://$bind:$port/beheer   (a new password: bin/thermometer user reset \$(cat var/admin.account))"
+echo "The API:  curl -H \"Authorization: Bearer \$(cat var/admin.key)\" http://$bind:$port/api/v1/organisations"
 echo "Stop with Ctrl-C."
 # Not exec: the EXIT trap must still stop the database after the server.
 bin/thermometer serve

@@ -13,7 +13,9 @@
 --    transaction of its own. Nothing in responses then follows the order,
 --    the transaction or the time of a submission.
 
-ALTER TABLE waves ADD COLUMN collection text NOT NULL DEFAULT 'online'
+-- IF NOT EXISTS: the console's migration (005) adds the same two columns for
+-- itself, and a database may have run it first.
+ALTER TABLE waves ADD COLUMN IF NOT EXISTS collection text NOT NULL DEFAULT 'online'
     CHECK (collection IN ('online', 'import'));
 -- A wave whose every response was imported was made for import.
 UPDATE waves w SET collection = 'import'
@@ -21,7 +23,7 @@ UPDATE waves w SET collection = 'import'
    AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.wave_id = w.id AND NOT r.imported);
 
 ALTER TABLE organisations
-    ADD COLUMN benchmark boolean NOT NULL DEFAULT false,
+    ADD COLUMN IF NOT EXISTS benchmark boolean NOT NULL DEFAULT false,
     ADD COLUMN demo boolean NOT NULL DEFAULT false,
     ADD CONSTRAINT organisations_demo_never_peer CHECK (NOT (benchmark AND demo));
 UPDATE organisations SET demo = true
@@ -44,16 +46,26 @@ CREATE TABLE pending_responses (
 -- Responses get random ids. The rows already stored were written in the
 -- order of submission, each in its invitation's transaction: they are
 -- written again, in random order within the table, by this migration's
--- transaction.
-CREATE TEMPORARY TABLE responses_before ON COMMIT DROP AS
-    SELECT wave_id, layer, scores, extra, imported FROM responses;
-TRUNCATE responses;
-ALTER TABLE responses ALTER COLUMN id DROP DEFAULT;
-ALTER TABLE responses ALTER COLUMN id TYPE uuid USING gen_random_uuid();
-ALTER TABLE responses ALTER COLUMN id SET DEFAULT gen_random_uuid();
-DROP SEQUENCE responses_id_seq;
-INSERT INTO responses (wave_id, layer, scores, extra, imported)
-    SELECT wave_id, layer, scores, extra, imported FROM responses_before ORDER BY random();
+-- transaction. Every column but the id is copied, whichever a later
+-- migration that ran first may have added.
+DO $$
+DECLARE
+    cols text;
+BEGIN
+    SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) INTO cols
+      FROM information_schema.columns
+     WHERE table_schema = current_schema() AND table_name = 'responses' AND column_name <> 'id';
+    EXECUTE format('CREATE TEMPORARY TABLE responses_before ON COMMIT DROP AS SELECT %s'
+                   ' FROM responses', cols);
+    TRUNCATE responses;
+    ALTER TABLE responses ALTER COLUMN id DROP DEFAULT;
+    ALTER TABLE responses ALTER COLUMN id TYPE uuid USING gen_random_uuid();
+    ALTER TABLE responses ALTER COLUMN id SET DEFAULT gen_random_uuid();
+    DROP SEQUENCE responses_id_seq;
+    EXECUTE format('INSERT INTO responses (%s) SELECT %s FROM responses_before ORDER BY random()',
+                   cols, cols);
+END
+$$;
 
 -- Stored analyses: an open wave's (the live snapshot) is gone with it, and
 -- closed waves' are computed again under the rules of this change.

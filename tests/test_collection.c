@@ -415,15 +415,22 @@ Test(collection, respondent_save_submit_and_progress)
     cr_expect_eq(count_of(l, "invited"), 3);
     cr_expect_eq(count_of(l, "started"), 2);
     cr_expect_eq(count_of(l, "submitted"), 1);
+    cr_expect_eq(count_of(l, "imported"), 0, "an online submission is not imported");
     json_decref(l);
     l = progress_layer(wave, "bestuur");
     cr_expect_eq(count_of(l, "invited"), 0);
     json_decref(l);
 
-    /* The response row carries no link to the invitation. */
+    /* The response row carries no link to the invitation. An imported row
+     * names its import batch (so that a batch can be undone); a submitted
+     * one has none. */
     char *cols = th_sql(db, "SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM "
                             "information_schema.columns WHERE table_name = 'responses'");
-    cr_expect_str_eq(cols, "id,wave_id,layer,scores,extra,imported");
+    cr_expect_str_eq(cols, "id,wave_id,layer,scores,extra,imported,import_batch_id");
+    free(cols);
+    cols = th_sql(db, "SELECT count(*) FROM responses WHERE NOT imported AND import_batch_id IS NOT"
+                      " NULL");
+    cr_expect_str_eq(cols, "0", "a submitted response belongs to no batch");
     free(cols);
 
     r = th_get(srv, "/api/v1/survey/AAAAAAAAAAAAAAAAAAAAAAAA", NULL);
@@ -646,6 +653,10 @@ Test(collection, bulk_import_json_is_all_or_nothing)
     th_response_free(&r);
     l = progress_layer(wave, "beleid");
     cr_expect_eq(count_of(l, "submitted"), 2);
+    /* imported rows stand for no invitation: a report counts them apart
+     * from the response rate (submitted - imported of invited) */
+    cr_expect_eq(count_of(l, "imported"), 2);
+    cr_expect_eq(count_of(l, "invited"), 0);
     json_decref(l);
 }
 

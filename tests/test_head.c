@@ -176,22 +176,33 @@ Test(head, the_body_is_asked_for_only_after_the_head_passed)
 }
 
 /* What a test of every route x role needs is in the table, and it holds
- * together: a role or a wave is judged by a key; keys and tokens are
- * checked against the database; an address with a wave id or a token needs
- * it checked; every API route but none is behind a key or a token. */
+ * together: a role or a wave is judged by a key or a console session; keys,
+ * tokens, sessions and forms are checked against the database; an address
+ * with a wave id or a token needs it checked; every API route but none is
+ * behind a key or a token; every console page but signing in is behind a
+ * session, and every console form that changes something carries its CSRF
+ * token. */
 Test(head, the_route_table_says_what_each_route_needs)
 {
     int n = 0;
     for (const route *r = route_table; r->method; r++, n++) {
         unsigned k = r->needs;
-        cr_expect(!(k & (ROUTE_WRITE | ROUTE_WAVE)) || (k & ROUTE_KEY), "%s %s", r->method,
+        cr_expect(!(k & (ROUTE_WRITE | ROUTE_WAVE | ROUTE_ADMIN)) ||
+                      (k & (ROUTE_KEY | ROUTE_SESSION)),
+                  "%s %s", r->method, r->pattern);
+        cr_expect(!(k & (ROUTE_KEY | ROUTE_TOKEN | ROUTE_SESSION | ROUTE_FORM)) || (k & ROUTE_DB),
+                  "%s %s", r->method, r->pattern);
+        int wave_address =
+            strstr(r->pattern, "/waves/{id}") || strstr(r->pattern, "/metingen/{id}");
+        cr_expect(!wave_address == !(k & ROUTE_WAVE), "%s %s", r->method, r->pattern);
+        /* a respondent's token needs ROUTE_TOKEN; a share link's token
+         * (/raad/s/{token}) is looked up by its own service, without a key */
+        int share = !strncmp(r->pattern, "/raad/", 6);
+        cr_expect(!strstr(r->pattern, "{token}") == !(k & ROUTE_TOKEN) || share, "%s %s", r->method,
                   r->pattern);
-        cr_expect(!(k & (ROUTE_KEY | ROUTE_TOKEN)) || (k & ROUTE_DB), "%s %s", r->method,
-                  r->pattern);
-        cr_expect(!strstr(r->pattern, "/waves/{id}") == !(k & ROUTE_WAVE), "%s %s", r->method,
-                  r->pattern);
-        cr_expect(!strstr(r->pattern, "{token}") == !(k & ROUTE_TOKEN), "%s %s", r->method,
-                  r->pattern);
+        if (share && strstr(r->pattern, "{token}"))
+            cr_expect(!(k & (ROUTE_KEY | ROUTE_TOKEN)) && (k & ROUTE_DB), "%s %s", r->method,
+                      r->pattern);
         if (!strncmp(r->pattern, "/api/v1/survey/", 15))
             cr_expect(!(k & ROUTE_KEY), "%s %s", r->method, r->pattern);
         else if (!strncmp(r->pattern, "/api/", 5))
@@ -200,6 +211,13 @@ Test(head, the_route_table_says_what_each_route_needs)
             strncmp(r->pattern, "/api/v1/survey/", 15))
             cr_expect(k & ROUTE_WRITE, "%s %s changes data: a viewer may not", r->method,
                       r->pattern);
+        if (!strncmp(r->pattern, "/beheer", 7) && strcmp(r->pattern, "/beheer/inloggen") != 0 &&
+            strcmp(r->pattern, "/beheer/taal") != 0)
+            cr_expect(k & ROUTE_SESSION, "%s %s needs a session", r->method, r->pattern);
+        if (!strcmp(r->method, "POST") && !strncmp(r->pattern, "/beheer", 7))
+            cr_expect(k & ROUTE_FORM, "%s %s needs its CSRF token", r->method, r->pattern);
+        if (!strncmp(r->pattern, "/beheer", 7))
+            cr_expect(r->refuse != NULL, "%s %s refuses with a page", r->method, r->pattern);
     }
     cr_expect_gt(n, 20, "the table has its routes (%d)", n);
 }

@@ -11,7 +11,7 @@
 #include "core/answers.h"
 #include "core/instrument.h"
 #include "core/strbuf.h"
-#include "server/web/html.h"
+#include "core/html.h"
 #include "server/web/survey_page.h"
 
 #define INSTRUMENT "survey-defs/thermometer-sociaal-domein-v1.json"

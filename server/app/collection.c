@@ -119,6 +119,7 @@ struct collection_import {
     import_parser *parser;
     const instrument *in;
     long long wave;
+    long long batch; /* the stored batch, once finished */
 };
 
 collection_import *collection_import_open(app *a, PGconn *c, const wave_info *w,
@@ -161,7 +162,8 @@ int collection_import_finish(app *a, PGconn *c, collection_import *im, size_t *r
 {
     if (import_parser_finish(im->parser, err) != 0) return -1;
     size_t n = import_parser_rows(im->parser);
-    if (store_responses_import(c, im->wave, n, im->in->n_items, import_row, im->parser, err) != 0)
+    if (store_responses_import(c, im->wave, n, im->in->n_items, import_row, im->parser, &im->batch,
+                               err) != 0)
         return -1;
     app_count_submissions(a, (long)n);
     *rows = n;
@@ -184,6 +186,11 @@ int collection_invite_answered(PGconn *c, long long wave, int layer, int invited
     free(hashes);
     free(refs);
     return rc;
+}
+
+long long collection_import_batch(const collection_import *im)
+{
+    return im ? im->batch : 0;
 }
 
 void collection_import_free(collection_import *im)

@@ -61,6 +61,9 @@ void collection_import_feed(collection_import *im, const char *data, size_t len)
  * wave is closed. */
 int collection_import_finish(app *a, PGconn *c, collection_import *im, size_t *rows, tm_error *err);
 
+/* The import batch a finished import stored (imports.h undoes it), or 0. */
+long long collection_import_batch(const collection_import *im);
+
 void collection_import_free(collection_import *im);
 
 /* Invites `invited` people of layer (tokens that nobody receives) and marks

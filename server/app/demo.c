@@ -71,7 +71,9 @@ static int16_t draw_answer(demo_wave *d, const tm_item *it, int layer, double pe
     case ITEM_LIKERT:
         if (it->dont_know && gsl_rng_uniform(d->rng) < 0.02 + 0.10 * (1 - carry))
             return SCORE_DONT_KNOW;
-        return draw_scale(d, level, it->points);
+        /* a reverse-worded statement ("I often have to follow rules that do
+         * not fit") is agreed with where the intent is lost */
+        return draw_scale(d, it->reverse ? 1 - level : level, it->points);
     case ITEM_GRADE:
         return draw_scale(d, level, 10);
     case ITEM_INTENT: {
@@ -173,7 +175,8 @@ static long long make_wave(PGconn *c, const instrument *in, long long org, const
         rc = collection_invite_answered(c, id, l, invited[l], answered[l], err);
     }
     if (rc == 0) rc = store_waves_set_status(c, id, "open", err);
-    if (rc == 0) rc = store_responses_import(c, id, total, in->n_items, demo_row, &d, err);
+    long long batch = 0;
+    if (rc == 0) rc = store_responses_import(c, id, total, in->n_items, demo_row, &d, &batch, err);
     if (rc == 0) rc = store_waves_set_status(c, id, "closed", err);
     demo_wave_free(&d);
     gsl_rng_free(d.rng);

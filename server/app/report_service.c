@@ -194,7 +194,7 @@ int report_service_write(app *a, PGconn *c, const wave_info *w, const report_req
                          rq->council, rq->lang, stamp,    TM_VERSION};
     rc = report_write_xlsx(&in_r, rq->path, err);
     if (rc == 0 && filename) {
-        *filename = report_filename(w->organisation, w->name, date, rq->council);
+        *filename = report_filename(w->organisation, w->name, date, rq->council, rq->lang);
         if (!*filename) rc = tm_error_set(err, 500, "out of memory");
     }
 done:

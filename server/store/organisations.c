@@ -31,10 +31,15 @@ json_t *store_organisations_insert(PGconn *c, const caller *who, const char *nam
         return NULL;
     }
     if (who && who->role == ROLE_CONSULTANT) {
-        const char *g[] = {who->key_id_text, PQgetvalue(r, 0, 0)};
+        /* The consultant who made it may see it: a key or a person. */
+        char uid[24];
+        store_sql_id(who->user_id, uid);
+        const char *g[] = {who->user_id ? uid : who->key_id_text, PQgetvalue(r, 0, 0)};
         if (db_exec(c,
-                    "INSERT INTO api_key_organisations (api_key_id, organisation_id)"
-                    " VALUES ($1, $2)",
+                    who->user_id ? "INSERT INTO user_organisations (user_id, organisation_id)"
+                                   " VALUES ($1, $2)"
+                                 : "INSERT INTO api_key_organisations (api_key_id, organisation_id)"
+                                   " VALUES ($1, $2)",
                     2, g, err) != 0) {
             PQclear(r);
             return NULL;
@@ -90,30 +95,66 @@ long long store_organisations_by_code(PGconn *c, const char *code, tm_error *err
     return id;
 }
 
-json_t *store_organisations_set_benchmark(PGconn *c, long long org, int peer, tm_error *err)
+/* ---- the console (issue 14) --------------------------------------------- */
+
+json_t *store_organisations_get(PGconn *c, const caller *who, long long org, tm_error *err)
 {
     char orgt[24];
     store_sql_id(org, orgt);
-    const char *p[] = {orgt, peer ? "true" : "false"};
+    const char *p[] = {orgt, store_sql_role(who), store_sql_key(who)};
+    PGresult *r = db_query(c,
+                           "SELECT o.id, o.name, o.code, " UTC_TEXT(
+                               "o.created_at") ", o.benchmark, o.demo FROM organisations o WHERE "
+                                               "o.id = $1 AND" IN_SCOPE("$2", "$3"),
+                           3, p, err);
+    if (!r) return NULL;
+    json_t *o = NULL;
+    if (PQntuples(r) == 1)
+        o = org_json(r, 0);
+    else
+        tm_error_set(err, 404, "organisation %lld does not exist", org);
+    PQclear(r);
+    return o;
+}
+
+int store_organisations_update(PGconn *c, long long org, const char *name, const char *code,
+                               tm_error *err)
+{
+    char orgt[24];
+    store_sql_id(org, orgt);
+    const char *p[] = {orgt, name, code};
+    PGresult *r = db_query(
+        c, "UPDATE organisations SET name = $2, code = $3 WHERE id = $1 RETURNING id", 3, p, err);
+    if (!r) {
+        if (err->status == 409)
+            tm_error_set(err, 409, "an organisation with code %s exists already", code);
+        return -1;
+    }
+    int found = PQntuples(r) == 1;
+    PQclear(r);
+    return found ? 0 : tm_error_set(err, 404, "organisation %lld does not exist", org);
+}
+
+int store_organisations_set_benchmark(PGconn *c, long long org, int benchmark, tm_error *err)
+{
+    char orgt[24];
+    store_sql_id(org, orgt);
+    const char *p[] = {orgt, benchmark ? "true" : "false"};
     PGresult *r = db_query(c,
                            "UPDATE organisations SET benchmark = $2::boolean"
-                           " WHERE id = $1 AND NOT (demo AND $2::boolean)"
-                           " RETURNING id, name, code, " UTC_TEXT("created_at") ", benchmark, demo",
+                           " WHERE id = $1 AND NOT (demo AND $2::boolean) RETURNING id",
                            2, p, err);
-    if (!r) return NULL;
-    json_t *o = PQntuples(r) == 1 ? org_json(r, 0) : NULL;
+    if (!r) return -1;
+    int found = PQntuples(r) == 1;
     PQclear(r);
-    if (o) return o;
+    if (found) return 0;
     int exists = store_organisations_visible(c, NULL, org, err);
-    if (exists < 0) return NULL;
-    if (!exists)
-        tm_error_set(err, 404, "organisation %lld does not exist", org);
-    else
-        tm_error_set(err, 422,
-                     "organisation %lld is a demo organisation: its answers are made up, so it "
-                     "can never be a benchmark peer",
-                     org);
-    return NULL;
+    if (exists < 0) return -1;
+    if (!exists) return tm_error_set(err, 404, "organisation %lld does not exist", org);
+    return tm_error_set(err, 422,
+                        "organisation %lld is a demo organisation: its answers are made up, so it "
+                        "can never be a benchmark peer",
+                        org);
 }
 
 int store_organisations_mark_demo(PGconn *c, long long org, tm_error *err)

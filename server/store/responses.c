@@ -29,8 +29,8 @@ static int copy_append(char **buf, size_t *len, size_t *cap, const char *s, int 
     return 0;
 }
 
-static int copy_rows(PGconn *c, long long wave, size_t n_rows, size_t n_items, store_row_fn row,
-                     void *ctx, tm_error *err)
+static int copy_rows(PGconn *c, long long wave, long long batch, size_t n_rows, size_t n_items,
+                     store_row_fn row, void *ctx, tm_error *err)
 {
     size_t cap = 1 << 16, len = 0;
     char *buf = malloc(cap);
@@ -45,7 +45,7 @@ static int copy_rows(PGconn *c, long long wave, size_t n_rows, size_t n_items, s
             break;
         }
         char head[64];
-        snprintf(head, sizeof head, "%lld\t%d\t{", wave, layer);
+        snprintf(head, sizeof head, "%lld\t%lld\t%d\t{", wave, batch, layer);
         rc = copy_append(&buf, &len, &cap, head, 1);
         for (size_t k = 0; rc == 0 && k < n_items; k++) {
             char num[16];
@@ -72,7 +72,7 @@ static int copy_rows(PGconn *c, long long wave, size_t n_rows, size_t n_items, s
 }
 
 int store_responses_import(PGconn *c, long long wave, size_t n_rows, size_t n_items,
-                           store_row_fn row, void *ctx, tm_error *err)
+                           store_row_fn row, void *ctx, long long *batch, tm_error *err)
 {
     char wt[24];
     store_sql_id(wave, wt);
@@ -99,8 +99,22 @@ int store_responses_import(PGconn *c, long long wave, size_t n_rows, size_t n_it
                                   "into a wave made for import",
                                   wave);
     }
-    r = PQexecParams(c, "COPY responses (wave_id, layer, scores, extra, imported) FROM STDIN", 0,
-                     NULL, NULL, NULL, NULL, 0);
+    /* The rows are one batch, which can be undone as a whole. */
+    char nt[24];
+    store_sql_id((long long)n_rows, nt);
+    const char *bp[] = {wt, nt};
+    r = db_query(c, "INSERT INTO import_batches (wave_id, rows) VALUES ($1, $2) RETURNING id", 2,
+                 bp, err);
+    if (!r) {
+        db_rollback(c, own);
+        return -1;
+    }
+    *batch = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    r = PQexecParams(c,
+                     "COPY responses (wave_id, import_batch_id, layer, scores, extra, imported)"
+                     " FROM STDIN",
+                     0, NULL, NULL, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_COPY_IN) {
         fprintf(stderr, "database: the import could not start: %s", PQerrorMessage(c));
         PQclear(r);
@@ -108,7 +122,7 @@ int store_responses_import(PGconn *c, long long wave, size_t n_rows, size_t n_it
         return tm_error_set(err, 500, "internal error: the import could not start");
     }
     PQclear(r);
-    int rc = copy_rows(c, wave, n_rows, n_items, row, ctx, err);
+    int rc = copy_rows(c, wave, *batch, n_rows, n_items, row, ctx, err);
     if (PQputCopyEnd(c, rc == 0 ? NULL : "import aborted") != 1 && rc == 0)
         rc = tm_error_set(err, 503, "the database connection was lost during the import");
     PGresult *res;

@@ -19,9 +19,10 @@ typedef int (*store_row_fn)(void *ctx, size_t i, int *layer, const int16_t **sco
                             json_t **extra);
 
 /* Stores n_rows responses of wave in one transaction with COPY: all or
- * nothing. 409 when the wave is closed. */
+ * nothing, as one import batch (*batch receives its id; see imports.h).
+ * 409 when the wave is closed. */
 int store_responses_import(PGconn *c, long long wave, size_t n_rows, size_t n_items,
-                           store_row_fn row, void *ctx, tm_error *err);
+                           store_row_fn row, void *ctx, long long *batch, tm_error *err);
 
 typedef struct wave_answers {
     size_t n;        /* responses */

@@ -92,10 +92,8 @@ json_t *store_waves_of_organisation(PGconn *c, const caller *who, long long org,
 int store_waves_time_valid(PGconn *c, const char *text, tm_error *err)
 {
     const char *p[] = {text};
-    tm_error ignored = TM_ERROR_INIT;
-    PGresult *r = db_query(c, "SELECT $1::timestamptz", 1, p, &ignored);
-    tm_error_clear(&ignored);
-    if (!r) return PQstatus(c) == CONNECTION_OK ? 0 : tm_error_set(err, 503, "database lost");
+    PGresult *r = store_sql_probe(c, "SELECT $1::timestamptz", 1, p, err);
+    if (!r) return err && err->status ? -1 : 0;
     PQclear(r);
     return 1;
 }
@@ -125,15 +123,21 @@ int store_waves_insert(PGconn *c, const wave_new *w, long long *id, tm_error *er
     store_sql_id(w->instrument_id, instt);
     store_sql_id(w->min_group_size, kt);
     store_sql_id(w->previous_wave_id, prevt);
-    const char *p[] = {
-        orgt,        instt,        w->name,      kt, w->previous_wave_id ? prevt : NULL,
-        w->opens_at, w->closes_at, w->collection};
+    const char *p[] = {orgt,
+                       instt,
+                       w->name,
+                       kt,
+                       w->previous_wave_id ? prevt : NULL,
+                       w->opens_at,
+                       w->closes_at,
+                       w->collection ? w->collection : "online",
+                       w->is_test ? "true" : "false"};
     PGresult *r =
         db_query(c,
                  "INSERT INTO waves (organisation_id, instrument_id, name, min_group_size,"
-                 " previous_wave_id, opens_at, closes_at, collection)"
-                 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-                 8, p, err);
+                 " previous_wave_id, opens_at, closes_at, collection, is_test)"
+                 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                 9, p, err);
     if (!r) return -1;
     *id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
     PQclear(r);

@@ -37,7 +37,8 @@ typedef struct wave_new {
     long long previous_wave_id; /* 0 = none */
     const char *opens_at;       /* timestamptz text or NULL */
     const char *closes_at;      /* timestamptz text or NULL */
-    const char *collection;     /* "online" or "import" */
+    const char *collection;     /* "online" or "import" (issue 10, shared) */
+    int is_test;                /* marked as a test: may be deleted (issue 14) */
 } wave_new;
 
 /* Reads wave id as seen by who (NULL = no scope check). 404 "wave N does

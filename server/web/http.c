@@ -9,11 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "server/app/auth.h"
+#include "server/web/session.h"
 
 #define MAX_JSON_DEPTH 32
 #define PATH_MAX_LEN 2048
@@ -315,8 +317,9 @@ static void log_path_build(request_state *st, const char *url)
 
 static const char *const security_headers[][2] = {
     {"Referrer-Policy", "no-referrer"},
-    {"Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; "
-                                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"},
+    {"Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; "
+                                "img-src 'self'; connect-src 'self'; form-action 'self'; "
+                                "frame-ancestors 'none'; base-uri 'none'"},
     {"X-Content-Type-Options", "nosniff"},
     {"X-Frame-Options", "DENY"},
     {"Cache-Control", "no-store"},
@@ -333,8 +336,15 @@ static enum MHD_Result send_response(struct MHD_Connection *c, request_state *st
     res->body = NULL;      /* MHD owns it (or the file) now */
     res->fd = 0;
     if (res->content_type) MHD_add_response_header(r, "Content-Type", res->content_type);
-    for (size_t i = 0; i < sizeof security_headers / sizeof *security_headers; i++)
-        MHD_add_response_header(r, security_headers[i][0], security_headers[i][1]);
+    for (size_t i = 0; i < sizeof security_headers / sizeof *security_headers; i++) {
+        /* A handler may set one of them itself (the console's pages send
+         * Referrer-Policy: same-origin, so that the browser tells their
+         * forms' Origin): then its value stands. */
+        int own = 0;
+        for (int k = 0; k < res->n_headers; k++)
+            own |= !strcasecmp(res->header_names[k], security_headers[i][0]);
+        if (!own) MHD_add_response_header(r, security_headers[i][0], security_headers[i][1]);
+    }
     for (int i = 0; i < res->n_headers; i++) {
         MHD_add_response_header(r, res->header_names[i], res->header_values[i]);
         free(res->header_values[i]);
@@ -365,7 +375,7 @@ static void client_ip_of(struct MHD_Connection *c, char *out, size_t n)
  * before its body is read. */
 static int needs_head(const route *r)
 {
-    return (r->needs & (ROUTE_KEY | ROUTE_TOKEN)) != 0;
+    return (r->needs & (ROUTE_KEY | ROUTE_TOKEN | ROUTE_SESSION)) != 0;
 }
 
 static request_state *request_begin(http_server *s, struct MHD_Connection *c, const char *url,
@@ -505,9 +515,12 @@ static int head_check(http_request *req, tm_error *err)
     if ((needs & ROUTE_KEY) &&
         auth_key_check(req->db, http_header(req, "Authorization"), &req->who, err) != 0)
         return -1;
+    if ((needs & ROUTE_SESSION) && session_route_check(req, err) != 0) return -1;
     if ((needs & ROUTE_WRITE) && !role_may_write(req->who.role))
-        return tm_error_set(err, 403, "this API key may only read (role %s)",
-                            role_name(req->who.role));
+        return tm_error_set(err, 403, "this %s may only read (role %s)",
+                            req->who.user_id ? "account" : "API key", role_name(req->who.role));
+    if ((needs & ROUTE_ADMIN) && req->who.role != ROLE_ADMIN)
+        return tm_error_set(err, 403, "only an admin may do this");
     if ((needs & ROUTE_WAVE) &&
         waves_get(req->db, &req->who, http_param_id(req, 0), &req->wave, err) != 0)
         return -1;
@@ -526,6 +539,8 @@ static void handle(request_state *st)
     if (req->sink_error.status)
         refuse(req, &st->res, &req->sink_error);
     else if ((needs & ROUTE_JSON) && !(req->json = body_json(req, &err)))
+        refuse(req, &st->res, &err);
+    else if ((needs & ROUTE_FORM) && session_form_check(req, &err) != 0)
         refuse(req, &st->res, &err);
     else if ((needs & ROUTE_DB) && !req->db && !(req->db = app_db_acquire(req->app, &err)))
         refuse(req, &st->res, &err);
@@ -752,6 +767,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
         st->req.route->sink->close(st->req.sink_state);
     tm_error_clear(&st->req.sink_error);
     respondent_end(&st->req.respondent);
+    formdata_free(&st->req.form);
     /* A worker's response that was never sent (the client went away). */
     free(st->res.body);
     for (int i = 0; i < st->res.n_headers; i++)
@@ -769,10 +785,11 @@ static int routes_check(const route *routes, tm_error *err)
 {
     for (const route *r = routes; r->method; r++) {
         unsigned n = r->needs;
-        if ((n & (ROUTE_WRITE | ROUTE_WAVE)) && !(n & ROUTE_KEY))
-            return tm_error_set(err, 500, "route %s %s: a role or a wave needs ROUTE_KEY",
+        if ((n & (ROUTE_WRITE | ROUTE_WAVE | ROUTE_ADMIN)) && !(n & (ROUTE_KEY | ROUTE_SESSION)))
+            return tm_error_set(err, 500,
+                                "route %s %s: a role or a wave needs ROUTE_KEY or ROUTE_SESSION",
                                 r->method, r->pattern);
-        if ((n & (ROUTE_KEY | ROUTE_TOKEN)) && !(n & ROUTE_DB))
+        if ((n & (ROUTE_KEY | ROUTE_TOKEN | ROUTE_SESSION | ROUTE_FORM)) && !(n & ROUTE_DB))
             return tm_error_set(err, 500, "route %s %s: a key or a token needs ROUTE_DB", r->method,
                                 r->pattern);
     }

@@ -27,7 +27,9 @@
 #include "core/role.h"
 #include "server/app/app.h"
 #include "server/app/respondent_flow.h"
+#include "server/app/sessions.h"
 #include "server/app/waves.h"
+#include "server/web/formdata.h"
 
 #define HTTP_BODY_LIMIT (1024 * 1024)             /* default per request */
 #define HTTP_IMPORT_BODY_LIMIT (64 * 1024 * 1024) /* the bulk import */
@@ -49,11 +51,20 @@ typedef struct route route;
  *                respondent's token: req->respondent
  *   ROUTE_JSON   a JSON object body           400: req->json
  *   ROUTE_DB     a database connection        503: req->db, one for the handler
+ *   ROUTE_SESSION  a console session (cookie)  401: req->who, req->session; a
+ *                request that changes something must come from our own
+ *                Origin (403)
+ *   ROUTE_ADMIN  the caller is an admin         403
+ *   ROUTE_FORM   a form body (urlencoded or     400, 415; 403 without the
+ *                multipart) with the CSRF       CSRF token: req->form
+ *                token of the session (without SESSION: of the sign-in
+ *                form's pre-session cookie), from our own Origin
  *
- * KEY, WAVE and TOKEN are checked in the head step, before the body is
- * read; WRITE and WAVE need KEY. req->wave and req->respondent are as the
- * head step read them: a statement that must see the current state checks
- * it in its SQL (a submission, the import's lock on the wave row). */
+ * KEY, SESSION, WAVE and TOKEN are checked in the head step, before the
+ * body is read; WRITE, ADMIN and WAVE need KEY or SESSION. The checks of
+ * SESSION and FORM are server/web/session.c's. req->wave and req->respondent are as the head step
+ * read them: a statement that must see the current state checks it in its SQL (a submission, the
+ * import's lock on the wave row). */
 enum route_need {
     ROUTE_KEY = 1 << 0,
     ROUTE_WRITE = 1 << 1,
@@ -61,6 +72,9 @@ enum route_need {
     ROUTE_TOKEN = 1 << 3,
     ROUTE_JSON = 1 << 4,
     ROUTE_DB = 1 << 5,
+    ROUTE_SESSION = 1 << 6,
+    ROUTE_ADMIN = 1 << 7,
+    ROUTE_FORM = 1 << 8,
 };
 
 /* A streaming body consumer, for routes whose bodies are too large to hold
@@ -110,6 +124,8 @@ struct http_request {
     wave_info wave;                /* ROUTE_WAVE */
     respondent_session respondent; /* ROUTE_TOKEN */
     json_t *json;                  /* ROUTE_JSON: the body; borrowed */
+    console_session session;       /* ROUTE_SESSION: who is signed in (server/web/session.h) */
+    form_data form;                /* ROUTE_FORM: the form's fields */
     PGconn *db;                    /* ROUTE_DB: borrowed for the handler; pass it to server/app */
 
     void *mhd; /* the libmicrohttpd connection; private */

@@ -40,6 +40,11 @@ void route_progress(http_request *req, http_response *res);
 void route_import(http_request *req, http_response *res);
 extern const body_sink route_import_sink;
 
+/* api_keys.c: API keys (admin) */
+void route_keys_list(http_request *req, http_response *res);
+void route_keys_create(http_request *req, http_response *res);
+void route_key_revoke(http_request *req, http_response *res);
+
 /* api_survey.c: the respondent, as JSON */
 void route_survey_get(http_request *req, http_response *res);
 void route_survey_post(http_request *req, http_response *res);
@@ -47,6 +52,13 @@ void route_survey_post(http_request *req, http_response *res);
 /* api_results.c: analysis and reports */
 void route_analysis(http_request *req, http_response *res);
 void route_report(http_request *req, http_response *res);
+
+/* api_share.c: share links and the council summary page */
+void route_share_create(http_request *req, http_response *res);
+void route_shares_list(http_request *req, http_response *res);
+void route_share_revoke(http_request *req, http_response *res);
+void route_raad_share(http_request *req, http_response *res);
+void route_raad_css(http_request *req, http_response *res);
 
 /* form.c: the respondent, as an HTML form */
 void route_form_get(http_request *req, http_response *res);

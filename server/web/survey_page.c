@@ -14,7 +14,8 @@
 
 #include "core/text.h"
 #include "core/utf8.h"
-#include "server/web/html.h"
+#include "server/web/formdata.h"
+#include "core/html.h"
 
 /* ---- the page's own wording ------------------------------------------- */
 
@@ -597,14 +598,6 @@ char *survey_page_message(const char *lang, const char *title, const char *text)
 
 /* ---- decoding ---------------------------------------------------------- */
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 /* A printable, shortened copy of a raw field name for error messages, which
  * must stay valid UTF-8 whatever the client sent. */
 static void describe(const char *raw, size_t n, char out[48])
@@ -616,42 +609,6 @@ static void describe(const char *raw, size_t n, char out[48])
     }
     if (n > 40) out[j++] = '.', out[j++] = '.', out[j++] = '.';
     out[j] = '\0';
-}
-
-/* Decodes n bytes of one name or value into a new string (caller frees),
- * or returns NULL with *bad set when the escapes or the text are invalid. */
-static char *form_unescape(const char *s, size_t n, size_t *out_len, int *bad)
-{
-    char *out = malloc(n + 1);
-    size_t j = 0;
-    *bad = 0;
-    if (!out) return NULL;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '+') {
-            out[j++] = ' ';
-        } else if (s[i] == '%') {
-            int hi = i + 2 < n ? hexval(s[i + 1]) : -1;
-            int lo = hi >= 0 ? hexval(s[i + 2]) : -1;
-            if (lo < 0) {
-                free(out);
-                *bad = 1;
-                return NULL;
-            }
-            out[j++] = (char)(hi << 4 | lo);
-            i += 2;
-        } else {
-            out[j++] = s[i];
-        }
-    }
-    out[j] = '\0';
-    /* The text ends up in C strings and JSON object keys: no NUL. */
-    if (memchr(out, '\0', j) || !utf8_valid(out, j)) {
-        free(out);
-        *bad = 2;
-        return NULL;
-    }
-    *out_len = j;
-    return out;
 }
 
 /* Browsers send line breaks in a textarea as CRLF but count them as one
@@ -703,9 +660,9 @@ static int decode_field(const instrument *in, const char *raw, size_t n, json_t 
     int bad, rc = 0;
     describe(raw, name_n, what);
 
-    char *name = form_unescape(raw, name_n, &name_len, &bad);
+    char *name = formdata_unescape(raw, name_n, &name_len, &bad);
     if (!name) goto fail_name;
-    char *value = form_unescape(eq ? eq + 1 : "", eq ? n - name_n - 1 : 0, &value_len, &bad);
+    char *value = formdata_unescape(eq ? eq + 1 : "", eq ? n - name_n - 1 : 0, &value_len, &bad);
     if (!value) {
         free(name);
         goto fail_name;

@@ -279,7 +279,8 @@ char *th_api_key(const char *conninfo, const char *role_text, const long long *o
     PGconn *c = PQconnectdb(conninfo);
     tm_error err = TM_ERROR_INIT;
     char *key = NULL;
-    if (auth_key_create(c, r, orgs, n, &key, &err) != 0) cr_assert_fail("apikey: %s", err.message);
+    auth_key_spec spec = {r, orgs, n, "test", NULL};
+    if (auth_key_create(c, &spec, &key, NULL, &err) != 0) cr_assert_fail("apikey: %s", err.message);
     PQfinish(c);
     return key;
 }
