@@ -169,7 +169,7 @@ for _ in $(seq 1 300); do
 done
 [ -s "$tmp/port" ] || { echo "bench: the server did not start"; exit 1; }
 BASE="http://127.0.0.1:$(cat "$tmp/port")"
-KEY=$(DATABASE_URL="$URL" bin/thermometer apikey create --role admin 2>/dev/null)
+KEY=$(DATABASE_URL="$URL" bin/thermometer apikey create --name bench --role admin 2>/dev/null)
 [ -n "$KEY" ] || { echo "bench: cannot create an API key"; exit 1; }
 say "server:      $BASE (pid $server_pid, THREADS=$SERVER_THREADS, release build), resident $(server_rss) MB"
 
