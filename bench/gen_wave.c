@@ -1,7 +1,7 @@
 /* gen_wave.c - synthetic answers for the benchmarks (bench/run.sh).
  *
  *   gen_wave wave WAVE_ID N ANSWERED SEED
- *       Fills the open wave WAVE_ID (DATABASE_URL) with N respondents spread
+ *       Fills the open import wave WAVE_ID (DATABASE_URL) with N respondents spread
  *       over the layers like a real municipality, each answering ANSWERED of
  *       the scored items asked to their layer (the rest unanswered), through
  *       the server's own bulk path: store_responses_import (one COPY in one
@@ -9,12 +9,14 @@
  *       per respondent and marks one per respondent submitted, so the
  *       response figures look like a real wave.
  *
- *   gen_wave body INSTRUMENT_FILE LAYER COUNT ANSWERED BODIES_FILE SCORES_FILE
+ *   gen_wave body INSTRUMENT_FILE LAYER COUNT ANSWERED BODIES_FILE SEALED_FILE WAVE
  *       Writes COUNT different submission bodies for a respondent of LAYER,
  *       one JSON object per line ({"answers": {...}, "submit": true}), to
- *       BODIES_FILE, and to SCORES_FILE the scores literal the server stores
- *       for the first body (answers_check + answers_scores_literal: the very
- *       functions the server runs), which pgbench then submits.
+ *       BODIES_FILE, and to SEALED_FILE what the server stores for the first
+ *       body as a respondent of WAVE: the seal key's id on the first line and
+ *       the sealed answers on the second, both hex (answers_check +
+ *       seal_answers under SEAL_KEY: the very functions the server runs),
+ *       which pgbench then submits. The server's mixer opens those too.
  *
  *   gen_wave import INSTRUMENT_FILE N ANSWERED SEED FILE
  *       Writes the body of a bulk import of N respondents (a JSON array, one
@@ -37,6 +39,7 @@
 #include "core/instrument.h"
 #include "server/app/app.h"
 #include "server/app/collection.h"
+#include "server/app/seal.h"
 #include "server/app/waves.h"
 #include "server/store/responses.h"
 
@@ -155,7 +158,7 @@ static int cmd_wave(int argc, char **argv)
         return 2;
     }
     tm_error err = TM_ERROR_INIT;
-    app_config cfg = {conninfo, 1, 0, 0, NULL};
+    app_config cfg = {conninfo, 1, 0, 0, NULL, NULL};
     app *a = app_open(&cfg, &err);
     PGconn *c = a ? app_db_acquire(a, &err) : NULL;
     if (!c) return fail("connect", &err);
@@ -281,12 +284,19 @@ static int cmd_import(int argc, char **argv)
 
 static int cmd_body(int argc, char **argv)
 {
-    if (argc != 8) {
+    if (argc != 9) {
         fprintf(stderr,
-                "usage: gen_wave body INSTRUMENT_FILE LAYER COUNT ANSWERED BODIES SCORES\n");
+                "usage: gen_wave body INSTRUMENT_FILE LAYER COUNT ANSWERED BODIES SEALED WAVE\n");
         return 2;
     }
     tm_error err = TM_ERROR_INIT;
+    seal_key key;
+    int found = seal_key_from_env(&key, &err);
+    if (found <= 0) {
+        if (!found) tm_error_set(&err, 400, "SEAL_KEY is not set");
+        return fail("the seal key", &err);
+    }
+    long long wave = strtoll(argv[8], NULL, 10);
     instrument *in = instrument_load_file(argv[2], &err);
     if (!in) return fail(argv[2], &err);
     int layer = instrument_layer_index(in, argv[3]);
@@ -314,10 +324,12 @@ static int cmd_body(int argc, char **argv)
             if (answers_check(in, layer, json_object_get(b, "answers"), ANSWERS_SUBMIT, &set,
                               &err) != 0)
                 return fail("the generated answers", &err);
-            char *lit = answers_scores_literal(&set);
-            fprintf(scores, "%s\n", lit);
-            printf("body: %zu answers, %zu bytes\n", set.answered, strlen(text));
-            free(lit);
+            char *sealed = seal_answers(&key, wave, layer, &set);
+            if (!sealed) return fail("sealing", &err);
+            fprintf(scores, "%s\n%s\n", key.id, sealed);
+            printf("body: %zu answers, %zu bytes; sealed %zu bytes\n", set.answered, strlen(text),
+                   strlen(sealed) / 2);
+            free(sealed);
             answers_free(&set);
         }
         free(text);

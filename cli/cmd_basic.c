@@ -1,4 +1,5 @@
 /* cmd_basic.c - serve, migrate, validate and apikey. */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,8 +37,17 @@ app *cli_app_open(const char *cmd, PGconn **c)
         cli_fail(cmd, &err);
         return NULL;
     }
-    app_config cfg = {conninfo, 1, 0, 0, NULL};
+    /* A command that releases waiting submissions (analyse, report of a
+     * closed wave) needs the server's seal key; others do without. */
+    seal_key key;
+    int has_key = seal_key_from_env(&key, &err);
+    if (has_key < 0) {
+        cli_fail(cmd, &err);
+        return NULL;
+    }
+    app_config cfg = {conninfo, 1, 0, 0, NULL, has_key ? &key : NULL};
     app *a = app_open(&cfg, &err);
+    sodium_memzero(&key, sizeof key);
     if (a && !(*c = app_db_acquire(a, &err))) {
         app_close(a);
         a = NULL;

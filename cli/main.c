@@ -36,6 +36,11 @@ const command commands[] = {
      "  HEAVY_WORKERS    threads for analyses, reports and imports (default 2)\n"
      "  HEAVY_QUEUE      analyses, reports and imports admitted at once (default 8); more\n"
      "                   get 503 with Retry-After\n"
+     "  SEAL_KEY         64 hex digits (required, or SEAL_KEY_FILE): submissions wait sealed\n"
+     "                   under it until the mixer releases them in shuffled batches; keep it\n"
+     "  SEAL_KEY_FILE    a file holding the key (mode 0600); `make run` keeps var/seal.key\n"
+     "  METRICS_BIND     ADDRESS:PORT: /metrics there without a key, and not on the public\n"
+     "                   address (otherwise /metrics takes an admin key)\n"
      "  SQL_DIR          migrations (default sql)\n"
      "  INSTRUMENTS_DIR  instrument files (default survey-defs)\n"
      "\n"
@@ -83,14 +88,17 @@ const command commands[] = {
      "\n"
      "Prints the analysis of wave ID as JSON: the same document as\n"
      "GET /api/v1/waves/ID/analysis (layer statistics, gaps, ANOVA, carry-through,\n"
-     "thermometer, trend and benchmark), with small groups suppressed. Needs DATABASE_URL.\n"},
+     "thermometer, trend and benchmark), with small groups suppressed. A wave's results\n"
+     "exist only once it is closed. Needs DATABASE_URL, and the server's SEAL_KEY when\n"
+     "submissions of the closed wave still wait to be mixed.\n"},
     {"report", "write a wave's Excel report", cmd_report,
      "usage: thermometer report --wave ID [--variant full|council] [--lang nl|en] -o FILE.xlsx\n"
      "\n"
      "Writes the gap report of wave ID as an Excel workbook: the full report for\n"
      "consultants (default) or the council summary (--variant council), in Dutch (default)\n"
      "or English. The numbers are those of `thermometer analyse`; groups smaller than the\n"
-     "wave's minimum group size appear nowhere. Needs DATABASE_URL.\n"},
+     "wave's minimum group size appear nowhere. Only for a closed wave. Needs DATABASE_URL\n"
+     "(and SEAL_KEY as for analyse).\n"},
     {"demo", "create a demo municipality with realistic synthetic answers", cmd_demo,
      "usage: thermometer demo [--if-absent]\n"
      "\n"

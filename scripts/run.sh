@@ -29,6 +29,18 @@ if [ ! -s var/admin.key ]; then
   echo "  $key"
   echo
 fi
+# The seal key: submissions wait sealed under it until they are mixed
+# (server/app/seal.h). Made once, kept like the admin key; SEAL_KEY or
+# SEAL_KEY_FILE from the environment win.
+if [ -z "${SEAL_KEY:-}" ] && [ -z "${SEAL_KEY_FILE:-}" ]; then
+  if [ ! -s var/seal.key ]; then
+    mkdir -p var
+    (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >var/seal.key)
+    chmod 0600 var/seal.key
+    echo "A seal key for waiting submissions was made: var/seal.key (mode 0600; keep it)"
+  fi
+  export SEAL_KEY_FILE=var/seal.key
+fi
 # The console's first admin, once: its one-time password is printed here and
 # must be changed at the first sign-in (var/admin.account notes who it is).
 if [ ! -s var/admin.account ]; then

@@ -19,7 +19,7 @@
 static char *db;
 static th_server *srv;
 static char *admin, *viewer, *other;
-static long long wave;
+static long long wave, iwave; /* an online wave and one made for import */
 
 static void start(void)
 {
@@ -31,6 +31,7 @@ static void start(void)
     viewer = th_api_key(db, "viewer", &org, 1);
     other = th_api_key(db, "consultant", &org2, 1);
     wave = th_wave_open(srv, admin, org);
+    iwave = th_wave_import(srv, admin, org);
 }
 
 static void stop(void)
@@ -91,6 +92,7 @@ Test(head, refusals_come_before_the_body)
          "this survey link is not known"},
         {"/s/AAAAAAAAAAAAAAAAAAAAAAAA", NULL, "application/x-www-form-urlencoded", 1000, 404,
          "Onbekende link"},
+        {import, admin, "application/json", 10 << 20, 409, "collects answers online"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char *req = head_only(cases[i].path, cases[i].key, cases[i].type, cases[i].length);
@@ -146,8 +148,11 @@ static char *continue_exchange(const char *head, const char *body)
 Test(head, the_body_is_asked_for_only_after_the_head_passed)
 {
     char path[96], head[1024];
-    snprintf(path, sizeof path, "/api/v1/waves/%lld/responses", wave);
-    const char *body = "[{\"layer\": \"beleid\", \"answers\": {\"ek-eff-1\": 4}}]";
+    snprintf(path, sizeof path, "/api/v1/waves/%lld/responses", iwave);
+    json_t *rows =
+        json_pack("[{s:s, s:o}]", "layer", "beleid", "answers", th_answers("beleid", 4, "a"));
+    char *body = json_dumps(rows, JSON_COMPACT);
+    json_decref(rows);
     snprintf(head, sizeof head,
              "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\n"
              "Content-Type: application/json\r\nExpect: 100-continue\r\n"
@@ -167,6 +172,7 @@ Test(head, the_body_is_asked_for_only_after_the_head_passed)
     cr_expect_eq(status_of(ans), 403, "refused without asking: %.300s", ans);
     cr_expect(strstr(ans, "100 Continue") == NULL, "never asked for the body: %.300s", ans);
     free(ans);
+    free(body);
 }
 
 /* What a test of every route x role needs is in the table, and it holds

@@ -2,6 +2,7 @@
 #include "server/app/app.h"
 
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,9 @@ struct app {
     char base_url[256];
     metrics *metrics; /* may be NULL */
     int limiter;      /* count failed token look-ups (ratelimit.h) */
+    seal_key seal;
+    int has_seal;
+    int metrics_elsewhere;
 };
 
 static const char *env_or(const char *name, const char *def)
@@ -60,6 +64,10 @@ app *app_open(const app_config *cfg, tm_error *err)
     }
     pthread_mutex_init(&a->lock, NULL);
     if (cfg->base_url) app_set_base_url(a, cfg->base_url);
+    if (cfg->seal) {
+        a->seal = *cfg->seal;
+        a->has_seal = 1;
+    }
     a->pool = db_pool_create(cfg->conninfo, cfg->pool_size, err);
     if (!a->pool) {
         app_close(a);
@@ -84,6 +92,7 @@ void app_close(app *a)
     free(a->instruments);
     metrics_free(a->metrics);
     pthread_mutex_destroy(&a->lock);
+    sodium_memzero(&a->seal, sizeof a->seal);
     free(a);
 }
 
@@ -104,6 +113,11 @@ void app_set_base_url(app *a, const char *url)
     if (n && a->base_url[n - 1] == '/') a->base_url[n - 1] = '\0';
 }
 
+const seal_key *app_seal_key(const app *a)
+{
+    return a->has_seal ? &a->seal : NULL;
+}
+
 const char *app_base_url(const app *a)
 {
     return a->base_url;
@@ -115,6 +129,16 @@ int app_health(app *a, tm_error *err)
     int rc = c ? db_exec(c, "SELECT 1", 0, NULL, err) : -1;
     db_pool_release(a->pool, c);
     return rc;
+}
+
+void app_set_metrics_elsewhere(app *a, int elsewhere)
+{
+    a->metrics_elsewhere = elsewhere;
+}
+
+int app_metrics_elsewhere(const app *a)
+{
+    return a->metrics_elsewhere;
 }
 
 void app_observe_request(app *a, const char *route, int status, double seconds)

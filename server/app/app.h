@@ -19,6 +19,7 @@
 
 #include "core/error.h"
 #include "core/instrument.h"
+#include "server/app/seal.h"
 #include "server/store/db.h" /* PGconn: a borrowed connection passes through */
 
 typedef struct app app;
@@ -29,6 +30,8 @@ typedef struct app_config {
     int metrics;          /* keep counters for GET /metrics */
     int limiter;          /* slow down token guessing (ratelimit.h) */
     const char *base_url; /* public address for links; may be NULL (app_set_base_url) */
+    const seal_key *seal; /* the key submissions wait under (copied); NULL: none (a command
+                             that needs none; submissions are then refused) */
 } app_config;
 
 /* The connection string to use: DATABASE_URL, else NULL. */
@@ -59,8 +62,16 @@ void app_db_release(app *a, PGconn *c);
 void app_set_base_url(app *a, const char *url);
 const char *app_base_url(const app *a);
 
+/* The seal key, or NULL when the app has none. */
+const seal_key *app_seal_key(const app *a);
+
 /* Whether the database answers: 0, or -1 with err (503). */
 int app_health(app *a, tm_error *err);
+
+/* Whether the metrics have an address of their own (METRICS_BIND): the
+ * public address then has none. Set once before requests arrive. */
+void app_set_metrics_elsewhere(app *a, int elsewhere);
+int app_metrics_elsewhere(const app *a);
 
 /* Counts one finished request of route (a static string). */
 void app_observe_request(app *a, const char *route, int status, double seconds);

@@ -58,6 +58,11 @@ static int layer_count_check(app *a, PGconn *c, const wave_info *w, json_t *body
         return -1;
     if (!strcmp(w->status, "closed"))
         return tm_error_set(err, 409, "the wave is closed: no new %s", what);
+    if (strcmp(w->collection, "online"))
+        return tm_error_set(err, 409,
+                            "wave %lld was made for import (\"collection\": \"import\"): it has no "
+                            "%s; answers reach it only by bulk import",
+                            w->id, what);
     return 0;
 }
 
@@ -89,7 +94,8 @@ json_t *collection_invitations(app *a, PGconn *c, const wave_info *w, json_t *bo
         json_decref(list);
         return NULL;
     }
-    return json_pack("{s:s, s:o}", "layer", lc.in->layers[lc.layer].key, "invitations", list);
+    return json_pack("{s:s, s:o, s:s}", "layer", lc.in->layers[lc.layer].key, "invitations", list,
+                     "warning", COLLECTION_TOKEN_WARNING);
 }
 
 json_t *collection_link(app *a, PGconn *c, const wave_info *w, json_t *body, tm_error *err)
@@ -119,6 +125,10 @@ struct collection_import {
 collection_import *collection_import_open(app *a, PGconn *c, const wave_info *w,
                                           const char *content_type, tm_error *err)
 {
+    if (strcmp(w->collection, "import")) {
+        tm_error_set(err, 409, COLLECTION_ONLINE_NO_IMPORT, w->id);
+        return NULL;
+    }
     const instrument *in = app_instrument(a, c, w->instrument_id, err);
     if (!in) return NULL;
     collection_import *im = calloc(1, sizeof *im);
@@ -128,6 +138,7 @@ collection_import *collection_import_open(app *a, PGconn *c, const wave_info *w,
         tm_error_set(err, 500, "out of memory reading the import");
         return NULL;
     }
+    import_parser_require_core(im->parser);
     im->in = in;
     im->wave = w->id;
     return im;

@@ -136,8 +136,8 @@ static long long make_wave(PGconn *c, const instrument *in, long long org, const
                            long long previous, double improvement, double scale, unsigned long seed,
                            tm_error *err)
 {
-    json_t *body = json_pack("{s:I, s:s, s:s}", "organisation_id", (json_int_t)org, "instrument",
-                             DEMO_INSTRUMENT, "name", name);
+    json_t *body = json_pack("{s:I, s:s, s:s, s:s}", "organisation_id", (json_int_t)org,
+                             "instrument", DEMO_INSTRUMENT, "name", name, "collection", "import");
     if (previous) json_object_set_new(body, "previous_wave_id", json_integer(previous));
     json_t *w = waves_create(c, NULL, body, err);
     json_decref(body);
@@ -189,7 +189,8 @@ static long long make_org(PGconn *c, const char *name, const char *code, tm_erro
     if (!o) return -1;
     long long id = json_integer_value(json_object_get(o, "id"));
     json_decref(o);
-    return id;
+    /* Made-up answers: never a benchmark peer of a real municipality. */
+    return store_organisations_mark_demo(c, id, err) == 0 ? id : -1;
 }
 
 static int build_demo(PGconn *c, const instrument *in, long long *org_out, long long *wave_out,

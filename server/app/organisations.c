@@ -92,3 +92,35 @@ int organisations_set_benchmark(PGconn *c, long long org, int benchmark, tm_erro
 {
     return store_organisations_set_benchmark(c, org, benchmark, err);
 }
+
+json_t *organisations_patch(PGconn *c, const caller *who, long long org, json_t *body,
+                            tm_error *err)
+{
+    if (org <= 0) {
+        tm_error_set(err, 404, "no such organisation");
+        return NULL;
+    }
+    if (who->role != ROLE_ADMIN) {
+        /* Whoever marks peers shapes every other municipality's benchmark. */
+        tm_error_set(err, 403, "only an admin key may mark benchmark peers");
+        return NULL;
+    }
+    json_t *peer = json_object_get(body, "benchmark");
+    if (!json_is_boolean(peer))
+        tm_error_add_json(err, json_pack("{s:s, s:s}", "field", "benchmark", "error",
+                                         "is required: true (a benchmark peer) or false"));
+    const char *key;
+    json_t *v;
+    json_object_foreach(body, key, v)
+    {
+        if (strcmp(key, "benchmark"))
+            tm_error_add_json(err, json_pack("{s:s, s:s}", "field", key, "error",
+                                             "cannot be changed here (only \"benchmark\")"));
+    }
+    if (tm_error_count(err) > 0) {
+        tm_error_set(err, 422, "the organisation cannot be changed");
+        return NULL;
+    }
+    if (store_organisations_set_benchmark(c, org, json_is_true(peer), err) != 0) return NULL;
+    return store_organisations_get(c, who, org, err);
+}

@@ -17,6 +17,15 @@
 json_t *organisations_create(PGconn *c, const caller *who, const char *name, const char *code,
                              tm_error *err);
 
+/* PATCH /api/v1/organisations/{id} {"benchmark": true|false}: marks org as
+ * a benchmark peer or not. Admin only (403 for anyone else: a consultant
+ * who could mark its own organisations would choose the peers of every
+ * municipality's benchmark); 422 for any other field or a value that is
+ * not a boolean, and for a demo organisation; 404 when org does not exist.
+ * Returns the organisation's JSON (new reference). */
+json_t *organisations_patch(PGconn *c, const caller *who, long long org, json_t *body,
+                            tm_error *err);
+
 /* The organisations who may see: [{id, name, code, created_at}] (new). */
 json_t *organisations_list(PGconn *c, const caller *who, tm_error *err);
 
@@ -26,8 +35,8 @@ json_t *organisations_waves(PGconn *c, const caller *who, long long org, tm_erro
 
 /* ---- the console (issue 14) --------------------------------------------- */
 
-/* Organisation org as who sees it: {id, name, code, benchmark, created_at}
- * (new); 404 when it is not there for who. */
+/* Organisation org as who sees it: {id, name, code, created_at, benchmark,
+ * demo} (new); 404 when it is not there for who. */
 json_t *organisations_get(PGconn *c, const caller *who, long long org, tm_error *err);
 
 /* Sets the name and code of organisation org (seen by who); the code is
@@ -37,7 +46,8 @@ int organisations_update(PGconn *c, const caller *who, long long org, const char
                          const char *code, tm_error *err);
 
 /* Marks org as a benchmark peer or not (the caller checks that who is an
- * admin). 404. Shared with issue 10. */
+ * admin). 404; 422 for a demo organisation, which can never be one. Shared
+ * with issue 10. */
 int organisations_set_benchmark(PGconn *c, long long org, int benchmark, tm_error *err);
 
 #endif

@@ -40,12 +40,24 @@ void respondent_end(respondent_session *s);
 typedef struct respondent_outcome {
     int submitted;                  /* 1 = stored as a response */
     size_t answered;                /* items answered (drafts) */
-    char new_token[TOKEN_TEXT_MAX]; /* open links: the visitor's own token after a save */
+    char new_token[TOKEN_TEXT_MAX]; /* open links: the visitor's own token after a save or
+                                       a submission */
 } respondent_outcome;
 
-/* Checks answers (borrowed) and stores them as a draft or a submission.
- * Fails with err 422 (one detail per bad item), 409, 410 or 503. */
+/* Checks answers (borrowed) and stores them as a draft or a submission; a
+ * submission must answer half of the core items (answers_core_count) and
+ * waits sealed to be mixed (mixer.h). Fails with err 422 (one detail per
+ * bad item), 409, 410 or 503 (no seal key). */
 int respondent_store(app *a, PGconn *c, respondent_session *s, json_t *answers, int submit,
                      respondent_outcome *out);
+
+/* Whether token (from an open link visitor's cookie) is the own token of a
+ * visitor of the open link in session link: 1 or 0. An unknown token counts
+ * against client as respondent_begin's do. The form then continues
+ * that token, so one browser gets one token per link (which cannot stop one
+ * person from answering twice in two browsers: an open link is for partners
+ * whose addresses the municipality does not have). */
+int respondent_link_visitor(app *a, PGconn *c, const respondent_session *link, const char *token,
+                            const char *client);
 
 #endif

@@ -1,8 +1,10 @@
 /* waves.c - see waves.h. */
 #include "server/app/waves.h"
 
+#include <stdio.h>
 #include <string.h>
 
+#include "server/app/mixer.h"
 #include "server/app/wave_admin.h"
 #include "server/store/instruments.h"
 #include "server/store/invitations.h"
@@ -75,7 +77,10 @@ static int wave_fields_check(PGconn *c, json_t *body, wave_new *nw, tm_error *er
     if (mode && !json_is_null(mode) &&
         (!json_is_string(mode) ||
          (strcmp(json_string_value(mode), "online") && strcmp(json_string_value(mode), "import"))))
-        field_problem(err, "collection", "must be \"online\" (the default) or \"import\""), bad = 1;
+        field_problem(err, "collection",
+                      "must be \"online\" (invitations and open links; the default) or "
+                      "\"import\" (answers collected elsewhere, by bulk import)"),
+            bad = 1;
     json_t *test = json_object_get(body, "test");
     if (test && !json_is_null(test) && !json_is_boolean(test))
         field_problem(err, "test", "must be true or false"), bad = 1;
@@ -141,6 +146,16 @@ json_t *waves_set_status(PGconn *c, const wave_info *w, const char *status, tm_e
 {
     if (store_waves_set_status(c, w->id, status, err) != 0) return NULL;
     return store_waves_json(c, w->id, err);
+}
+
+void waves_release_closed(app *a, PGconn *c, long long wave)
+{
+    /* Should it fail (a key missing), the mixer's next round and every
+     * computation of the results try again: nothing is lost. */
+    tm_error err = TM_ERROR_INIT;
+    if (mixer_flush_wave(a, c, wave, &err) != 0)
+        fprintf(stderr, "close of wave %lld: %s\n", wave, err.message);
+    tm_error_clear(&err);
 }
 
 json_t *waves_progress(app *a, PGconn *c, const wave_info *w, tm_error *err)

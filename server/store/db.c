@@ -5,6 +5,7 @@
 #include <libpq-events.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -279,6 +280,9 @@ PGconn *db_pool_acquire(db_pool *p, tm_error *err)
     pthread_mutex_unlock(&p->lock);
 
     if (slot_ready(p, slot, err) != 0) {
+        /* libpq's text (host, socket, user) is for the log, not the client. */
+        fprintf(stderr, "database: %s\n", err->message);
+        tm_error_set(err, 503, "the database cannot be reached; try again shortly");
         pthread_mutex_lock(&p->lock);
         p->busy[slot] = 0;
         p->in_use--;
@@ -332,12 +336,18 @@ static int result_error(PGconn *conn, PGresult *r, tm_error *err)
     const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     if (!msg) msg = PQerrorMessage(conn);
     int status = 500;
-    if (state && (!strcmp(state, "23505") || !strcmp(state, "23P01"))) status = 409;
-    if (state && (!strcmp(state, "23503") || !strcmp(state, "23514"))) status = 422;
+    const char *said = "internal error";
+    if (state && (!strcmp(state, "23505") || !strcmp(state, "23P01")))
+        status = 409, said = "this conflicts with data stored already";
+    if (state && (!strcmp(state, "23503") || !strcmp(state, "23514")))
+        status = 422, said = "the data do not fit the rules of the database";
     if (state && (!strncmp(state, "08", 2) || !strcmp(state, "57P01") || !strcmp(state, "57P02") ||
                   !strcmp(state, "57P03")))
-        status = 503;
-    return tm_error_set(err, status, "database error: %s", msg);
+        status = 503, said = "the database is not available; try again shortly";
+    /* The database's own words (table and constraint names, values) go to
+     * the log; the client learns the kind of failure only. */
+    fprintf(stderr, "database error %s: %s\n", state ? state : "-", msg);
+    return tm_error_set(err, status, "%s", said);
 }
 
 PGresult *db_query_bin(PGconn *conn, const char *sql, int nparams, const char *const *params,

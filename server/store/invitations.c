@@ -71,8 +71,10 @@ json_t *store_invitations_progress(PGconn *c, long long wave, const char *const 
                            "   count(*) FILTER (WHERE state >= 1) started,"
                            "   count(*) FILTER (WHERE state = 2) done"
                            "   FROM invitations WHERE wave_id = $1 GROUP BY layer) i ON i.layer = l"
-                           " LEFT JOIN (SELECT layer, count(*) submitted FROM responses"
-                           "   WHERE wave_id = $1 GROUP BY layer) s ON s.layer = l"
+                           " LEFT JOIN (SELECT layer, count(*) submitted FROM"
+                           "   (SELECT layer FROM responses WHERE wave_id = $1 UNION ALL"
+                           "    SELECT layer FROM pending_responses WHERE wave_id = $1) x"
+                           "   GROUP BY layer) s ON s.layer = l"
                            " ORDER BY l",
                            1, p, err);
     if (!r) return NULL;

@@ -24,7 +24,8 @@ int store_invitations_link_insert(PGconn *c, long long wave, int layer, const ch
  * imported}]} (counts only; new reference), layer_keys naming the n_layers
  * layers. submitted counts every stored response of the layer; imported
  * those of them that no submitted invitation stands for (rows of the
- * import), so submitted - imported <= invited. */
+ * import), so submitted - imported <= invited. submitted counts the
+ * submissions still waiting to be mixed too (pending_responses). */
 json_t *store_invitations_progress(PGconn *c, long long wave, const char *const *layer_keys,
                                    size_t n_layers, tm_error *err);
 

@@ -82,16 +82,22 @@ int store_responses_import(PGconn *c, long long wave, size_t n_rows, size_t n_it
     /* Lock the wave row: a close cannot slip between the check and the insert. */
     PGresult *r =
         db_query(c,
-                 "SELECT status = 'closed' OR (closes_at IS NOT NULL AND closes_at <= now())"
-                 " FROM waves WHERE id = $1 FOR UPDATE",
+                 "SELECT status = 'closed' OR (closes_at IS NOT NULL AND closes_at <= now()),"
+                 " collection = 'import' FROM waves WHERE id = $1 FOR UPDATE",
                  1, p, err);
     if (!r) return -1;
     int closed = PQntuples(r) == 0 || PQgetvalue(r, 0, 0)[0] == 't';
+    int for_import = PQntuples(r) == 1 && PQgetvalue(r, 0, 1)[0] == 't';
     PQclear(r);
-    if (closed) {
+    if (closed || !for_import) {
         db_rollback(c, own);
-        return tm_error_set(err, 409, "wave %lld is closed: its responses can no longer change",
-                            wave);
+        return closed
+                   ? tm_error_set(err, 409,
+                                  "wave %lld is closed: its responses can no longer change", wave)
+                   : tm_error_set(err, 409,
+                                  "wave %lld collects answers online: a bulk import goes only "
+                                  "into a wave made for import",
+                                  wave);
     }
     /* The rows are one batch, which can be undone as a whole. */
     char nt[24];
@@ -110,8 +116,10 @@ int store_responses_import(PGconn *c, long long wave, size_t n_rows, size_t n_it
                      " FROM STDIN",
                      0, NULL, NULL, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_COPY_IN) {
+        fprintf(stderr, "database: the import could not start: %s", PQerrorMessage(c));
         PQclear(r);
-        return tm_error_set(err, 500, "the import could not start: %s", PQerrorMessage(c));
+        db_rollback(c, own);
+        return tm_error_set(err, 500, "internal error: the import could not start");
     }
     PQclear(r);
     int rc = copy_rows(c, wave, *batch, n_rows, n_items, row, ctx, err);
@@ -119,9 +127,11 @@ int store_responses_import(PGconn *c, long long wave, size_t n_rows, size_t n_it
         rc = tm_error_set(err, 503, "the database connection was lost during the import");
     PGresult *res;
     while ((res = PQgetResult(c))) {
-        if (rc == 0 && PQresultStatus(res) != PGRES_COMMAND_OK)
-            rc = tm_error_set(err, 500, "the import failed: %s",
-                              PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+        if (rc == 0 && PQresultStatus(res) != PGRES_COMMAND_OK) {
+            fprintf(stderr, "database: the import failed: %s\n",
+                    PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+            rc = tm_error_set(err, 500, "internal error: the import failed");
+        }
         PQclear(res);
     }
     if (rc != 0) {
@@ -208,10 +218,11 @@ json_t *store_responses_extras(PGconn *c, long long wave, tm_error *err)
     char wt[24];
     store_sql_id(wave, wt);
     const char *p[] = {wt};
-    /* Random order: no one can line an open answer up with a submission time. */
+    /* In no particular order: the caller puts each item's answers in a
+     * random order of its own (an order shared by items lines texts up). */
     PGresult *r = db_query(c,
                            "SELECT layer, extra::text FROM responses"
-                           " WHERE wave_id = $1 AND extra IS NOT NULL ORDER BY md5(id::text)",
+                           " WHERE wave_id = $1 AND extra IS NOT NULL",
                            1, p, err);
     if (!r) return NULL;
     json_t *list = json_array();

@@ -38,8 +38,9 @@ int store_responses_load(PGconn *c, long long wave, size_t n_items, wave_answers
                          tm_error *err);
 void store_responses_free(wave_answers *a);
 
-/* The open answers of wave, in random order: [{"layer": index, "extra": {...}}]
- * (new reference). */
+/* The open answers of wave, in no particular order (the caller orders each
+ * item's answers at random): [{"layer": index, "extra": {...}}] (new
+ * reference). */
 json_t *store_responses_extras(PGconn *c, long long wave, tm_error *err);
 
 #endif

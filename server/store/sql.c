@@ -18,6 +18,7 @@ void store_sql_wave_row(PGresult *r, int row, int col, wave_info *w)
     snprintf(w->name, sizeof w->name, "%s", PQgetvalue(r, row, col + 7));
     snprintf(w->organisation, sizeof w->organisation, "%s", PQgetvalue(r, row, col + 8));
     snprintf(w->instrument, sizeof w->instrument, "%s", PQgetvalue(r, row, col + 9));
+    snprintf(w->collection, sizeof w->collection, "%s", PQgetvalue(r, row, col + 10));
 }
 
 void store_sql_id(long long id, char buf[24])

@@ -11,7 +11,8 @@
 #include "core/role.h"
 #include "server/store/waves.h"
 
-/* The columns store_sql_wave_row reads, in its order. */
+/* The columns store_sql_wave_row reads, in its order (WAVE_NCOLUMNS). */
+#define WAVE_NCOLUMNS 11
 #define WAVE_COLUMNS                                                                               \
     "w.id, w.organisation_id, w.instrument_id,"                                                    \
     " CASE WHEN w.status = 'open' AND w.closes_at IS NOT NULL AND w.closes_at <= now()"            \
@@ -19,7 +20,7 @@
     " (w.status = 'open' AND (w.opens_at IS NULL OR w.opens_at <= now())"                          \
     "  AND (w.closes_at IS NULL OR w.closes_at > now())),"                                         \
     " w.min_group_size, coalesce(w.previous_wave_id, 0), w.name, o.name,"                          \
-    " i.key || '@' || i.version"
+    " i.key || '@' || i.version, w.collection"
 
 #define WAVE_FROM                                                                                  \
     " FROM waves w JOIN organisations o ON o.id = w.organisation_id"                               \
@@ -29,6 +30,14 @@
 #define ACCEPTING_WAVE                                                                             \
     " w.status = 'open' AND (w.opens_at IS NULL OR w.opens_at <= now())"                           \
     " AND (w.closes_at IS NULL OR w.closes_at > now())"
+
+/* The same at the moment the statement runs (clock_timestamp(), not the
+ * transaction's start): a submission's statement takes its lock on
+ * pending_responses before this is evaluated, so one that passes a time-based
+ * close cannot slip in after the mixer's last batch (server/app/mixer.c). */
+#define ACCEPTING_WAVE_NOW                                                                         \
+    " w.status = 'open' AND (w.opens_at IS NULL OR w.opens_at <= clock_timestamp())"               \
+    " AND (w.closes_at IS NULL OR w.closes_at > clock_timestamp())"
 
 /* The scope condition on organisation o: $N is the caller's role, $N+1 its
  * principal, "key:ID" or "user:ID" (store_sql_role and store_sql_key give

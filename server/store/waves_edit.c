@@ -18,7 +18,7 @@ int store_waves_details(PGconn *c, long long id, wave_details *d, tm_error *err)
     const char *p[] = {idt};
     PGresult *r = db_query(
         c,
-        "SELECT " WAVE_COLUMNS ", w.collection, w.is_test,"
+        "SELECT " WAVE_COLUMNS /* its last column, 10, is w.collection */ ", w.is_test,"
         " coalesce(" UTC_TEXT("w.opens_at") ", ''), coalesce(" UTC_TEXT(
             "w.closes_at") ", ''),"
                            " " LOCAL("w.opens_at", "YYYY-MM-DD") ", " LOCAL(

@@ -61,6 +61,14 @@ void route_organisations_list(http_request *req, http_response *res)
     http_respond_result(res, 200, list ? json_pack("{s:o}", "organisations", list) : NULL, &err);
 }
 
+void route_organisation_update(http_request *req, http_response *res)
+{
+    tm_error err = TM_ERROR_INIT;
+    http_respond_result(
+        res, 200, organisations_patch(req->db, &req->who, http_param_id(req, 0), req->json, &err),
+        &err);
+}
+
 void route_organisation_waves(http_request *req, http_response *res)
 {
     tm_error err = TM_ERROR_INIT;
@@ -94,6 +102,7 @@ static void wave_status(http_request *req, http_response *res, const char *statu
         w = audited(req, waves_set_status(req->db, &req->wave, status, &err),
                     !strcmp(status, "open") ? "wave.open" : "wave.close", "wave", req->wave.id,
                     NULL, &err);
+    if (w && !strcmp(status, "closed")) waves_release_closed(req->app, req->db, req->wave.id);
     http_respond_result(res, 200, w, &err);
 }
 
@@ -144,6 +153,8 @@ void route_invitations_create(http_request *req, http_response *res)
         return;
     }
     char *csv = invitations_csv(batch);
+    char warning[512];
+    snprintf(warning, sizeof warning, "%s", json_string_value(json_object_get(batch, "warning")));
     json_decref(batch);
     if (!csv) {
         http_respond_message(res, 500, "out of memory writing the CSV");
@@ -151,6 +162,8 @@ void route_invitations_create(http_request *req, http_response *res)
     }
     http_respond_body(res, 201, "text/csv; charset=utf-8", csv, strlen(csv));
     http_respond_header(res, "Content-Disposition", "attachment; filename=\"invitations.csv\"");
+    /* The mail merge is where a consultant holds every token: say it there too. */
+    http_respond_header(res, "X-Token-Warning", warning);
 }
 
 void route_links_create(http_request *req, http_response *res)

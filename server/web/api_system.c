@@ -44,7 +44,25 @@ static void http_metrics_add(http_request *req, strbuf *sb)
                     help[i][0], help[i][2], help[i][0], help[i][1], help[i][0], values[i]);
 }
 
+/* The metrics on the public address: an admin key only (they show what is
+ * being answered when), and not at all when they have an address of their
+ * own (METRICS_BIND). */
 void route_metrics(http_request *req, http_response *res)
+{
+    if (app_metrics_elsewhere(req->app)) {
+        http_respond_message(res, 404, "there is nothing at this address");
+        return;
+    }
+    if (req->who.role != ROLE_ADMIN) {
+        http_respond_message(res, 403, "the metrics are for an admin key");
+        return;
+    }
+    route_metrics_open(req, res);
+}
+
+/* The metrics address's only route: reachable only where METRICS_BIND
+ * listens (a private network), so without a key. */
+void route_metrics_open(http_request *req, http_response *res)
 {
     tm_error err = TM_ERROR_INIT;
     char *text = app_metrics_text(req->app, &err);

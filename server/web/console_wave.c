@@ -528,6 +528,7 @@ static void status_change(http_request *req, http_response *res, const char *sta
         return;
     }
     json_decref(w);
+    if (!strcmp(status, "closed")) waves_release_closed(req->app, req->db, req->wave.id);
     char location[80];
     snprintf(location, sizeof location, "/beheer/metingen/%lld?klaar=%s", req->wave.id, done);
     console_redirect(res, location);

@@ -24,12 +24,13 @@
 const route route_table[] = {
     /* method  pattern                               handler                     needs         body limit              sink                refusal */
     {"GET",  "/healthz",                            route_healthz,              0,            0,                      NULL,               NULL, NULL},
-    {"GET",  "/metrics",                            route_metrics,              0,            0,                      NULL,               NULL, NULL},
+    {"GET",  "/metrics",                            route_metrics,              READ,         0,                      NULL,               NULL, NULL},
     {"GET",  "/api/v1/instruments",                 route_instruments_list,     READ,         0,                      NULL,               NULL, NULL},
     {"GET",  "/api/v1/instruments/{key}",           route_instrument_get,       READ,         0,                      NULL,               NULL, NULL},
 
     {"POST", "/api/v1/organisations",               route_organisations_create, WRITE | JSON, 0,                      NULL,               NULL, NULL},
     {"GET",  "/api/v1/organisations",               route_organisations_list,   READ,         0,                      NULL,               NULL, NULL},
+    {"PATCH", "/api/v1/organisations/{id}",         route_organisation_update,  WRITE | JSON, 0,                      NULL,               NULL, NULL},
     {"GET",  "/api/v1/organisations/{id}/waves",    route_organisation_waves,   READ,         0,                      NULL,               NULL, NULL},
     {"POST", "/api/v1/waves",                       route_waves_create,         WRITE | JSON, 0,                      NULL,               NULL, NULL},
     {"GET",  "/api/v1/waves/{id}",                  route_wave_get,             READ | WAVE,  0,                      NULL,               NULL, NULL},
@@ -100,6 +101,13 @@ const route route_table[] = {
     {"GET",  "/beheer/gebruikers/{id}",             route_console_user,         PAGE | ROUTE_ADMIN, 0,                NULL,               C,    NULL},
     {"POST", "/beheer/gebruikers/{id}",             route_console_user_update,  FORM | ROUTE_ADMIN, 0,                NULL,               C,    NULL},
     {"GET",  "/beheer/logboek",                     route_console_audit,        PAGE | ROUTE_ADMIN, 0,                NULL,               C,    NULL},
+    {NULL, NULL, NULL, 0, 0, NULL, NULL, NULL},
+};
+/* clang-format on */
+
+/* clang-format off */
+const route metrics_route_table[] = {
+    {"GET",  "/metrics",                            route_metrics_open,         0,            0,                      NULL,               NULL, NULL},
     {NULL, NULL, NULL, 0, 0, NULL, NULL, NULL},
 };
 /* clang-format on */

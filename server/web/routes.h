@@ -14,15 +14,21 @@
  * answers, with its method, pattern and needs. */
 extern const route route_table[];
 
+/* The table of the metrics address (METRICS_BIND): GET /metrics without a
+ * key, nothing else. */
+extern const route metrics_route_table[];
+
 /* api_system.c */
 void route_healthz(http_request *req, http_response *res);
 void route_metrics(http_request *req, http_response *res);
+void route_metrics_open(http_request *req, http_response *res);
 void route_instruments_list(http_request *req, http_response *res);
 void route_instrument_get(http_request *req, http_response *res);
 
 /* api_admin.c */
 void route_organisations_create(http_request *req, http_response *res);
 void route_organisations_list(http_request *req, http_response *res);
+void route_organisation_update(http_request *req, http_response *res);
 void route_organisation_waves(http_request *req, http_response *res);
 void route_waves_create(http_request *req, http_response *res);
 void route_wave_get(http_request *req, http_response *res);

@@ -40,6 +40,7 @@ typedef enum ui_key {
     UI_ERR_GRADE,
     UI_ERR_TEXT,
     UI_ERR_FOREIGN,
+    UI_MORE_NEEDED,
     UI_COUNT
 } ui_key;
 
@@ -77,6 +78,14 @@ static const tm_text ui_text[UI_COUNT] = {
     [UI_ERR_TEXT] = {"Gebruik maximaal {max} tekens.", "Use at most {max} characters."},
     [UI_ERR_FOREIGN] = {"Een antwoord hoort niet bij deze vragenlijst.",
                         "An answer does not belong to this questionnaire."},
+    [UI_MORE_NEEDED] = {"Beantwoord nog {more} vragen om te kunnen versturen. Om mee te tellen "
+                        "beantwoordt u minstens {needed} van de vragen met antwoordknoppen; "
+                        "\u2018Weet niet\u2019 telt ook als antwoord. Tussentijds opslaan kan "
+                        "altijd.",
+                        "Answer {more} more questions to be able to submit. To count, at least "
+                        "{needed} of the questions with answer buttons need an answer; "
+                        "\u2018Don't know\u2019 counts as an answer too. Saving for later is "
+                        "always possible."},
 };
 
 static const char *ui(const char *lang, ui_key k)
@@ -536,7 +545,13 @@ static void put_form(strbuf *b, const survey_page *p)
     strbuf_adds(b, "</button>\n"
                    "<button type=\"submit\" name=\"action\" value=\"submit\" class=\"primary\">");
     put_ui(b, p->lang, UI_SUBMIT);
-    strbuf_adds(b, "</button>\n</div>\n<p class=\"save-hint\">");
+    strbuf_adds(b, "</button>\n</div>\n");
+    if (p->more_needed > 0) {
+        strbuf_adds(b, "<p class=\"more-needed\" id=\"more-needed\" role=\"alert\">");
+        put_ui_numbers(b, p->lang, UI_MORE_NEEDED, "more", p->more_needed, "needed", p->needed);
+        strbuf_adds(b, "</p>\n");
+    }
+    strbuf_adds(b, "<p class=\"save-hint\">");
     put_ui(b, p->lang, UI_SAVE_HINT);
     strbuf_adds(b, "</p>\n</form>\n");
 }

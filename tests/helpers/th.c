@@ -110,6 +110,8 @@ th_server *th_server_start(const char *conninfo, const char *const *extra_env)
         setenv("PORT", "0", 1);
         setenv("PORT_FILE", portfile, 1);
         setenv("THREADS", "4", 1);
+        setenv("SEAL_KEY", TH_SEAL_KEY, 1);
+        unsetenv("SEAL_KEY_FILE");
         unsetenv("BASE_URL");
         for (const char *const *e = extra_env; e && *e; e++)
             putenv(strdup(*e));
