@@ -972,7 +972,10 @@ Test(hostile, huge_and_odd_ids_are_404)
                          "00000000000000000000000000001",
                          "%EF%BC%91",    /* fullwidth 1 */
                          "%D9%A1%D9%A6", /* Arabic-Indic 16 */
-                         "1%2F"};
+                         "1%2F",
+                         "1%00", /* decoded, the NUL would leave "/waves/1" */
+                         "16%00",
+                         "80%00x"};
     struct {
         const char *method, *before, *after, *body;
     } forms[] = {

@@ -284,6 +284,18 @@ static int pattern_match(const char *pattern, const char *path, char *copy, size
     return *p == '\0' && *s == '\0';
 }
 
+/* libmicrohttpd's unescaper, except that a path or argument holding "%00"
+ * is left as it came: decoded, the NUL would cut "/waves/1%00/progress"
+ * short to "/waves/1", and a route would answer for a path it is not. Left
+ * escaped, it matches no route (404) and no argument's allowed values. */
+static size_t unescape_without_nul(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    (void)c;
+    if (strstr(s, "%00")) return strlen(s);
+    return MHD_http_unescape(s);
+}
+
 static const route *find_route(const route *routes, const char *method, const char *path,
                                request_state *st)
 {
@@ -1083,7 +1095,8 @@ http_server *http_server_start(app *a, const route *routes, const http_config *c
         (unsigned)(cfg->connections_per_address > 0 ? cfg->connections_per_address : 0),
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_END);
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_UNESCAPE_CALLBACK,
+        unescape_without_nul, NULL, MHD_OPTION_END);
     if (!s->daemon) {
         server_free(s);
         tm_error_set(err, 500, "cannot listen on %s port %d (in use?)", bind, cfg->port);
