@@ -85,7 +85,7 @@ struct request_state {
     char allow[32];   /* for 405 */
     size_t limit;
     size_t received;
-    size_t cap;
+    strbuf body;  /* the body as read (req.body and body_len point into it), capped at limit */
     int has_body; /* the request announced one (Content-Length > 0 or chunked) */
     int responded;
     int answer_now;    /* unrouted, with a body over the limit: answer before it */
@@ -424,6 +424,7 @@ static request_state *request_begin(http_server *s, struct MHD_Connection *c, co
 {
     request_state *st = calloc(1, sizeof *st);
     if (!st) return NULL;
+    strbuf_init(&st->body, 0);
     atomic_fetch_add(&s->active, 1);
     clock_gettime(CLOCK_MONOTONIC, &st->started);
     st->server = s;
@@ -455,6 +456,7 @@ static request_state *request_begin(http_server *s, struct MHD_Connection *c, co
         return st;
     }
     st->limit = st->req.route->body_limit ? st->req.route->body_limit : HTTP_BODY_LIMIT;
+    strbuf_init(&st->body, st->limit);
     if (st->length > (long long)st->limit) st->early_status = 413;
     return st;
 }
@@ -474,21 +476,12 @@ static int body_append(request_state *st, const char *data, size_t n)
             tm_error_set(&st->req.sink_error, 400, "the request body could not be read");
         return 0;
     }
-    if (st->req.body_len + n + 1 > st->cap) {
-        size_t cap = st->cap ? st->cap : 16384;
-        while (cap < st->req.body_len + n + 1)
-            cap *= 2;
-        char *grown = realloc(st->req.body, cap);
-        if (!grown) {
-            st->early_status = 413;
-            return -1;
-        }
-        st->req.body = grown;
-        st->cap = cap;
+    if (strbuf_add(&st->body, data, n) != 0) {
+        st->early_status = 413;
+        return -1;
     }
-    memcpy(st->req.body + st->req.body_len, data, n);
-    st->req.body_len += n;
-    st->req.body[st->req.body_len] = '\0';
+    st->req.body = st->body.buf;
+    st->req.body_len = st->body.len;
     return 0;
 }
 
@@ -969,7 +962,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
     for (int i = 0; i < st->res.n_headers; i++)
         free(st->res.header_values[i]);
     if (st->res.fd > 0) close(st->res.fd);
-    free(st->req.body);
+    strbuf_release(&st->body);
     free(st);
     *req_cls = NULL;
     atomic_fetch_sub(&s->active, 1);
