@@ -37,6 +37,7 @@ typedef struct work_queue {
     request_state **items; /* ring of cap entries */
     size_t cap, head, count;
     int stopping;
+    int cut_waiting; /* past the stop's grace: work still queued is answered 503, not run */
     pthread_t *threads;
     int n_threads;
     int nice; /* the threads' nice value (heavy workers yield to the others) */
@@ -748,9 +749,19 @@ static void *work_loop(void *arg)
         request_state *st = q->items[q->head];
         q->head = (q->head + 1) % q->cap;
         q->count--;
+        int cut = q->cut_waiting && st->phase == PHASE_WORK;
         pthread_mutex_unlock(&q->lock);
 
-        if (st->phase == PHASE_HEAD) {
+        if (cut) {
+            /* The grace is over: an analysis, report or import that has not
+             * started would keep the process for as long again. Its body was
+             * read but nothing was stored: a complete answer saying so. */
+            if (st->heavy_ticket) heavy_release(st);
+            release_db(&st->req);
+            http_respond_message(&st->res, 503, "the server is stopping; try again shortly");
+            http_respond_header(&st->res, "Retry-After", "5");
+            st->phase = PHASE_DONE;
+        } else if (st->phase == PHASE_HEAD) {
             run_head(st);
             st->phase = PHASE_HEAD_DONE;
             if (st->to_heavy && heavy_push(q->server, st) == 0) continue;
@@ -778,6 +789,16 @@ static int work_start(work_queue *q, http_server *s, int threads, size_t cap, in
         q->n_threads++;
     }
     return 0;
+}
+
+/* From now on, work taken from q that has not begun is answered 503
+ * instead of run (the stop's grace is over). */
+static void work_cut_waiting(work_queue *q)
+{
+    if (!q->server) return;
+    pthread_mutex_lock(&q->lock);
+    q->cut_waiting = 1;
+    pthread_mutex_unlock(&q->lock);
 }
 
 /* Lets the workers finish what is queued, then joins and frees them. */
@@ -1117,12 +1138,19 @@ void http_server_stop(http_server *s, int grace_ms)
     if (listener != MHD_INVALID_SOCKET) shutdown(listener, SHUT_RDWR);
     for (int waited = 0; atomic_load(&s->active) > 0 && waited < grace_ms; waited += 10)
         usleep(10000);
+    /* Past the grace, the heavy work that is still waiting is answered 503
+     * rather than run: only what is running finishes. */
+    work_cut_waiting(&s->heavy.work);
     /* Workers finish what is queued and resume those connections before the
      * daemon stops: a suspended connection must not outlive it (nor one
      * waiting to be answered late). The head workers go first: they may
      * still pass requests to the heavy ones. */
     work_stop(&s->work);
     work_stop(&s->heavy.work);
+    /* What the workers answered last (the 503s past the grace, the work
+     * that was running) is sent before the daemon closes its connections. */
+    for (int waited = 0; atomic_load(&s->active) > 0 && waited < 1000; waited += 10)
+        usleep(10000);
     guard_flush(s->guard);
     MHD_stop_daemon(s->daemon);
     s->daemon = NULL;
