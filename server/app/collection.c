@@ -149,8 +149,10 @@ void collection_import_feed(collection_import *im, const char *data, size_t len)
     import_parser_feed(im->parser, data, len);
 }
 
-static int import_row(void *ctx, size_t i, int *layer, const int16_t **scores, json_t **extra)
+static int import_row(void *ctx, size_t i, int *layer, const int16_t **scores,
+                      const uint8_t **rules, json_t **extra)
 {
+    *rules = NULL; /* the parser reads no rule columns yet: the rows rate no rule */
     const import_parser *p = ctx;
     *layer = import_parser_layer(p, i);
     *scores = import_parser_scores(p, i);
@@ -162,8 +164,8 @@ int collection_import_finish(app *a, PGconn *c, collection_import *im, size_t *r
 {
     if (import_parser_finish(im->parser, err) != 0) return -1;
     size_t n = import_parser_rows(im->parser);
-    if (store_responses_import(c, im->wave, n, im->in->n_items, import_row, im->parser, &im->batch,
-                               err) != 0)
+    if (store_responses_import(c, im->wave, n, im->in->n_items, 0, import_row, im->parser,
+                               &im->batch, err) != 0)
         return -1;
     app_count_submissions(a, (long)n);
     *rows = n;

@@ -512,7 +512,7 @@ static void status_change(http_request *req, http_response *res, const char *sta
     tm_error err = TM_ERROR_INIT;
     json_t *w = NULL;
     if (audit_begin(req->db, &err) == 0) {
-        w = waves_set_status(req->db, &req->wave, status, &err);
+        w = waves_set_status(req->app, req->db, &req->wave, status, &err);
         if (!w)
             audit_abort(req->db);
         else if (audit_commit(req->db, &req->who,

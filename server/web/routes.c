@@ -35,6 +35,8 @@ const route route_table[] = {
     {"POST", "/api/v1/waves",                       route_waves_create,         WRITE | JSON, 0,                      NULL,               NULL, NULL},
     {"GET",  "/api/v1/waves/{id}",                  route_wave_get,             READ | WAVE,  0,                      NULL,               NULL, NULL},
     {"POST", "/api/v1/waves/{id}/open",             route_wave_open,            WRITE | WAVE, 0,                      NULL,               NULL, NULL},
+    {"PUT",  "/api/v1/waves/{id}/intended",         route_wave_intended,        WRITE | WAVE | JSON, 0,               NULL,               NULL, NULL},
+    {"PUT",  "/api/v1/waves/{id}/rules",            route_wave_rules,           WRITE | WAVE | JSON | ROUTE_JSON_LIST, 0, NULL,           NULL, NULL},
     {"POST", "/api/v1/waves/{id}/close",            route_wave_close,           WRITE | WAVE, 0,                      NULL,               NULL, NULL},
     {"POST", "/api/v1/waves/{id}/invitations",      route_invitations_create,   WRITE | WAVE | JSON, 0,               NULL,               NULL, NULL},
     {"POST", "/api/v1/waves/{id}/links",            route_links_create,         WRITE | WAVE | JSON, 0,               NULL,               NULL, NULL},
