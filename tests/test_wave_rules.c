@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "th.h"
+#include "th_console.h"
 #include "th_wave.h"
 
 static char *db;
@@ -97,6 +98,14 @@ static const char rules_ok[] =
     " {\"key\": \"r3\", \"text\": \"Huishoudelijke hulp is hoogstens 2,5 uur per week.\"},"
     " {\"key\": \"r4\", \"text\": \"Bijzondere bijstand voor witgoed is een lening.\"},"
     " {\"key\": \"r5\", \"text\": \"Een jeugdtraject wordt na zes maanden geevalueerd.\"}]";
+
+static size_t count_in(const char *s, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = strstr(s, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
 
 /* The detail of err (an API error body) whose "field" is field, or NULL. */
 static json_t *detail(json_t *err, const char *field)
@@ -418,4 +427,73 @@ Test(wave_rules, a_viewer_may_not_set_keys_or_rules)
     th_response_free(&r);
     free(p);
     free(viewer);
+}
+
+/* The console: the edit page of a draft has a select per local knowledge
+ * question and a rules field; both post with the CSRF token only; their
+ * problems are named in Dutch; the wave's page says what is missing. */
+Test(wave_rules, the_console_sets_keys_and_rules_of_a_draft)
+{
+    long long w = v2_wave(1207, "online", 5);
+    th_console_user(db, "c@testdam.nl", "admin", NULL, 0, "Een lang wachtwoord 7");
+    th_browser b = {srv, "", "", ""};
+    cr_assert_eq(th_console_login(&b, "c@testdam.nl", "Een lang wachtwoord 7"), 303);
+    char path[96];
+    snprintf(path, sizeof path, "/beheer/metingen/%lld", w);
+    th_response r = th_console_get(&b, path);
+    cr_expect(strstr(r.body, "id=\"missing-keys\""), "the wave page names what is missing");
+    cr_expect(strstr(r.body, "(rr-opd-kn-1)"));
+    th_response_free(&r);
+
+    snprintf(path, sizeof path, "/beheer/metingen/%lld/bewerken", w);
+    r = th_console_get(&b, path);
+    cr_expect_eq(count_in(r.body, "name=\"key."), 6, "a select per local knowledge question");
+    cr_expect(strstr(r.body, "<textarea id=\"f-rules\" name=\"rules\""));
+    th_response_free(&r);
+
+    snprintf(path, sizeof path, "/beheer/metingen/%lld/regels", w);
+    r = th_console_post(&b, path, "rules=r1%3A+Elke+aanvraag+gaat+via+het+loket.", 0, NULL);
+    cr_expect_eq(r.status, 403, "no CSRF token, no change");
+    th_response_free(&r);
+    r = th_console_post(&b, path, "rules=r1%3A+Elke+aanvraag+gaat+via+het+loket.%0Ar2%3A+Kort%0A",
+                        1, NULL);
+    cr_expect_eq(r.status, 422);
+    cr_expect(strstr(r.body, "Geef 5 tot 12 regels"), "in Dutch");
+    cr_expect(strstr(r.body, "De tekst van een regel heeft 10 tot 300 tekens."));
+    cr_expect(strstr(r.body, "r2: Kort"), "what was posted is kept");
+    th_response_free(&r);
+    r = th_console_post(&b, path,
+                        "rules=r1%3A+Elke+aanvraag+gaat+via+het+loket.%0A"
+                        "r2%3A+Een+indicatie+geldt+een+jaar.+%7C+An+assessment+lasts+a+year.%0A"
+                        "Huishoudelijke+hulp+is+hoogstens+2%2C5+uur.%0A"
+                        "r4%3A+Bijzondere+bijstand+is+een+lening.%0A"
+                        "r5%3A+Een+jeugdtraject+wordt+geevalueerd.%0A",
+                        1, NULL);
+    cr_expect_eq(r.status, 303, "%.300s", r.body);
+    th_response_free(&r);
+    char *p2 = path_of(w, "");
+    json_t *g = call("GET", p2, NULL, 200);
+    json_t *rules = json_object_get(g, "rules");
+    cr_expect_eq(json_array_size(rules), 5);
+    cr_expect_str_eq(json_string_value(json_object_get(json_array_get(rules, 2), "key")), "regel-3",
+                     "a line without a key gets one");
+    cr_expect_str_eq(json_string_value(json_object_get(json_array_get(rules, 1), "text_en")),
+                     "An assessment lasts a year.");
+    json_decref(g);
+
+    snprintf(path, sizeof path, "/beheer/metingen/%lld/bedoeling", w);
+    r = th_console_post(&b, path,
+                        "key.fin-eff-kn-1=preventie&key.bi-eff-kn-1=omzien&key.ek-bel-kn-1=afstand"
+                        "&key.zd-bel-kn-2=school&key.int-opd-kn-1=wijkteam&key.rr-opd-kn-1=zelf",
+                        1, NULL);
+    cr_expect_eq(r.status, 303, "%.300s", r.body);
+    th_response_free(&r);
+    g = call("GET", p2, NULL, 200);
+    cr_expect_eq(json_object_size(json_object_get(g, "intended")), 6);
+    json_decref(g);
+    free(p2);
+    snprintf(path, sizeof path, "/beheer/metingen/%lld/openen", w);
+    r = th_console_post(&b, path, "", 1, NULL);
+    cr_expect_eq(r.status, 303, "opens now: %.300s", r.body);
+    th_response_free(&r);
 }

@@ -117,6 +117,18 @@ static int16_t draw_scale(demo_wave *d, double level, int points)
     return (int16_t)(v < 1 ? 1 : v > points ? points : v);
 }
 
+/* The option the demo wave keys for a local knowledge question (0 when it
+ * keys none, as for a v1 "top-layer" item). */
+static int demo_key(const tm_item *it)
+{
+    for (size_t i = 0; i < sizeof demo_intended / sizeof *demo_intended; i++)
+        if (!strcmp(it->key, demo_intended[i][0])) {
+            int o = instrument_option_index(it, demo_intended[i][1]);
+            return o < 0 ? 0 : o;
+        }
+    return 0;
+}
+
 static int16_t draw_answer(demo_wave *d, const tm_item *it, int layer, double person)
 {
     double carry = layer_carry[layer] + d->improvement;
@@ -133,8 +145,8 @@ static int16_t draw_answer(demo_wave *d, const tm_item *it, int layer, double pe
     case ITEM_GRADE:
         return draw_scale(d, level, 10);
     case ITEM_INTENT: {
-        /* "top-layer" intents: the demo's bestuur mostly picks the first option. */
-        int intended = it->intended >= 0 ? it->intended : 0;
+        /* The instrument's key, else the demo wave's own (demo_intended). */
+        int intended = it->intended >= 0 ? it->intended : demo_key(it);
         if (gsl_rng_uniform(d->rng) < clamp01(0.1 + 0.85 * carry + theme + person))
             return (int16_t)(intended + 1);
         if (gsl_rng_uniform(d->rng) < 0.35 * (1 - carry)) return SCORE_DONT_KNOW;

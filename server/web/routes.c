@@ -82,6 +82,8 @@ const route route_table[] = {
     {"GET",  "/beheer/metingen/{id}",               route_console_wave,         PAGE | WAVE,  0,                      NULL,               C,    NULL},
     {"GET",  "/beheer/metingen/{id}/bewerken",      route_console_wave_edit,    PAGE | WAVE | ROUTE_WRITE, 0,         NULL,               C,    NULL},
     {"POST", "/beheer/metingen/{id}/bewerken",      route_console_wave_update,  CHANGE | WAVE, 0,                     NULL,               C,    NULL},
+    {"POST", "/beheer/metingen/{id}/bedoeling",     route_console_wave_intended, CHANGE | WAVE, 0,                    NULL,               C,    NULL},
+    {"POST", "/beheer/metingen/{id}/regels",        route_console_wave_rules,   CHANGE | WAVE, 0,                     NULL,               C,    NULL},
     {"POST", "/beheer/metingen/{id}/openen",        route_console_wave_open,    CHANGE | WAVE, 0,                     NULL,               C,    NULL},
     {"GET",  "/beheer/metingen/{id}/sluiten",       route_console_wave_close_ask, PAGE | WAVE | ROUTE_WRITE, 0,       NULL,               C,    NULL},
     {"POST", "/beheer/metingen/{id}/sluiten",       route_console_wave_close,   CHANGE | WAVE, 0,                     NULL,               C,    NULL},
