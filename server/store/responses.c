@@ -192,6 +192,7 @@ static int decode_smallint_array(const char *p, int len, int16_t *out, size_t n)
 /* Row row's rule codes (column 2; NULL: none) into out (n entries). */
 static int decode_rules(PGresult *r, int row, uint8_t *out, size_t n)
 {
+    if (n == 0) return 0; /* the caller reads no ratings */
     if (PQgetisnull(r, row, 2)) {
         memset(out, 0, n);
         return 0;

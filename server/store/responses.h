@@ -38,7 +38,7 @@ typedef struct wave_answers {
 /* Loads every response of wave (n_items scores and n_rules rule codes each;
  * binary transfer, one pass). Free with store_responses_free. 500 when a
  * stored row does not have n_items scores, or has ratings of another number
- * of rules. */
+ * of rules (n_rules 0: the ratings are not read). */
 int store_responses_load(PGconn *c, long long wave, size_t n_items, size_t n_rules,
                          wave_answers *out, tm_error *err);
 void store_responses_free(wave_answers *a);

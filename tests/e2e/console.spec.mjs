@@ -376,8 +376,8 @@ async function coordinator(browser) {
   await axe(page, 'the audit log in English');
   await page.getByRole('link', { name: 'Nederlands' }).click();
 
-  // Pages that answer a refused form on purpose (401, 422) show as failed loads.
-  const consoleErrors = errors.filter((e) => !/status of (401|422)\b/.test(e));
+  // Pages that answer a refused form on purpose (401, 409, 422) show as failed loads.
+  const consoleErrors = errors.filter((e) => !/status of (401|409|422)\b/.test(e));
   check(consoleErrors.length === 0, 'no console errors or CSP violations', consoleErrors.join('; '));
   return { context, page, orgPath, wavePath, importWave };
 }
