@@ -194,7 +194,7 @@ static int cmd_wave(int argc, char **argv)
     }
     double t1 = now_s();
     long long batch = 0;
-    int rc = store_responses_import(c, wave, n, in->n_items, 0, gen_row, &g, &batch, &err);
+    int rc = store_responses_import(c, wave, n, in->n_items, 0, NULL, gen_row, &g, &batch, &err);
     if (rc != 0) return fail("import", &err);
     double t2 = now_s();
     for (size_t l = 0; l < nl && rc == 0; l++) {

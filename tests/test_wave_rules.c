@@ -497,3 +497,59 @@ Test(wave_rules, the_console_sets_keys_and_rules_of_a_draft)
     cr_expect_eq(r.status, 303, "opens now: %.300s", r.body);
     th_response_free(&r);
 }
+
+/* The bulk import takes ratings too: a CSV column "rule.KEY", or the same
+ * key in a JSON row's answers; an unknown rule or a rating off the scale is
+ * named and nothing is stored. */
+Test(wave_rules, the_import_takes_rule_ratings)
+{
+    long long w = v2_wave(1208, "import", 3);
+    json_decref(put(w, "/intended", keys_ok, 200));
+    json_decref(put(w, "/rules", rules_ok, 200));
+    json_decref(post(w, "/open", "{}", 200));
+    char *path = path_of(w, "/responses");
+
+    /* CSV: an unknown rule column is a header problem */
+    const char *bad_csv = "layer,ek-eff-1,rule.r1,rule.r9\nbeleid,4,helpt,helpt\n";
+    th_response r = th_request(srv, "POST", path, admin, "text/csv", bad_csv, strlen(bad_csv));
+    cr_expect_eq(r.status, 422);
+    cr_expect(strstr(r.body, "rule.r9") && strstr(r.body, "not one of the rules of this wave"),
+              "%s", r.body);
+    th_response_free(&r);
+
+    /* JSON: rows of beleid with ratings in their answers; one off the scale */
+    json_t *rows = json_array();
+    for (int i = 0; i < 4; i++) {
+        json_t *a = v2_answers("beleid", 3);
+        json_object_set_new(a, "rule.r1", json_string(i == 3 ? "soms" : "belemmert"));
+        json_object_set_new(a, "rule.r2", json_string("helpt"));
+        json_array_append_new(rows, json_pack("{s:s, s:o}", "layer", "beleid", "answers", a));
+    }
+    char *body = json_dumps(rows, 0);
+    json_t *e = call("POST", path, body, 422);
+    char *text = json_dumps(e, 0);
+    cr_expect(strstr(text, "\"row\": 4") && strstr(text, "rule.r1"), "%s", text);
+    free(text);
+    json_decref(e);
+    free(body);
+    char *n = th_sql(db, "SELECT count(*) FROM responses");
+    cr_expect_str_eq(n, "0", "all or nothing");
+    free(n);
+    json_object_set_new(json_object_get(json_array_get(rows, 3), "answers"), "rule.r1",
+                        json_string("belemmert"));
+    body = json_dumps(rows, 0);
+    json_decref(call("POST", path, body, 201));
+    free(body);
+    json_decref(rows);
+    free(path);
+    json_decref(post(w, "/close", "{}", 200));
+    char *ap = path_of(w, "/analysis");
+    json_t *a = call("GET", ap, NULL, 200);
+    free(ap);
+    json_t *r1 = json_object_get(rule_cell(a, "r1", "beleid"), "rating");
+    cr_expect_eq(json_integer_value(json_object_get(r1, "belemmert")), 4);
+    cr_expect_eq(json_number_value(json_object_get(r1, "net")), -100.0);
+    json_t *r3 = json_object_get(rule_cell(a, "r3", "beleid"), "rating");
+    cr_expect(json_is_true(json_object_get(r3, "suppressed")), "nobody rated r3");
+    json_decref(a);
+}

@@ -291,8 +291,8 @@ static long long make_wave(app *a, PGconn *c, const instrument *in, long long or
     if (rc == 0) rc = store_waves_set_status(c, id, "open", err);
     long long batch = 0;
     if (rc == 0)
-        rc = store_responses_import(c, id, total, in->n_items, DEMO_RULES, demo_row, &d, &batch,
-                                    err);
+        rc = store_responses_import(c, id, total, in->n_items, DEMO_RULES, NULL, demo_row, &d,
+                                    &batch, err);
     if (rc == 0) rc = store_waves_set_status(c, id, "closed", err);
     demo_wave_free(&d);
     gsl_rng_free(d.rng);

@@ -82,23 +82,33 @@ static int copy_rows(PGconn *c, long long wave, long long batch, size_t n_rows, 
 }
 
 int store_responses_import(PGconn *c, long long wave, size_t n_rows, size_t n_items, size_t n_rules,
-                           store_row_fn row, void *ctx, long long *batch, tm_error *err)
+                           const char *rules_json, store_row_fn row, void *ctx, long long *batch,
+                           tm_error *err)
 {
     char wt[24];
     store_sql_id(wave, wt);
-    const char *p[] = {wt};
+    const char *p[] = {wt, rules_json};
     int own;
     if (db_begin(c, &own, err) != 0) return -1;
     /* Lock the wave row: a close cannot slip between the check and the insert. */
     PGresult *r =
         db_query(c,
                  "SELECT status = 'closed' OR (closes_at IS NOT NULL AND closes_at <= now()),"
-                 " collection = 'import' FROM waves WHERE id = $1 FOR UPDATE",
-                 1, p, err);
+                 " collection = 'import', $2::jsonb IS NULL OR rules = $2::jsonb"
+                 " FROM waves WHERE id = $1 FOR UPDATE",
+                 2, p, err);
     if (!r) return -1;
     int closed = PQntuples(r) == 0 || PQgetvalue(r, 0, 0)[0] == 't';
     int for_import = PQntuples(r) == 1 && PQgetvalue(r, 0, 1)[0] == 't';
+    int same_rules = PQntuples(r) == 1 && PQgetvalue(r, 0, 2)[0] == 't';
     PQclear(r);
+    if (!closed && for_import && !same_rules) {
+        db_rollback(c, own);
+        return tm_error_set(err, 409,
+                            "the rules of wave %lld changed while the import was read: send it "
+                            "again",
+                            wave);
+    }
     if (closed || !for_import) {
         db_rollback(c, own);
         return closed

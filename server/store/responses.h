@@ -21,10 +21,13 @@ typedef int (*store_row_fn)(void *ctx, size_t i, int *layer, const int16_t **sco
 
 /* Stores n_rows responses of wave in one transaction with COPY: all or
  * nothing, as one import batch (*batch receives its id; see imports.h).
- * n_rules: the wave's rules (0: none; the rows' rules column stays NULL).
- * 409 when the wave is closed. */
+ * n_rules: the wave's rules (0: none; the rows' rules column stays NULL);
+ * rules_json: the wave's rules the rows were read against (NULL: not
+ * checked), 409 when the wave's are no longer those (a draft's rules may
+ * change until its first row). 409 when the wave is closed. */
 int store_responses_import(PGconn *c, long long wave, size_t n_rows, size_t n_items, size_t n_rules,
-                           store_row_fn row, void *ctx, long long *batch, tm_error *err);
+                           const char *rules_json, store_row_fn row, void *ctx, long long *batch,
+                           tm_error *err);
 
 typedef struct wave_answers {
     size_t n;        /* responses */
