@@ -126,8 +126,10 @@ static void draw_row(gen *g, int layer, int16_t *row)
         row[cand[k]] = draw(g, &in->items[cand[k]], layer, person);
 }
 
-static int gen_row(void *ctx, size_t i, int *layer, const int16_t **scores, json_t **extra)
+static int gen_row(void *ctx, size_t i, int *layer, const int16_t **scores, const uint8_t **rules,
+                   json_t **extra)
 {
+    *rules = NULL;
     gen *g = ctx;
     *layer = g->layers[i];
     *scores = g->scores + i * g->in->n_items;
@@ -192,7 +194,7 @@ static int cmd_wave(int argc, char **argv)
     }
     double t1 = now_s();
     long long batch = 0;
-    int rc = store_responses_import(c, wave, n, in->n_items, gen_row, &g, &batch, &err);
+    int rc = store_responses_import(c, wave, n, in->n_items, 0, NULL, gen_row, &g, &batch, &err);
     if (rc != 0) return fail("import", &err);
     double t2 = now_s();
     for (size_t l = 0; l < nl && rc == 0; l++) {

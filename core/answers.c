@@ -213,6 +213,7 @@ void answers_free(answer_set *a)
 {
     if (!a) return;
     free(a->scores);
+    free(a->rules);
     json_decref(a->extra);
     memset(a, 0, sizeof *a);
 }
@@ -262,4 +263,119 @@ int answers_scores_parse(const char *text, int16_t *scores, size_t n)
         if (*p == ',') p++;
     }
     return *p == '}' ? 0 : -1;
+}
+
+/* ---- the wave's rules ---------------------------------------------------- */
+
+static void rule_problem(tm_error *err, const char *rule, const char *msg)
+{
+    tm_error_add_json(err, json_pack("{s:s, s:s}", "rule", rule, "error", msg));
+}
+
+/* Index of the rule with key in the wave's rules, or -1. */
+static int rule_index(json_t *rules, const char *key)
+{
+    size_t i;
+    json_t *r;
+    json_array_foreach(rules, i, r)
+    {
+        const char *k = json_string_value(json_object_get(r, "key"));
+        if (k && !strcmp(k, key)) return (int)i;
+    }
+    return -1;
+}
+
+size_t answers_rules_check(const instrument *in, json_t *rules, json_t *ratings, uint8_t **codes,
+                           tm_error *err)
+{
+    *codes = NULL;
+    size_t n = json_array_size(rules), found = 0;
+    const tm_rules *scale = instrument_rules(in);
+    if (!scale) n = 0; /* an instrument without a rules block asks none */
+    uint8_t *out = calloc(n ? n : 1, 1);
+    if (!out) {
+        tm_error_set(err, 500, "out of memory checking rule ratings");
+        return 1;
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(ratings, key, v)
+    {
+        int at = n ? rule_index(rules, key) : -1;
+        if (at < 0) {
+            rule_problem(err, key, "is not one of the rules of this survey");
+            found++;
+            continue;
+        }
+        if (json_is_null(v)) continue;
+        int code = 0;
+        for (int a = 0; json_is_string(v) && a < RULE_ANSWERS; a++)
+            if (!strcmp(json_string_value(v), scale->scale[a].key)) code = a + 1;
+        if (!code) {
+            char msg[200];
+            snprintf(msg, sizeof msg, "must be one of \"%s\", \"%s\", \"%s\" or \"%s\"",
+                     scale->scale[0].key, scale->scale[1].key, scale->scale[2].key,
+                     scale->scale[3].key);
+            rule_problem(err, key, msg);
+            found++;
+            continue;
+        }
+        out[at] = (uint8_t)code;
+    }
+    if (found) {
+        free(out);
+        if (!err->status) tm_error_set(err, 422, "%zu rule rating(s) cannot be accepted", found);
+        return found;
+    }
+    if (n)
+        *codes = out;
+    else
+        free(out);
+    return 0;
+}
+
+json_t *answers_take_rules(json_t *answers)
+{
+    json_t *ratings = json_object();
+    size_t plen = strlen(ANSWERS_RULE_PREFIX);
+    const char *key;
+    json_t *v;
+    void *tmp;
+    json_object_foreach_safe(answers, tmp, key, v)
+    {
+        if (strncmp(key, ANSWERS_RULE_PREFIX, plen)) continue;
+        json_object_set(ratings, key + plen, v);
+        json_object_del(answers, key);
+    }
+    return ratings;
+}
+
+json_t *answers_rules_to_json(const instrument *in, json_t *rules, const uint8_t *codes,
+                              const char *prefix)
+{
+    json_t *o = json_object();
+    const tm_rules *scale = instrument_rules(in);
+    size_t i;
+    json_t *r;
+    json_array_foreach(rules, i, r)
+    {
+        if (!scale || !codes || codes[i] == RULE_UNANSWERED || codes[i] > RULE_ANSWERS) continue;
+        const char *k = json_string_value(json_object_get(r, "key"));
+        if (!k) continue;
+        json_t *name = json_sprintf("%s%s", prefix, k);
+        json_object_set_new(o, json_string_value(name),
+                            json_string(scale->scale[codes[i] - 1].key));
+        json_decref(name);
+    }
+    return o;
+}
+
+char *answers_rules_literal(const uint8_t *codes, size_t n)
+{
+    strbuf sb = STRBUF_INIT(n * 2 + 3);
+    strbuf_addch(&sb, '{');
+    for (size_t i = 0; i < n; i++)
+        strbuf_addf(&sb, "%s%d", i ? "," : "", codes[i]);
+    strbuf_addch(&sb, '}');
+    return strbuf_detach(&sb, NULL);
 }

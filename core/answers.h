@@ -29,6 +29,9 @@ typedef struct answer_set {
     size_t n;
     json_t *extra;   /* {"key": "text" | ["a","b"]}; NULL when empty; owned */
     size_t answered; /* items with an answer (including "weet niet") */
+    uint8_t *rules;  /* n_rules codes RULE_* (core/instrument.h), the wave's rules in its
+                        order; NULL when the wave has none; owned */
+    size_t n_rules;
 } answer_set;
 
 typedef enum answers_mode {
@@ -65,6 +68,41 @@ size_t answers_core_count(const instrument *in, int layer, const int16_t *scores
 /* The 422 of a submission that answers too few core items: the message and
  * one detail {"error", "answered", "needed", "missing"}. Returns -1. */
 int answers_too_few(tm_error *err, size_t answered, size_t needed);
+
+/* A rule's rating travels with the answers under this prefix and the
+ * rule's key ("rule.hh-uren": "helpt"): in the form's fields, a draft and
+ * a bulk import's columns. Item keys never hold a '.', so the two never
+ * meet. */
+#define ANSWERS_RULE_PREFIX "rule."
+
+/* Checks ratings (borrowed JSON object {"rule key": "helpt" | "neutraal" |
+ * "belemmert" | "onbekend"}, the keys of the instrument's rules scale; NULL
+ * or absent keys: unanswered) of the wave's rules (borrowed JSON array
+ * [{"key", ...}], the wave's order) into *codes (json_array_size(rules)
+ * codes RULE_*, caller frees; NULL when the wave has no rules). Each
+ * problem is one detail {"rule": key, "error"} appended to err: a key that
+ * is not one of the wave's rules, a rating that is not on the scale, or
+ * any rating when the instrument has no rules block. Returns the number of
+ * problems (0: *codes filled; else *codes is NULL and err is 422 when
+ * nothing set its status yet). */
+size_t answers_rules_check(const instrument *in, json_t *rules, json_t *ratings, uint8_t **codes,
+                           tm_error *err);
+
+/* Moves every ANSWERS_RULE_PREFIX entry of answers (borrowed, changed) into
+ * a new object of ratings keyed by the rule's key (new reference; empty
+ * when there are none). */
+json_t *answers_take_rules(json_t *answers);
+
+/* The ratings as {"rule key": scale key} again (new reference): the
+ * inverse of answers_rules_check, with prefix added before each key
+ * (ANSWERS_RULE_PREFIX for a draft, "" for the API). Unanswered rules are
+ * left out. */
+json_t *answers_rules_to_json(const instrument *in, json_t *rules, const uint8_t *codes,
+                              const char *prefix);
+
+/* The codes in PostgreSQL's smallint[] text form "{1,0,3}" (caller frees;
+ * NULL when out of memory). */
+char *answers_rules_literal(const uint8_t *codes, size_t n);
 
 /* Frees what an answer_set owns; the struct itself is the caller's. */
 void answers_free(answer_set *a);

@@ -86,7 +86,13 @@ struct import_parser {
     int header_done;
     const tm_item **columns; /* per column; [0] (layer) is NULL */
     size_t n_columns;
-    json_t *answers;   /* reused for every row */
+    int *rule_cols;  /* per column: index of the wave's rule it rates ("rule.KEY"), or -1 */
+    json_t *answers; /* reused for every row */
+
+    /* the wave's rules (import_parser_set_rules): ratings packed n_rules a row */
+    json_t *wave_rules;
+    size_t n_rules;
+    uint8_t *rules;
     json_t *small[11]; /* shared integers 0..10 */
     json_t *dont_know; /* shared "dont_know" */
 };
@@ -131,9 +137,11 @@ static void rows_drop(import_parser *p)
     free(p->scores);
     free(p->layers);
     free(p->extra);
+    free(p->rules);
     p->scores = NULL;
     p->layers = NULL;
     p->extra = NULL;
+    p->rules = NULL;
     p->n_rows = p->cap_rows = 0;
 }
 
@@ -232,13 +240,16 @@ static int rows_reserve(import_parser *p)
     if (layers) p->layers = layers;
     json_t **extra = realloc(p->extra, cap * sizeof *extra);
     if (extra) p->extra = extra;
-    if (!scores || !layers || !extra) return -1;
+    uint8_t *rules = realloc(p->rules, cap * (p->n_rules ? p->n_rules : 1));
+    if (rules) p->rules = rules;
+    if (!scores || !layers || !extra || !rules) return -1;
     p->cap_rows = cap;
     return 0;
 }
 
-/* Appends a valid row; takes over set->extra. */
-static void rows_add(import_parser *p, int layer, answer_set *set)
+/* Appends a valid row; takes over set->extra; its ratings are codes (NULL:
+ * none). */
+static void rows_add(import_parser *p, int layer, answer_set *set, const uint8_t *codes)
 {
     if (rows_reserve(p) < 0) {
         out_of_memory(p);
@@ -249,6 +260,12 @@ static void rows_add(import_parser *p, int layer, answer_set *set)
     p->layers[p->n_rows] = (uint8_t)layer;
     p->extra[p->n_rows] = set->extra;
     set->extra = NULL;
+    if (p->n_rules) {
+        if (codes)
+            memcpy(p->rules + p->n_rows * p->n_rules, codes, p->n_rules);
+        else
+            memset(p->rules + p->n_rows * p->n_rules, 0, p->n_rules);
+    }
     p->n_rows++;
 }
 
@@ -270,7 +287,25 @@ static void check_answers(import_parser *p, int layer, json_t *answers)
 {
     answer_set set;
     tm_error e = TM_ERROR_INIT;
+    /* Ratings of the wave's rules ride as "rule.KEY" (answers.h). */
+    uint8_t *codes = NULL;
+    json_t *ratings = answers_take_rules(answers);
+    if (ratings && json_object_size(ratings) &&
+        answers_rules_check(p->in, p->wave_rules, ratings, &codes, &e) > 0) {
+        size_t i;
+        json_t *d;
+        json_array_foreach(e.details, i, d)
+        {
+            char item[80];
+            snprintf(item, sizeof item, ANSWERS_RULE_PREFIX "%s",
+                     json_string_value(json_object_get(d, "rule")));
+            row_problem(p, p->row, item, "%s", json_string_value(json_object_get(d, "error")));
+        }
+        tm_error_clear(&e);
+    }
+    json_decref(ratings);
     if (answers_check(p->in, layer, answers, ANSWERS_DRAFT, &set, &e) != 0) {
+        free(codes);
         size_t i;
         json_t *d;
         if (e.status == 500)
@@ -294,8 +329,9 @@ static void check_answers(import_parser *p, int layer, json_t *answers)
                     "(half, rounded up; \"weet niet\" counts as an answer)",
                     answered, p->in->layers[layer].key, needed);
     else if (p->problems == 0)
-        rows_add(p, layer, &set);
+        rows_add(p, layer, &set, codes);
     answers_free(&set);
+    free(codes);
 }
 
 /* ---- the row buffer ------------------------------------------------------- */
@@ -627,6 +663,19 @@ static int csv_blank(const import_parser *p)
     return 1;
 }
 
+/* Index of the wave's rule with key, or -1. */
+static int rule_index_of(const import_parser *p, const char *key)
+{
+    size_t i;
+    json_t *r;
+    json_array_foreach(p->n_rules ? p->wave_rules : NULL, i, r)
+    {
+        const char *k = json_string_value(json_object_get(r, "key"));
+        if (k && !strcmp(k, key)) return (int)i;
+    }
+    return -1;
+}
+
 static void csv_header(import_parser *p)
 {
     p->header_done = 1;
@@ -637,16 +686,19 @@ static void csv_header(import_parser *p)
         return;
     }
     p->columns = calloc(p->n_fields, sizeof *p->columns);
-    if (!p->columns) {
+    p->rule_cols = malloc(p->n_fields * sizeof *p->rule_cols);
+    if (!p->columns || !p->rule_cols) {
         out_of_memory(p);
         return;
     }
     p->n_columns = p->n_fields;
+    size_t rated = 0;
     for (size_t i = 0; i < p->n_fields; i++) {
         size_t n;
         char *name = trim(csv_cell(p, i, &n), &n);
         name[n] = '\0';
         const tm_item *it = NULL;
+        p->rule_cols[i] = -1;
         if (i == 0) {
             if (strcasecmp(name, "layer") != 0)
                 header_problem(p, name, "the first column must be \"layer\"");
@@ -655,6 +707,16 @@ static void csv_header(import_parser *p)
         } else if (n == 0) {
             /* Excel writes trailing separators for formatted empty columns:
              * fine, as long as the cells below stay empty (see csv_row). */
+        } else if (!strncmp(name, ANSWERS_RULE_PREFIX, strlen(ANSWERS_RULE_PREFIX))) {
+            int r = rule_index_of(p, name + strlen(ANSWERS_RULE_PREFIX)), dup = 0;
+            for (size_t j = 1; r >= 0 && j < i; j++)
+                dup |= p->rule_cols[j] == r;
+            if (r < 0)
+                header_problem(p, name, "is not one of the rules of this wave");
+            else if (dup)
+                header_problem(p, name, "appears more than once");
+            p->rule_cols[i] = dup ? -1 : r;
+            rated += r >= 0;
         } else if (!(it = instrument_item(p->in, name))) {
             header_problem(p, name, "is not an item of this survey");
         } else {
@@ -670,6 +732,7 @@ static void csv_header(import_parser *p)
     size_t items = 0;
     for (size_t i = 1; i < p->n_columns; i++)
         items += p->columns[i] != NULL;
+    (void)rated; /* a row of ratings alone is no respondent: items are still needed */
     if (items == 0 && !p->header_bad)
         header_problem(p, NULL, "the header names no items: \"layer\" and then item keys");
 }
@@ -756,6 +819,19 @@ static void csv_row(import_parser *p)
     for (size_t i = 1; i < p->n_fields; i++) {
         json_t *v;
         char *cell = csv_cell(p, i, &n);
+        if (i < p->n_columns && p->rule_cols[i] >= 0) {
+            cell = trim(cell, &n);
+            if (!n) continue;
+            char key[64];
+            snprintf(key, sizeof key, ANSWERS_RULE_PREFIX "%s",
+                     json_string_value(json_object_get(
+                         json_array_get(p->wave_rules, (size_t)p->rule_cols[i]), "key")));
+            if (json_object_set_new_nocheck(p->answers, key, json_stringn_nocheck(cell, n)) < 0) {
+                out_of_memory(p);
+                return;
+            }
+            continue;
+        }
         if (!p->columns[i]) {
             if (trim(cell, &n), n)
                 row_problem(p, p->row, NULL, "has a value in column %zu, which has no name", i + 1);
@@ -1032,6 +1108,23 @@ void import_parser_require_core(import_parser *p)
     p->require_core = 1;
 }
 
+void import_parser_set_rules(import_parser *p, json_t *rules)
+{
+    json_decref(p->wave_rules);
+    p->wave_rules = json_incref(rules);
+    p->n_rules = instrument_rules(p->in) ? json_array_size(rules) : 0;
+}
+
+const uint8_t *import_parser_rules(const import_parser *p, size_t i)
+{
+    return p->n_rules ? p->rules + i * p->n_rules : NULL;
+}
+
+size_t import_parser_n_rules(const import_parser *p)
+{
+    return p->n_rules;
+}
+
 int import_parser_feed(import_parser *p, const char *data, size_t len)
 {
     if (p->finished || p->stopped) return -1;
@@ -1119,5 +1212,7 @@ void import_parser_free(import_parser *p)
     strbuf_release(&p->text);
     free(p->fields);
     free(p->columns);
+    free(p->rule_cols);
+    json_decref(p->wave_rules);
     free(p);
 }

@@ -26,7 +26,9 @@
  * is "layer" followed by item keys. Cells: empty = unanswered; likert and
  * grade whole digits; "dont_know" or "weet niet" (any case); an option key;
  * several option keys separated by "|" for a multiple-choice item; text as is.
- * A header column without a name (Excel's trailing separators) is allowed as
+ * A column "rule.KEY" rates the wave's rule KEY (import_parser_set_rules):
+ * "helpt", "neutraal", "belemmert" or "onbekend"; in JSON the same key in
+ * "answers". A header column without a name (Excel's trailing separators) is allowed as
  * long as its cells stay empty. A row without any answer is refused, and so
  * is one with too few (import_parser_require_core).
  *
@@ -83,6 +85,17 @@ import_format import_format_from_content_type(const char *content_type);
 /* A new parser for a body in format f. Borrows in, which must outlive the
  * parser. Returns NULL when memory runs out. Free with import_parser_free. */
 import_parser *import_parser_new(const instrument *in, import_format f);
+
+/* The wave's rules (borrowed JSON array [{"key", ...}]; the parser keeps a
+ * reference), before the first feed: columns and answers "rule.KEY" rate
+ * them (answers_rules_check; a bad rating is a bad row). Without it, or for
+ * an instrument without a rules block, a rating is a bad row. */
+void import_parser_set_rules(import_parser *p, json_t *rules);
+
+/* Row i's ratings (import_parser_n_rules codes RULE_*, 0 where unrated), or
+ * NULL when the wave has no rules. */
+const uint8_t *import_parser_rules(const import_parser *p, size_t i);
+size_t import_parser_n_rules(const import_parser *p);
 
 /* From now on a row must answer at least half of the core items its layer
  * is asked, as a submission must (answers_core_count); otherwise it is a

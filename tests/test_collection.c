@@ -275,6 +275,7 @@ Test(collection, a_wave_past_closes_at_is_closed)
     json_t *j = post_ok("/api/v1/waves", body, 201);
     long long wave = json_integer_value(json_object_get(j, "id"));
     json_decref(j);
+    th_wave_keys(srv, admin, wave); /* v2: its own knowledge questions need keys */
     char path[96];
     snprintf(path, sizeof path, "/api/v1/waves/%lld/open", wave);
     json_decref(post_ok(path, "{}", 200));
@@ -426,7 +427,7 @@ Test(collection, respondent_save_submit_and_progress)
      * one has none. */
     char *cols = th_sql(db, "SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM "
                             "information_schema.columns WHERE table_name = 'responses'");
-    cr_expect_str_eq(cols, "id,wave_id,layer,scores,extra,imported,import_batch_id");
+    cr_expect_str_eq(cols, "id,wave_id,layer,scores,extra,imported,import_batch_id,rules");
     free(cols);
     cols = th_sql(db, "SELECT count(*) FROM responses WHERE NOT imported AND import_batch_id IS NOT"
                       " NULL");

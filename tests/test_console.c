@@ -11,6 +11,7 @@
 
 #include "th.h"
 #include "th_console.h"
+#include "th_wave.h"
 
 #define PASSWORD "Een fietstocht langs de Vecht"
 
@@ -322,6 +323,7 @@ Test(console, a_draft_is_edited_in_netherlands_time_and_deleted_by_its_name)
              " \"name\": \"Echt\"}",
              org);
     long long real = post_id("/api/v1/waves", body);
+    th_wave_keys(srv, admin_key, real);
     snprintf(path, sizeof path, "/api/v1/waves/%lld/open", real);
     th_response o = th_post_json(srv, path, admin_key, "{}");
     th_response_free(&o);
@@ -409,6 +411,7 @@ Test(console, progress_never_shows_a_rate_above_100_and_imports_apart)
     long long paper = post_id("/api/v1/waves", body);
     long long waves[2] = {wave, paper};
     for (int w = 0; w < 2; w++) {
+        th_wave_keys(srv, admin_key, waves[w]);
         snprintf(path, sizeof path, "/api/v1/waves/%lld/open", waves[w]);
         th_response o = th_post_json(srv, path, admin_key, "{}");
         th_response_free(&o);

@@ -26,7 +26,8 @@ TestSuite(seal, .init = init);
 static answer_set sample(int16_t *scores)
 {
     scores[0] = 4, scores[1] = -1, scores[2] = 0, scores[3] = 2;
-    answer_set a = {scores, 4, json_pack("{s:s}", "open-eff", "Minder regels, meer ruimte"), 3};
+    answer_set a = {scores, 4,    json_pack("{s:s}", "open-eff", "Minder regels, meer ruimte"),
+                    3,      NULL, 0};
     return a;
 }
 

@@ -63,7 +63,7 @@ static json_t *sample_answers(const instrument *in, int layer, json_t **errors)
     int likert = 0, option = 0, text = 0;
     for (size_t i = 0; i < in->n_items; i++) {
         const tm_item *it = &in->items[i];
-        if (!tm_item_asked(it, layer)) continue;
+        if (!instrument_item_asked(it, layer)) continue;
         if (it->type == ITEM_LIKERT && likert < 3) {
             if (likert < 2)
                 json_object_set_new(a, it->key, json_integer(likert ? 2 : 4));
@@ -102,6 +102,7 @@ static char *render_sample(const instrument *in, const char *layer, const char *
         fprintf(stderr, "preview: the instrument has no layer \"%s\"\n", layer);
         return NULL;
     }
+    p.seconds = instrument_layer_seconds(in, p.layer, lang, 0, 0); /* a wave without rules */
     p.answers = sample_answers(in, p.layer, &p.errors);
     char *html = survey_page_render(&p);
     json_decref(p.answers);

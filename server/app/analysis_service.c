@@ -7,6 +7,7 @@
 
 #include "reports/analysis/analysis.h"
 #include "server/app/mixer.h"
+#include "server/app/wave_settings.h"
 #include "server/store/analysis_cache.h"
 #include "server/store/invitations.h"
 #include "server/store/responses.h"
@@ -40,22 +41,33 @@ static json_t *analyse_plain(app *a, PGconn *c, const wave_info *w, tm_error *er
                   json_object_get(l, "invited"), "submitted", json_object_get(l, "submitted")));
     json_decref(progress);
 
+    wave_settings settings;
+    if (wave_settings_load(c, in, w->id, &settings, err) != 0) {
+        json_decref(response);
+        return NULL;
+    }
     wave_answers ans;
-    if (store_responses_load(c, w->id, in->n_items, &ans, err) != 0) {
+    if (store_responses_load(c, w->id, in->n_items, settings.n_rules, &ans, err) != 0) {
+        wave_settings_release(&settings);
         json_decref(response);
         return NULL;
     }
     json_t *meta = json_pack("{s:I, s:s, s:s, s:s, s:i, s:s}", "id", (json_int_t)w->id, "name",
                              w->name, "organisation", w->organisation, "instrument", w->instrument,
                              "min_group_size", w->min_group_size, "status", w->status);
-    /* No wave keys or rules yet: local intent items have no key (they count
-     * in no knowledge aggregate) and "rules" is []. */
+    /* The wave's own keys and rules (wave_settings.h): a local knowledge
+     * question without a key counts in no knowledge aggregate. */
     wave_data data = {.in = in,
                       .n = ans.n,
                       .layer = ans.layer,
                       .scores = ans.scores,
-                      .min_group_size = w->min_group_size};
+                      .min_group_size = w->min_group_size,
+                      .intended = settings.intended,
+                      .n_rules = settings.n_rules,
+                      .rules = settings.rules,
+                      .rule_answers = ans.rules};
     json_t *result = analysis_run(&data, meta, response, err);
+    wave_settings_release(&settings);
     json_decref(meta);
     json_decref(response);
     store_responses_free(&ans);

@@ -120,6 +120,7 @@ struct collection_import {
     const instrument *in;
     long long wave;
     long long batch; /* the stored batch, once finished */
+    json_t *rules;   /* the wave's rules when the import began; owned */
 };
 
 collection_import *collection_import_open(app *a, PGconn *c, const wave_info *w,
@@ -139,6 +140,15 @@ collection_import *collection_import_open(app *a, PGconn *c, const wave_info *w,
         return NULL;
     }
     import_parser_require_core(im->parser);
+    /* The wave's rules as they are now; the store checks at the insert that
+     * they have not changed meanwhile (a draft's rules may). */
+    json_t *intended = NULL;
+    if (store_waves_settings(c, w->id, 0, &intended, &im->rules, err) != 0) {
+        collection_import_free(im);
+        return NULL;
+    }
+    json_decref(intended);
+    import_parser_set_rules(im->parser, im->rules);
     im->in = in;
     im->wave = w->id;
     return im;
@@ -149,8 +159,10 @@ void collection_import_feed(collection_import *im, const char *data, size_t len)
     import_parser_feed(im->parser, data, len);
 }
 
-static int import_row(void *ctx, size_t i, int *layer, const int16_t **scores, json_t **extra)
+static int import_row(void *ctx, size_t i, int *layer, const int16_t **scores,
+                      const uint8_t **rules, json_t **extra)
 {
+    *rules = import_parser_rules(ctx, i);
     const import_parser *p = ctx;
     *layer = import_parser_layer(p, i);
     *scores = import_parser_scores(p, i);
@@ -162,9 +174,12 @@ int collection_import_finish(app *a, PGconn *c, collection_import *im, size_t *r
 {
     if (import_parser_finish(im->parser, err) != 0) return -1;
     size_t n = import_parser_rows(im->parser);
-    if (store_responses_import(c, im->wave, n, im->in->n_items, import_row, im->parser, &im->batch,
-                               err) != 0)
-        return -1;
+    char *rules = json_dumps(im->rules, JSON_COMPACT);
+    int rc =
+        store_responses_import(c, im->wave, n, im->in->n_items, import_parser_n_rules(im->parser),
+                               rules, import_row, im->parser, &im->batch, err);
+    free(rules);
+    if (rc != 0) return -1;
     app_count_submissions(a, (long)n);
     *rows = n;
     return 0;
@@ -197,5 +212,6 @@ void collection_import_free(collection_import *im)
 {
     if (!im) return;
     import_parser_free(im->parser);
+    json_decref(im->rules);
     free(im);
 }

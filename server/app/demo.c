@@ -17,6 +17,7 @@
 #include "core/answers.h"
 #include "server/app/collection.h"
 #include "server/app/organisations.h"
+#include "server/app/wave_settings.h"
 #include "server/app/waves.h"
 #include "server/store/organisations.h"
 #include "server/store/responses.h"
@@ -38,6 +39,60 @@ static const char *const open_answers[] = {
     "Inwoners weten de algemene voorzieningen nog te weinig te vinden.",
 };
 
+/* The demo wave's own keys and rules (after the example wave of issue 12):
+ * the answers its municipality meant for its own knowledge questions, and
+ * eight local rules that every layer rates. */
+static const char *const demo_intended[][2] = {
+    {"fin-eff-kn-1", "preventie"}, {"bi-eff-kn-1", "omzien"},    {"ek-bel-kn-1", "afstand"},
+    {"zd-bel-kn-2", "school"},     {"int-opd-kn-1", "wijkteam"}, {"rr-opd-kn-1", "zelf"},
+};
+
+typedef struct demo_rule {
+    const char *key, *text, *text_en;
+    double help_top, help_front; /* how much bestuur and uitvoering see it help (-1..1) */
+} demo_rule;
+
+static const demo_rule demo_rules[] = {
+    {"hh-uren",
+     "Huishoudelijke hulp is standaard hoogstens 2,5 uur per week, volgens het normenkader.",
+     "Household help is at most 2.5 hours a week as standard, under the framework of norms.", 0.5,
+     -0.6},
+    {"intakeformulier",
+     "Bij elke melding vult de consulent het volledige intakeformulier met de "
+     "zelfredzaamheidsmatrix in.",
+     "For every request the consultant fills in the full intake form with the self-reliance "
+     "matrix.",
+     0.4, -0.7},
+    {"vier-ogen",
+     "Een maatwerkvoorziening van meer dan \u20ac 10.000 per jaar krijgt eerst een tweede oordeel "
+     "van een collega.",
+     "A tailored provision of more than \u20ac 10,000 a year first gets a second opinion from a "
+     "colleague.",
+     0.5, 0.3},
+    {"herindicatie",
+     "Een indicatie voor begeleiding geldt hoogstens \u00e9\u00e9n jaar; daarna volgt een nieuw "
+     "onderzoek.",
+     "An assessment for support is valid for at most one year; then a new assessment follows.", 0.3,
+     -0.4},
+    {"jeugd-evaluatie",
+     "Een jeugdhulptraject wordt na 6 maanden ge\u00ebvalueerd voordat het verlengd kan worden.",
+     "A youth care programme is evaluated after 6 months before it can be extended.", 0.4, 0.4},
+    {"budgetplafond",
+     "Bij een aanbieder die zijn budgetplafond heeft bereikt, start dat jaar geen nieuwe "
+     "cli\u00ebnt meer.",
+     "A provider that has reached its budget ceiling takes no new client that year.", 0.2, -0.5},
+    {"bijstand-lening",
+     "Bijzondere bijstand voor meubels en witgoed wordt alleen als lening verstrekt.",
+     "Special assistance for furniture and white goods is given only as a loan.", 0.1, -0.2},
+    {"wijzigingsformulier",
+     "Elke wijziging in de situatie van een bijstandsgerechtigde wordt met het volledige "
+     "wijzigingsformulier gemeld.",
+     "Every change in the situation of a person on social assistance is reported with the full "
+     "change form.",
+     0.0, -0.5},
+};
+#define DEMO_RULES (sizeof demo_rules / sizeof *demo_rules)
+
 typedef struct demo_wave {
     const instrument *in;
     gsl_rng *rng;
@@ -46,6 +101,7 @@ typedef struct demo_wave {
     size_t n;
     int *layers;
     int16_t *scores;
+    uint8_t *rules; /* n * DEMO_RULES codes RULE_* */
     json_t **extras;
 } demo_wave;
 
@@ -59,6 +115,18 @@ static int16_t draw_scale(demo_wave *d, double level, int points)
     double x = 1 + (points - 1) * clamp01(level + gsl_ran_gaussian(d->rng, 0.16));
     int v = (int)lround(x);
     return (int16_t)(v < 1 ? 1 : v > points ? points : v);
+}
+
+/* The option the demo wave keys for a local knowledge question (0 when it
+ * keys none, as for a v1 "top-layer" item). */
+static int demo_key(const tm_item *it)
+{
+    for (size_t i = 0; i < sizeof demo_intended / sizeof *demo_intended; i++)
+        if (!strcmp(it->key, demo_intended[i][0])) {
+            int o = instrument_option_index(it, demo_intended[i][1]);
+            return o < 0 ? 0 : o;
+        }
+    return 0;
 }
 
 static int16_t draw_answer(demo_wave *d, const tm_item *it, int layer, double person)
@@ -77,8 +145,8 @@ static int16_t draw_answer(demo_wave *d, const tm_item *it, int layer, double pe
     case ITEM_GRADE:
         return draw_scale(d, level, 10);
     case ITEM_INTENT: {
-        /* "top-layer" intents: the demo's bestuur mostly picks the first option. */
-        int intended = it->intended >= 0 ? it->intended : 0;
+        /* The instrument's key, else the demo wave's own (demo_intended). */
+        int intended = it->intended >= 0 ? it->intended : demo_key(it);
         if (gsl_rng_uniform(d->rng) < clamp01(0.1 + 0.85 * carry + theme + person))
             return (int16_t)(intended + 1);
         if (gsl_rng_uniform(d->rng) < 0.35 * (1 - carry)) return SCORE_DONT_KNOW;
@@ -93,8 +161,25 @@ static int16_t draw_answer(demo_wave *d, const tm_item *it, int layer, double pe
     }
 }
 
+/* One rating of rule r by a respondent of layer: the upper layers know the
+ * rules less often and see them help more; uitvoering knows them and meets
+ * their cost. */
+static uint8_t draw_rule(demo_wave *d, size_t r, int layer)
+{
+    static const double unknown[] = {0.25, 0.15, 0.08, 0.04, 0.30};
+    if (gsl_rng_uniform(d->rng) < 0.02) return RULE_UNANSWERED;
+    if (gsl_rng_uniform(d->rng) < unknown[layer]) return RULE_ONBEKEND;
+    double front = layer >= 3 ? 1.0 : layer / 3.0; /* bestuur 0 .. uitvoering 1 */
+    double tilt =
+        demo_rules[r].help_top + front * (demo_rules[r].help_front - demo_rules[r].help_top);
+    double x = tilt + gsl_ran_gaussian(d->rng, 0.45);
+    return x > 0.25 ? RULE_HELPT : x < -0.25 ? RULE_BELEMMERT : RULE_NEUTRAAL;
+}
+
 static void draw_respondent(demo_wave *d, size_t r, int layer)
 {
+    for (size_t k = 0; k < DEMO_RULES; k++)
+        d->rules[r * DEMO_RULES + k] = draw_rule(d, k, layer);
     const instrument *in = d->in;
     double person = gsl_ran_gaussian(d->rng, 0.08);
     int16_t *row = d->scores + r * in->n_items;
@@ -113,11 +198,13 @@ static void draw_respondent(demo_wave *d, size_t r, int layer)
     }
 }
 
-static int demo_row(void *ctx, size_t i, int *layer, const int16_t **scores, json_t **extra)
+static int demo_row(void *ctx, size_t i, int *layer, const int16_t **scores, const uint8_t **rules,
+                    json_t **extra)
 {
     demo_wave *d = ctx;
     *layer = d->layers[i];
     *scores = d->scores + i * d->in->n_items;
+    *rules = d->rules + i * DEMO_RULES;
     *extra = d->extras[i];
     return 0;
 }
@@ -129,10 +216,34 @@ static void demo_wave_free(demo_wave *d)
     free(d->extras);
     free(d->layers);
     free(d->scores);
+    free(d->rules);
+}
+
+/* Sets the demo's intent keys and rules on draft wave id. */
+static int set_wave_settings(app *a, PGconn *c, long long id, tm_error *err)
+{
+    wave_info w;
+    if (waves_get(c, NULL, id, &w, err) != 0) return -1;
+    json_t *keys = json_object(), *rules = json_array();
+    for (size_t i = 0; i < sizeof demo_intended / sizeof *demo_intended; i++)
+        json_object_set_new(keys, demo_intended[i][0], json_string(demo_intended[i][1]));
+    for (size_t i = 0; i < DEMO_RULES; i++)
+        json_array_append_new(rules,
+                              json_pack("{s:s, s:s, s:s}", "key", demo_rules[i].key, "text",
+                                        demo_rules[i].text, "text_en", demo_rules[i].text_en));
+    json_t *after = wave_settings_put_intended(a, c, &w, keys, err);
+    json_decref(after);
+    if (after) {
+        after = wave_settings_put_rules(a, c, &w, rules, err);
+        json_decref(after);
+    }
+    json_decref(keys);
+    json_decref(rules);
+    return after ? 0 : -1;
 }
 
 /* Creates one closed wave of org with synthetic answers; returns its id. */
-static long long make_wave(PGconn *c, const instrument *in, long long org, const char *name,
+static long long make_wave(app *a, PGconn *c, const instrument *in, long long org, const char *name,
                            long long previous, double improvement, double scale, unsigned long seed,
                            tm_error *err)
 {
@@ -144,8 +255,9 @@ static long long make_wave(PGconn *c, const instrument *in, long long org, const
     if (!w) return -1;
     long long id = json_integer_value(json_object_get(w, "id"));
     json_decref(w);
+    if (set_wave_settings(a, c, id, err) != 0) return -1;
 
-    demo_wave d = {in, gsl_rng_alloc(gsl_rng_mt19937), {0}, improvement, 0, NULL, NULL, NULL};
+    demo_wave d = {in, gsl_rng_alloc(gsl_rng_mt19937), {0}, improvement, 0, NULL, NULL, NULL, NULL};
     gsl_rng_set(d.rng, seed);
     /* Integraliteit and financiën lose most on the way; eigen kracht least. */
     for (size_t t = 0; t < in->n_themes && t < 32; t++) {
@@ -166,7 +278,9 @@ static long long make_wave(PGconn *c, const instrument *in, long long org, const
     d.layers = calloc(total, sizeof *d.layers);
     d.scores = calloc(total * in->n_items, sizeof *d.scores);
     d.extras = calloc(total, sizeof *d.extras);
-    int rc = d.layers && d.scores && d.extras ? 0 : tm_error_set(err, 500, "out of memory");
+    d.rules = calloc(total * DEMO_RULES, 1);
+    int rc =
+        d.layers && d.scores && d.extras && d.rules ? 0 : tm_error_set(err, 500, "out of memory");
     size_t r = 0;
     for (int l = 0; rc == 0 && l < 5; l++)
         for (int k = 0; k < answered[l]; k++)
@@ -176,7 +290,9 @@ static long long make_wave(PGconn *c, const instrument *in, long long org, const
     }
     if (rc == 0) rc = store_waves_set_status(c, id, "open", err);
     long long batch = 0;
-    if (rc == 0) rc = store_responses_import(c, id, total, in->n_items, demo_row, &d, &batch, err);
+    if (rc == 0)
+        rc = store_responses_import(c, id, total, in->n_items, DEMO_RULES, NULL, demo_row, &d,
+                                    &batch, err);
     if (rc == 0) rc = store_waves_set_status(c, id, "closed", err);
     demo_wave_free(&d);
     gsl_rng_free(d.rng);
@@ -193,14 +309,14 @@ static long long make_org(PGconn *c, const char *name, const char *code, tm_erro
     return store_organisations_mark_demo(c, id, err) == 0 ? id : -1;
 }
 
-static int build_demo(PGconn *c, const instrument *in, long long *org_out, long long *wave_out,
-                      tm_error *err)
+static int build_demo(app *a, PGconn *c, const instrument *in, long long *org_out,
+                      long long *wave_out, tm_error *err)
 {
     long long org = make_org(c, "Gemeente Voorbeeldstad (demo)", DEMO_CODE, err);
     if (org < 0) return -1;
-    long long w1 = make_wave(c, in, org, "Meting 2025", 0, 0.0, 1.0, 2025, err);
+    long long w1 = make_wave(a, c, in, org, "Meting 2025", 0, 0.0, 1.0, 2025, err);
     if (w1 < 0) return -1;
-    long long w2 = make_wave(c, in, org, "Meting 2026", w1, 0.05, 1.1, 2026, err);
+    long long w2 = make_wave(a, c, in, org, "Meting 2026", w1, 0.05, 1.1, 2026, err);
     if (w2 < 0) return -1;
     /* Five other municipalities, so that the benchmark has enough to show. */
     for (int i = 0; i < 5; i++) {
@@ -209,7 +325,7 @@ static int build_demo(PGconn *c, const instrument *in, long long *org_out, long 
         snprintf(code, sizeof code, "GM90%02d", 2 + i);
         snprintf(wave, sizeof wave, "Meting 2026");
         long long o = make_org(c, name, code, err);
-        if (o < 0 || make_wave(c, in, o, wave, 0, -0.04 + 0.03 * i, 1.0 + 0.2 * i,
+        if (o < 0 || make_wave(a, c, in, o, wave, 0, -0.04 + 0.03 * i, 1.0 + 0.2 * i,
                                (unsigned long)(3000 + i), err) < 0)
             return -1;
     }
@@ -232,7 +348,7 @@ int demo_create(app *a, PGconn *c, long long *org, long long *wave, tm_error *er
      * failure leaves no half-built demo that --if-absent would keep. */
     int own = 0;
     if (db_begin(c, &own, err) != 0) return -1;
-    if (build_demo(c, in, org, wave, err) != 0 || db_commit(c, own, err) != 0) {
+    if (build_demo(a, c, in, org, wave, err) != 0 || db_commit(c, own, err) != 0) {
         db_rollback(c, own);
         return -1;
     }

@@ -14,13 +14,20 @@
 #include "server/store/pending.h"
 
 /* Appends one released row as the release statement takes it, {"s":
- * scores literal, "x": open answers}, from its opened payload (borrowed).
- * The literal holds only digits, signs, commas and braces: no escaping. */
+ * scores literal, "r": rule ratings literal, "x": open answers}, from its
+ * opened payload (borrowed). The literals hold only digits, signs, commas
+ * and braces (seal_open checked them): no escaping. */
 static void release_row(strbuf *sb, json_t *payload)
 {
     strbuf_adds(sb, "{\"s\":\"");
     strbuf_adds(sb, json_string_value(json_object_get(payload, "scores")));
     strbuf_addch(sb, '"');
+    const char *rules = json_string_value(json_object_get(payload, "rules"));
+    if (rules) {
+        strbuf_adds(sb, ",\"r\":\"");
+        strbuf_adds(sb, rules);
+        strbuf_addch(sb, '"');
+    }
     json_t *extra = json_object_get(payload, "extra");
     char *x = json_is_object(extra) ? json_dumps(extra, JSON_COMPACT) : NULL;
     if (x) {

@@ -174,7 +174,7 @@ int report_service_write(app *a, PGconn *c, const wave_info *w, const report_req
     if (!rq->council) {
         if (!(extras = store_responses_extras(c, w->id, err))) goto done;
         opens = open_answers(in, extras, suppressed, w->min_group_size);
-        if (store_responses_load(c, w->id, in->n_items, &ans, err) != 0) goto done;
+        if (store_responses_load(c, w->id, in->n_items, 0, &ans, err) != 0) goto done;
         rows.hidden = calloc(in->n_items * INSTRUMENT_MAX_LAYERS + 1, 1);
         rows.scratch = calloc(in->n_items + 1, sizeof *rows.scratch);
         if (rows.hidden) hidden_cells(in, analysis, rows.hidden);

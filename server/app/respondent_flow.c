@@ -34,14 +34,25 @@ void respondent_end(respondent_session *s)
     tm_error_clear(&s->err);
 }
 
-int respondent_store(app *a, PGconn *c, respondent_session *s, json_t *answers, int submit,
-                     respondent_outcome *out)
+int respondent_store(app *a, PGconn *c, respondent_session *s, json_t *answers, json_t *ratings,
+                     int submit, respondent_outcome *out)
 {
     memset(out, 0, sizeof *out);
     answer_set set;
+    uint8_t *codes = NULL;
+    /* Both checks run, so one answer names every problem of items and rules. */
+    size_t bad_rules = answers_rules_check(s->in, s->who.rules, ratings, &codes, &s->err);
     if (answers_check(s->in, s->who.layer, answers, submit ? ANSWERS_SUBMIT : ANSWERS_DRAFT, &set,
-                      &s->err) != 0)
+                      &s->err) != 0) {
+        free(codes);
         return -1;
+    }
+    if (bad_rules) {
+        answers_free(&set);
+        return -1;
+    }
+    set.rules = codes;
+    set.n_rules = codes ? json_array_size(s->who.rules) : 0;
     int rc;
     out->answered = set.answered;
     char token[TOKEN_TEXT_MAX], hash[TOKEN_HASH_HEX];
@@ -68,6 +79,8 @@ int respondent_store(app *a, PGconn *c, respondent_session *s, json_t *answers, 
         /* The draft is kept in the normalised form, so what comes back is
          * exactly what was accepted. */
         json_t *draft = answers_to_json(s->in, set.scores, set.extra);
+        json_object_update_new(
+            draft, answers_rules_to_json(s->in, s->who.rules, set.rules, ANSWERS_RULE_PREFIX));
         rc = s->who.link_id
                  ? store_respondents_claim_link(c, &s->who, hash, draft, NULL, NULL, &s->err)
                  : store_respondents_save_draft(c, &s->who, draft, &s->err);

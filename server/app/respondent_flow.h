@@ -44,12 +44,14 @@ typedef struct respondent_outcome {
                                        a submission */
 } respondent_outcome;
 
-/* Checks answers (borrowed) and stores them as a draft or a submission; a
- * submission must answer half of the core items (answers_core_count) and
- * waits sealed to be mixed (mixer.h). Fails with err 422 (one detail per
- * bad item), 409, 410 or 503 (no seal key). */
-int respondent_store(app *a, PGconn *c, respondent_session *s, json_t *answers, int submit,
-                     respondent_outcome *out);
+/* Checks answers and the ratings of the wave's rules ({"rule key": scale
+ * key}; may be NULL) (both borrowed) and stores them as a draft (the
+ * ratings under ANSWERS_RULE_PREFIX keys) or a submission; a submission
+ * must answer half of the core items (answers_core_count) and waits sealed
+ * to be mixed (mixer.h). Fails with err 422 (one detail per bad item or
+ * rule), 409, 410 or 503 (no seal key). */
+int respondent_store(app *a, PGconn *c, respondent_session *s, json_t *answers, json_t *ratings,
+                     int submit, respondent_outcome *out);
 
 /* Whether token (from an open link visitor's cookie) is the own token of a
  * visitor of the open link in session link: 1 or 0. An unknown token counts

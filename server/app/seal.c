@@ -69,6 +69,14 @@ static char *payload_text(long long wave, int layer, const answer_set *a)
                        : NULL;
     free(scores);
     if (p && a->extra && json_object_size(a->extra)) json_object_set(p, "extra", a->extra);
+    if (p && a->rules) {
+        char *rules = answers_rules_literal(a->rules, a->n_rules);
+        if (!rules || json_object_set_new(p, "rules", json_string(rules)) != 0) {
+            json_decref(p);
+            p = NULL;
+        }
+        free(rules);
+    }
     char *text = p ? json_dumps(p, JSON_COMPACT) : NULL;
     json_decref(p);
     return text;
@@ -137,7 +145,9 @@ json_t *seal_open(const seal_key *k, const unsigned char *sealed, size_t len, lo
         if (!p || json_integer_value(json_object_get(p, "v")) != SEAL_VERSION ||
             json_integer_value(json_object_get(p, "wave")) != wave ||
             json_integer_value(json_object_get(p, "layer")) != layer ||
-            !scores_literal(json_string_value(json_object_get(p, "scores")))) {
+            !scores_literal(json_string_value(json_object_get(p, "scores"))) ||
+            (json_object_get(p, "rules") &&
+             !scores_literal(json_string_value(json_object_get(p, "rules"))))) {
             json_decref(p);
             p = NULL;
             tm_error_set(err, 500,

@@ -16,9 +16,11 @@
  *
  * The sealed payload is JSON, so that later versions can carry more than
  * scores and open answers (the wave's rule ratings) without a new format:
- *   {"v": 1, "wave": W, "layer": L, "scores": "{0,4,-1,...}", "extra": {...}}
+ *   {"v": 1, "wave": W, "layer": L, "scores": "{0,4,-1,...}", "extra": {...},
+ *    "rules": "{1,3,0,...}"}
  * "scores" is the smallint[] literal of answers_scores_literal, one entry
- * per item of the instrument.
+ * per item of the instrument; "rules" (absent when the wave has no rules)
+ * that of answers_rules_literal, one code per rule of the wave.
  * "extra" is absent when the submission has no text or multiple-choice
  * answer. seal_open refuses a payload whose wave or layer is not the row's,
  * so a sealed row moved by hand to another layer is not counted there.

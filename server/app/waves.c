@@ -6,6 +6,7 @@
 
 #include "server/app/mixer.h"
 #include "server/app/wave_admin.h"
+#include "server/app/wave_settings.h"
 #include "server/store/instruments.h"
 #include "server/store/invitations.h"
 #include "server/store/organisations.h"
@@ -142,8 +143,12 @@ json_t *waves_create(PGconn *c, const caller *who, json_t *body, tm_error *err)
     return store_waves_json(c, id, err);
 }
 
-json_t *waves_set_status(PGconn *c, const wave_info *w, const char *status, tm_error *err)
+json_t *waves_set_status(app *a, PGconn *c, const wave_info *w, const char *status, tm_error *err)
 {
+    /* A wave opens only with a key for each of its own knowledge questions. */
+    if (!strcmp(status, "open") && !strcmp(w->status, "draft") &&
+        wave_settings_open_check(a, c, w, err) != 0)
+        return NULL;
     if (store_waves_set_status(c, w->id, status, err) != 0) return NULL;
     return store_waves_json(c, w->id, err);
 }

@@ -33,8 +33,10 @@ json_t *waves_json(PGconn *c, long long id, tm_error *err);
 json_t *waves_create(PGconn *c, const caller *who, json_t *body, tm_error *err);
 
 /* Opens or closes wave w (status "open" or "closed") and returns its JSON
- * afterwards (new reference); 409 when a closed wave would change. */
-json_t *waves_set_status(PGconn *c, const wave_info *w, const char *status, tm_error *err);
+ * afterwards (new reference); 409 when a closed wave would change, or when a
+ * draft would open while a knowledge question of its own has no key
+ * (wave_settings_open_check; run it inside a transaction). */
+json_t *waves_set_status(app *a, PGconn *c, const wave_info *w, const char *status, tm_error *err);
 
 /* After a close has been committed (not inside the transaction that closes:
  * the mixer's barrier must see the close), releases every submission of the

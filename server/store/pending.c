@@ -136,8 +136,9 @@ int store_pending_release(PGconn *c, long long wave, int layer, const char *ctid
     const char *p[] = {wt, lt, ctids, rows_json};
     return db_exec(c,
                    "WITH gone AS (DELETE FROM pending_responses WHERE ctid = ANY($3::tid[]))"
-                   " INSERT INTO responses (wave_id, layer, scores, extra)"
-                   " SELECT $1::bigint, $2::smallint, (e.v->>'s')::smallint[], (e.v->'x')::jsonb"
+                   " INSERT INTO responses (wave_id, layer, scores, extra, rules)"
+                   " SELECT $1::bigint, $2::smallint, (e.v->>'s')::smallint[], (e.v->'x')::jsonb,"
+                   "  (e.v->>'r')::smallint[]"
                    " FROM json_array_elements($4::json) WITH ORDINALITY AS e(v, o) ORDER BY e.o",
                    4, p, err);
 }

@@ -14,7 +14,8 @@
  * then the wave and its organisation and instrument by primary key. */
 const char store_respondents_find_sql[] =
     "SELECT t.invitation_id, t.link_id, t.layer, t.state, t.draft::text, t.from_link, " WAVE_COLUMNS
-    " FROM (SELECT inv.id AS invitation_id, 0::bigint AS link_id, inv.layer, inv.state,"
+    ", w.rules::text FROM (SELECT inv.id AS invitation_id, 0::bigint AS link_id, inv.layer, "
+    "inv.state,"
     "  inv.draft, coalesce(inv.link_id, 0) AS from_link, inv.wave_id"
     "  FROM invitations inv WHERE inv.token_hash = decode($1, 'hex')"
     "  UNION ALL"
@@ -42,7 +43,9 @@ static const db_stmt submit_stmt = {"respondents_submit", store_respondents_subm
 void store_respondents_clear(respondent *r)
 {
     json_decref(r->draft);
+    json_decref(r->rules);
     r->draft = NULL;
+    r->rules = NULL;
 }
 
 int store_respondents_find(PGconn *c, const char *hash, respondent *resp, tm_error *err)
@@ -63,6 +66,12 @@ int store_respondents_find(PGconn *c, const char *hash, respondent *resp, tm_err
     resp->from_link = strtoll(PQgetvalue(r, 0, 5), NULL, 10);
     store_sql_wave_row(r, 0, 6, &resp->wave);
     resp->wave_id = resp->wave.id;
+    resp->rules = json_loads(PQgetvalue(r, 0, 6 + WAVE_NCOLUMNS), 0, NULL);
+    if (!resp->rules) {
+        PQclear(r);
+        store_respondents_clear(resp);
+        return tm_error_set(err, 500, "out of memory reading the survey's rules");
+    }
     PQclear(r);
     return 0;
 }

@@ -24,6 +24,7 @@ typedef struct respondent {
     int layer;
     int state;     /* 0 new, 1 started, 2 submitted */
     json_t *draft; /* saved answers or NULL; owned (free with store_respondents_clear) */
+    json_t *rules; /* the wave's rules [{"key", "text", "text_en"?}]; owned */
     wave_info wave;
 } respondent;
 

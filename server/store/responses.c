@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/instrument.h"
 #include "server/store/db.h"
 #include "server/store/sql.h"
 
@@ -30,7 +31,7 @@ static int copy_append(char **buf, size_t *len, size_t *cap, const char *s, int 
 }
 
 static int copy_rows(PGconn *c, long long wave, long long batch, size_t n_rows, size_t n_items,
-                     store_row_fn row, void *ctx, tm_error *err)
+                     size_t n_rules, store_row_fn row, void *ctx, tm_error *err)
 {
     size_t cap = 1 << 16, len = 0;
     char *buf = malloc(cap);
@@ -39,8 +40,9 @@ static int copy_rows(PGconn *c, long long wave, long long batch, size_t n_rows, 
     for (size_t i = 0; i < n_rows && rc == 0; i++) {
         int layer;
         const int16_t *scores;
+        const uint8_t *rules = NULL;
         json_t *extra;
-        if (row(ctx, i, &layer, &scores, &extra) != 0) {
+        if (row(ctx, i, &layer, &scores, &rules, &extra) != 0) {
             rc = tm_error_set(err, 500, "import row %zu could not be read", i + 1);
             break;
         }
@@ -56,7 +58,15 @@ static int copy_rows(PGconn *c, long long wave, long long batch, size_t n_rows, 
         if (rc == 0) rc = copy_append(&buf, &len, &cap, "}\t", 1);
         if (rc == 0) rc = copy_append(&buf, &len, &cap, ej ? ej : "\\N", ej != NULL);
         free(ej);
-        if (rc == 0) rc = copy_append(&buf, &len, &cap, "\tt\n", 1);
+        if (rc == 0) rc = copy_append(&buf, &len, &cap, "\tt\t", 1);
+        if (rc == 0 && !n_rules) rc = copy_append(&buf, &len, &cap, "\\N", 0);
+        for (size_t k = 0; rc == 0 && k < n_rules; k++) {
+            char num[8];
+            snprintf(num, sizeof num, "%s%d%s", k ? "," : "{", rules ? rules[k] : 0,
+                     k + 1 == n_rules ? "}" : "");
+            rc = copy_append(&buf, &len, &cap, num, 1);
+        }
+        if (rc == 0) rc = copy_append(&buf, &len, &cap, "\n", 1);
         if (rc != 0) {
             tm_error_set(err, 500, "out of memory importing");
             break;
@@ -71,24 +81,34 @@ static int copy_rows(PGconn *c, long long wave, long long batch, size_t n_rows, 
     return rc;
 }
 
-int store_responses_import(PGconn *c, long long wave, size_t n_rows, size_t n_items,
-                           store_row_fn row, void *ctx, long long *batch, tm_error *err)
+int store_responses_import(PGconn *c, long long wave, size_t n_rows, size_t n_items, size_t n_rules,
+                           const char *rules_json, store_row_fn row, void *ctx, long long *batch,
+                           tm_error *err)
 {
     char wt[24];
     store_sql_id(wave, wt);
-    const char *p[] = {wt};
+    const char *p[] = {wt, rules_json};
     int own;
     if (db_begin(c, &own, err) != 0) return -1;
     /* Lock the wave row: a close cannot slip between the check and the insert. */
     PGresult *r =
         db_query(c,
                  "SELECT status = 'closed' OR (closes_at IS NOT NULL AND closes_at <= now()),"
-                 " collection = 'import' FROM waves WHERE id = $1 FOR UPDATE",
-                 1, p, err);
+                 " collection = 'import', $2::jsonb IS NULL OR rules = $2::jsonb"
+                 " FROM waves WHERE id = $1 FOR UPDATE",
+                 2, p, err);
     if (!r) return -1;
     int closed = PQntuples(r) == 0 || PQgetvalue(r, 0, 0)[0] == 't';
     int for_import = PQntuples(r) == 1 && PQgetvalue(r, 0, 1)[0] == 't';
+    int same_rules = PQntuples(r) == 1 && PQgetvalue(r, 0, 2)[0] == 't';
     PQclear(r);
+    if (!closed && for_import && !same_rules) {
+        db_rollback(c, own);
+        return tm_error_set(err, 409,
+                            "the rules of wave %lld changed while the import was read: send it "
+                            "again",
+                            wave);
+    }
     if (closed || !for_import) {
         db_rollback(c, own);
         return closed
@@ -111,10 +131,11 @@ int store_responses_import(PGconn *c, long long wave, size_t n_rows, size_t n_it
     }
     *batch = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
     PQclear(r);
-    r = PQexecParams(c,
-                     "COPY responses (wave_id, import_batch_id, layer, scores, extra, imported)"
-                     " FROM STDIN",
-                     0, NULL, NULL, NULL, NULL, 0);
+    r = PQexecParams(
+        c,
+        "COPY responses (wave_id, import_batch_id, layer, scores, extra, imported, rules)"
+        " FROM STDIN",
+        0, NULL, NULL, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_COPY_IN) {
         fprintf(stderr, "database: the import could not start: %s", PQerrorMessage(c));
         PQclear(r);
@@ -122,7 +143,7 @@ int store_responses_import(PGconn *c, long long wave, size_t n_rows, size_t n_it
         return tm_error_set(err, 500, "internal error: the import could not start");
     }
     PQclear(r);
-    int rc = copy_rows(c, wave, *batch, n_rows, n_items, row, ctx, err);
+    int rc = copy_rows(c, wave, *batch, n_rows, n_items, n_rules, row, ctx, err);
     if (PQputCopyEnd(c, rc == 0 ? NULL : "import aborted") != 1 && rc == 0)
         rc = tm_error_set(err, 503, "the database connection was lost during the import");
     PGresult *res;
@@ -147,6 +168,7 @@ void store_responses_free(wave_answers *a)
 {
     free(a->layer);
     free(a->scores);
+    free(a->rules);
     memset(a, 0, sizeof *a);
 }
 
@@ -161,6 +183,7 @@ static uint32_t be32(const char *p)
  * without NULLs into out (n entries). Returns 0, or -1 when it does not fit. */
 static int decode_smallint_array(const char *p, int len, int16_t *out, size_t n)
 {
+    if (n == 0 && len == 12) return be32(p) == 0 ? 0 : -1; /* '{}': no dimensions */
     if (len < 20) return -1;
     uint32_t ndim = be32(p), hasnull = be32(p + 4);
     if (ndim != 1 || hasnull) return -1;
@@ -176,22 +199,44 @@ static int decode_smallint_array(const char *p, int len, int16_t *out, size_t n)
     return 0;
 }
 
-int store_responses_load(PGconn *c, long long wave, size_t n_items, wave_answers *out,
-                         tm_error *err)
+/* Row row's rule codes (column 2; NULL: none) into out (n entries). */
+static int decode_rules(PGresult *r, int row, uint8_t *out, size_t n)
+{
+    if (n == 0) return 0; /* the caller reads no ratings */
+    if (PQgetisnull(r, row, 2)) {
+        memset(out, 0, n);
+        return 0;
+    }
+    int16_t codes[64];
+    if (n > sizeof codes / sizeof *codes ||
+        decode_smallint_array(PQgetvalue(r, row, 2), PQgetlength(r, row, 2), codes, n) != 0)
+        return -1;
+    for (size_t k = 0; k < n; k++) {
+        if (codes[k] < 0 || codes[k] > RULE_ONBEKEND) return -1;
+        out[k] = (uint8_t)codes[k];
+    }
+    return 0;
+}
+
+int store_responses_load(PGconn *c, long long wave, size_t n_items, size_t n_rules,
+                         wave_answers *out, tm_error *err)
 {
     memset(out, 0, sizeof *out);
     char wt[24];
     store_sql_id(wave, wt);
     const char *p[] = {wt};
-    PGresult *r = db_query_bin(c, "SELECT layer, scores FROM responses WHERE wave_id = $1::bigint",
-                               1, p, NULL, NULL, 1, err);
+    PGresult *r =
+        db_query_bin(c, "SELECT layer, scores, rules FROM responses WHERE wave_id = $1::bigint", 1,
+                     p, NULL, NULL, 1, err);
     if (!r) return -1;
     size_t n = (size_t)PQntuples(r);
     out->n = n;
     out->n_items = n_items;
+    out->n_rules = n_rules;
     out->layer = malloc(n ? n : 1);
     out->scores = malloc((n ? n : 1) * n_items * sizeof *out->scores);
-    if (!out->layer || !out->scores) {
+    out->rules = malloc((n ? n : 1) * (n_rules ? n_rules : 1));
+    if (!out->layer || !out->scores || !out->rules) {
         PQclear(r);
         store_responses_free(out);
         return tm_error_set(err, 500, "out of memory loading %zu responses", n);
@@ -202,7 +247,8 @@ int store_responses_load(PGconn *c, long long wave, size_t n_items, wave_answers
         memcpy(&l, PQgetvalue(r, row, 0), 2);
         out->layer[i] = (uint8_t)ntohs(l);
         if (decode_smallint_array(PQgetvalue(r, row, 1), PQgetlength(r, row, 1),
-                                  out->scores + i * n_items, n_items) != 0) {
+                                  out->scores + i * n_items, n_items) != 0 ||
+            decode_rules(r, row, out->rules + i * n_rules, n_rules) != 0) {
             PQclear(r);
             store_responses_free(out);
             return tm_error_set(

@@ -10,9 +10,8 @@
 #include "server/store/sql.h"
 
 #define WAVE_JSON_SELECT                                                                           \
-    "SELECT " WAVE_COLUMNS                                                                         \
-    ", " UTC_TEXT("w.opens_at") ", " UTC_TEXT("w.closes_at") ", " UTC_TEXT("w.created_at")         \
-        WAVE_FROM
+    "SELECT " WAVE_COLUMNS ", " UTC_TEXT("w.opens_at") ", " UTC_TEXT("w.closes_at") ", " UTC_TEXT( \
+        "w.created_at") ", w.intended::text, w.rules::text" WAVE_FROM
 
 int store_waves_get(PGconn *c, const caller *who, long long id, wave_info *w, tm_error *err)
 {
@@ -49,6 +48,9 @@ static json_t *wave_json_from_row(PGresult *r, int i)
                             PQgetisnull(r, i, WAVE_NCOLUMNS + k)
                                 ? json_null()
                                 : json_string(PQgetvalue(r, i, WAVE_NCOLUMNS + k)));
+    /* The wave's own intent keys and rules (sql/008); well-formed jsonb. */
+    json_object_set_new(o, "intended", json_loads(PQgetvalue(r, i, WAVE_NCOLUMNS + 3), 0, NULL));
+    json_object_set_new(o, "rules", json_loads(PQgetvalue(r, i, WAVE_NCOLUMNS + 4), 0, NULL));
     return o;
 }
 
@@ -199,4 +201,62 @@ json_t *store_waves_benchmark(PGconn *c, long long wave, tm_error *err)
         json_array_append_new(ids, json_integer(strtoll(PQgetvalue(r, i, 0), NULL, 10)));
     PQclear(r);
     return ids;
+}
+
+int store_waves_settings(PGconn *c, long long id, int lock, json_t **intended, json_t **rules,
+                         tm_error *err)
+{
+    *intended = *rules = NULL;
+    char idt[24];
+    store_sql_id(id, idt);
+    const char *p[] = {idt};
+    PGresult *r = db_query(c,
+                           lock ? "SELECT intended::text, rules::text FROM waves WHERE id = $1"
+                                  " FOR UPDATE"
+                                : "SELECT intended::text, rules::text FROM waves WHERE id = $1",
+                           1, p, err);
+    if (!r) return -1;
+    int rc = 0;
+    if (PQntuples(r) == 0) {
+        rc = tm_error_set(err, 404, "wave %lld does not exist", id);
+    } else {
+        *intended = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
+        *rules = json_loads(PQgetvalue(r, 0, 1), 0, NULL);
+        if (!*intended || !*rules) {
+            json_decref(*intended);
+            json_decref(*rules);
+            *intended = *rules = NULL;
+            rc = tm_error_set(err, 500, "out of memory reading wave %lld", id);
+        }
+    }
+    PQclear(r);
+    return rc;
+}
+
+int store_waves_set_setting(PGconn *c, long long id, int rules, const char *json, tm_error *err)
+{
+    char idt[24];
+    store_sql_id(id, idt);
+    const char *p[] = {idt, json};
+    /* Only a draft without answers (an import wave takes rows while a
+     * draft): the statement itself says so, whatever the caller saw. */
+#define SETTING_DRAFT                                                                              \
+    " WHERE id = $1 AND status = 'draft'"                                                          \
+    " AND NOT EXISTS (SELECT 1 FROM responses WHERE wave_id = $1)"                                 \
+    " AND NOT EXISTS (SELECT 1 FROM pending_responses WHERE wave_id = $1) RETURNING 1"
+    PGresult *r = db_query(c,
+                           rules ? "UPDATE waves SET rules = $2::jsonb" SETTING_DRAFT
+                                 : "UPDATE waves SET intended = $2::jsonb" SETTING_DRAFT,
+                           2, p, err);
+#undef SETTING_DRAFT
+    if (!r) return -1;
+    int changed = PQntuples(r) == 1;
+    PQclear(r);
+    if (!changed)
+        return tm_error_set(err, 409,
+                            "wave %lld is no longer a draft without answers: its %s can only "
+                            "change before it opens and before any answer comes in (answers "
+                            "given under the old ones would be read against the new)",
+                            id, rules ? "rules" : "intent keys");
+    return 0;
 }

@@ -69,6 +69,18 @@ int store_waves_previous_fits(PGconn *c, long long prev, long long org, const ch
  * forgets the wave's unsubmitted drafts. */
 int store_waves_set_status(PGconn *c, long long id, const char *status, tm_error *err);
 
+/* The wave's own intent keys ({"item": "option"}) and rules ([{"key",
+ * "text", "text_en"?}]) as new references; lock: FOR UPDATE (inside a
+ * transaction: an open that checks them cannot race a change). 404 when the
+ * wave is not there. */
+int store_waves_settings(PGconn *c, long long id, int lock, json_t **intended, json_t **rules,
+                         tm_error *err);
+
+/* Stores json (checked by the caller) as the wave's rules (rules = 1) or its
+ * intent keys (0): 409 when the wave is not a draft, or has answers
+ * already (an import wave takes rows while a draft). */
+int store_waves_set_setting(PGconn *c, long long id, int rules, const char *json, tm_error *err);
+
 /* The latest closed wave of each other organisation marked as a benchmark
  * peer (never a demo organisation) with the same instrument key as wave:
  * their ids in a new JSON array (the benchmark). A demo organisation's wave

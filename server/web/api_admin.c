@@ -13,6 +13,7 @@
 #include "server/app/audit.h"
 #include "server/app/collection.h"
 #include "server/app/organisations.h"
+#include "server/app/wave_settings.h"
 #include "server/app/waves.h"
 #include "server/web/routes.h"
 
@@ -99,7 +100,7 @@ static void wave_status(http_request *req, http_response *res, const char *statu
     tm_error err = TM_ERROR_INIT;
     json_t *w = NULL;
     if (audit_start(req, &err) == 0)
-        w = audited(req, waves_set_status(req->db, &req->wave, status, &err),
+        w = audited(req, waves_set_status(req->app, req->db, &req->wave, status, &err),
                     !strcmp(status, "open") ? "wave.open" : "wave.close", "wave", req->wave.id,
                     NULL, &err);
     if (w && !strcmp(status, "closed")) waves_release_closed(req->app, req->db, req->wave.id);
@@ -114,6 +115,28 @@ void route_wave_open(http_request *req, http_response *res)
 void route_wave_close(http_request *req, http_response *res)
 {
     wave_status(req, res, "closed");
+}
+
+void route_wave_intended(http_request *req, http_response *res)
+{
+    tm_error err = TM_ERROR_INIT;
+    json_t *w = NULL;
+    if (audit_start(req, &err) == 0)
+        w = audited(req, wave_settings_put_intended(req->app, req->db, &req->wave, req->json, &err),
+                    "wave.intended", "wave", req->wave.id,
+                    json_pack("{s:I}", "items", (json_int_t)json_object_size(req->json)), &err);
+    http_respond_result(res, 200, w, &err);
+}
+
+void route_wave_rules(http_request *req, http_response *res)
+{
+    tm_error err = TM_ERROR_INIT;
+    json_t *w = NULL;
+    if (audit_start(req, &err) == 0)
+        w = audited(req, wave_settings_put_rules(req->app, req->db, &req->wave, req->json, &err),
+                    "wave.rules", "wave", req->wave.id,
+                    json_pack("{s:I}", "rules", (json_int_t)json_array_size(req->json)), &err);
+    http_respond_result(res, 200, w, &err);
 }
 
 /* Tokens as CSV for a mail merge: layer,token,url. */

@@ -320,6 +320,22 @@ static const known_error known_errors[] = {
     {"the wave was not deleted", "De meting is niet verwijderd."},
     {"wave * is no longer a draft*", "Deze meting is geen concept meer. U kunt haar niet meer "
                                      "wijzigen."},
+    {"wave * cannot open: * knowledge question(s) of its own still have no key*",
+     "De meting kan nog niet open: niet elke eigen kennisvraag heeft al een goed antwoord. Kies "
+     "die onder \u2018Bewerken\u2019."},
+    {"has no key yet*", "Heeft nog geen goed antwoord."},
+    {"the intent keys cannot be set*", "De goede antwoorden zijn niet opgeslagen. Kijk naar de "
+                                       "velden hieronder."},
+    {"must be one of its options*", "Kies een van de antwoorden."},
+    {"the rules cannot be set*", "De regels zijn niet opgeslagen. Kijk naar het veld hieronder."},
+    {"must list * rules (it lists *), or none", "Geef 5 tot 12 regels op (elk op een eigen "
+                                                "regel), of geen."},
+    {"must be 1 to * lowercase letters, digits or hyphens*",
+     "De sleutel voor de dubbele punt mag alleen kleine letters, cijfers en streepjes hebben "
+     "(hoogstens 32)."},
+    {"\"*\" is also the key of rules*", "Deze sleutel komt al eerder voor; elke regel heeft een "
+                                        "eigen sleutel."},
+    {"must be a text of * to * characters*", "De tekst van een regel heeft 10 tot 300 tekens."},
     {"wave * has invitations, links or responses already*",
      "Deze meting heeft al uitnodigingen, links of antwoorden. De manier van verzamelen blijft "
      "zoals hij is."},

@@ -3,6 +3,7 @@
 #ifndef TM_CONSOLE_ROUTES_H
 #define TM_CONSOLE_ROUTES_H
 
+#include "server/web/console.h"
 #include "server/web/http.h"
 
 /* console_login.c */
@@ -35,6 +36,19 @@ void route_console_wave_close_ask(http_request *req, http_response *res);
 void route_console_wave_close(http_request *req, http_response *res);
 void route_console_wave_delete_ask(http_request *req, http_response *res);
 void route_console_wave_delete(http_request *req, http_response *res);
+/* The edit page again after a change of it failed: status, err's problems
+ * at their fields, posted_rules (may be NULL) kept in the rules field. */
+void console_wave_edit_again(http_request *req, http_response *res, int status, const tm_error *err,
+                             const char *posted_rules);
+
+/* console_wave_settings.c: a draft's own intent keys and rules */
+void route_console_wave_intended(http_request *req, http_response *res);
+void route_console_wave_rules(http_request *req, http_response *res);
+/* The edit page's forms for them (a draft only). */
+void console_wave_settings_forms(console_page *p, const char *posted_rules, const tm_error *err);
+/* On the wave's page (a draft only): the knowledge questions still without
+ * a key, and how many rules the wave lists. */
+void console_wave_settings_summary(console_page *p);
 
 /* console_collect.c */
 void route_console_invitations(http_request *req, http_response *res);

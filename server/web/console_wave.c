@@ -380,6 +380,7 @@ void console_wave_page(http_request *req, http_response *res, int status, const 
                     w->previous_wave_id);
     }
     strbuf_adds(b, "</dl>\n");
+    console_wave_settings_summary(&p);
 
     int write = role_may_write(req->who.role);
     strbuf_adds(b, "<div class=\"actions\">");
@@ -423,7 +424,7 @@ void route_console_wave(http_request *req, http_response *res)
 /* ---- edit --------------------------------------------------------------- */
 
 static void edit_page(http_request *req, http_response *res, int status, const wave_form *wf,
-                      const tm_error *form_err)
+                      const tm_error *form_err, const char *posted_rules)
 {
     tm_error err = TM_ERROR_INIT;
     json_t *siblings = organisations_waves(req->db, &req->who, req->wave.organisation_id, &err);
@@ -448,11 +449,13 @@ static void edit_page(http_request *req, http_response *res, int status, const w
     char action[64];
     snprintf(action, sizeof action, "/beheer/metingen/%lld/bewerken", req->wave.id);
     wave_form_put(&p, action, wf, NULL, siblings, req->wave.id, form_err);
+    console_wave_settings_forms(&p, posted_rules, form_err);
     console_end(&p, res, status);
     json_decref(siblings);
 }
 
-void route_console_wave_edit(http_request *req, http_response *res)
+void console_wave_edit_again(http_request *req, http_response *res, int status, const tm_error *err,
+                             const char *posted_rules)
 {
     wave_details d;
     if (wave_details_or_fail(req, res, &d) != 0) return;
@@ -461,7 +464,12 @@ void route_console_wave_edit(http_request *req, http_response *res)
     snprintf(prev, sizeof prev, "%lld", d.info.previous_wave_id);
     wave_form wf = {d.info.name, d.opens_date, d.opens_time, d.closes_date,     d.closes_time,
                     k,           prev,         d.collection, d.info.instrument, d.is_test};
-    edit_page(req, res, 200, &wf, NULL);
+    edit_page(req, res, status, &wf, err, posted_rules);
+}
+
+void route_console_wave_edit(http_request *req, http_response *res)
+{
+    console_wave_edit_again(req, res, 200, NULL, NULL);
 }
 
 void route_console_wave_update(http_request *req, http_response *res)
@@ -493,7 +501,7 @@ void route_console_wave_update(http_request *req, http_response *res)
     }
     if (rc != 0) {
         if (err.status == 422 || err.status == 409)
-            edit_page(req, res, err.status, &wf, &err);
+            edit_page(req, res, err.status, &wf, &err, NULL);
         else
             console_fail(req, res, &err);
         tm_error_clear(&err);
@@ -512,7 +520,7 @@ static void status_change(http_request *req, http_response *res, const char *sta
     tm_error err = TM_ERROR_INIT;
     json_t *w = NULL;
     if (audit_begin(req->db, &err) == 0) {
-        w = waves_set_status(req->db, &req->wave, status, &err);
+        w = waves_set_status(req->app, req->db, &req->wave, status, &err);
         if (!w)
             audit_abort(req->db);
         else if (audit_commit(req->db, &req->who,

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/answers.h"
+#include "server/app/wave_settings.h"
 #include "server/web/routes.h"
 #include "server/web/survey_page.h"
 
@@ -96,19 +98,28 @@ static void render_form(http_request *req, http_response *res, const respondent_
     char action[128];
     snprintf(action, sizeof action, "/s/%s%s", req->params[0],
              !strcmp(lang, "en") ? "?lang=en" : "");
+    /* The answers hold the rule ratings under their prefix (a draft, a
+     * posted form): the page takes them apart. */
+    json_t *items = answers ? json_deep_copy(answers) : json_object();
+    json_t *ratings = answers_take_rules(items);
     survey_page p = {s->in,
                      s->who.layer,
                      lang,
                      action,
-                     answers,
+                     items,
                      errors,
                      notice,
                      s->who.wave.min_group_size,
                      s->who.wave.name,
                      s->who.wave.organisation,
                      more_needed,
-                     needed};
+                     needed,
+                     s->who.rules,
+                     ratings,
+                     wave_settings_layer_seconds(s->in, s->who.layer, lang, s->who.rules)};
     respond_html(res, status, survey_page_render(&p));
+    json_decref(items);
+    json_decref(ratings);
 }
 
 /* ---- an open link's visitor ------------------------------------------------ */
@@ -198,7 +209,12 @@ void route_form_post(http_request *req, http_response *res)
     }
     int submit = !strcmp(action, "submit");
     respondent_outcome out;
-    if (respondent_store(req->app, req->db, s, answers, submit, &out) != 0) {
+    json_t *items = json_deep_copy(answers);
+    json_t *ratings = answers_take_rules(items);
+    int stored = respondent_store(req->app, req->db, s, items, ratings, submit, &out);
+    json_decref(items);
+    json_decref(ratings);
+    if (stored != 0) {
         if (s->err.status == 422) {
             /* Show the page again with the answers as posted and the errors;
              * too few answers is said next to the send button. */

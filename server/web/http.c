@@ -154,7 +154,7 @@ static int json_depth(const char *s, size_t n)
 
 /* The request body parsed as a JSON object (new reference), or NULL with err
  * (400 naming the position of the syntax error, or "expected an object"). */
-static json_t *body_json(http_request *req, tm_error *err)
+static json_t *body_json(http_request *req, int list, tm_error *err)
 {
     if (!req->body || req->body_len == 0) {
         tm_error_set(err, 400, "the request needs a JSON body");
@@ -171,9 +171,11 @@ static json_t *body_json(http_request *req, tm_error *err)
                      jerr.line, jerr.column);
         return NULL;
     }
-    if (!json_is_object(j)) {
+    if (!json_is_object(j) && !(list && json_is_array(j))) {
         json_decref(j);
-        tm_error_set(err, 400, "the body must be a JSON object");
+        tm_error_set(err, 400,
+                     list ? "the body must be a JSON array (or object)"
+                          : "the body must be a JSON object");
         return NULL;
     }
     return j;
@@ -616,7 +618,8 @@ static void handle(request_state *st)
     tm_error err = TM_ERROR_INIT;
     if (req->sink_error.status)
         refuse(req, &st->res, &req->sink_error);
-    else if ((needs & ROUTE_JSON) && !(req->json = body_json(req, &err)))
+    else if ((needs & ROUTE_JSON) &&
+             !(req->json = body_json(req, (needs & ROUTE_JSON_LIST) != 0, &err)))
         refuse(req, &st->res, &err);
     else if ((needs & ROUTE_FORM) && session_form_check(req, &err) != 0)
         refuse(req, &st->res, &err);

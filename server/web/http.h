@@ -59,6 +59,8 @@ typedef struct route route;
  *   ROUTE_TOKEN  path parameter 0 is a        429, 404, 409, 410, 403
  *                respondent's token: req->respondent
  *   ROUTE_JSON   a JSON object body           400: req->json
+ *   ROUTE_JSON_LIST  with JSON: the body may   400 for anything else
+ *                also be an array (a list resource such as a wave's rules)
  *   ROUTE_DB     a database connection        503: req->db, one for the handler
  *   ROUTE_SESSION  a console session (cookie)  401: req->who, req->session; a
  *                request that changes something must come from our own
@@ -87,6 +89,7 @@ enum route_need {
     ROUTE_ADMIN = 1 << 7,
     ROUTE_FORM = 1 << 8,
     ROUTE_HEAVY = 1 << 9,
+    ROUTE_JSON_LIST = 1 << 10,
 };
 
 /* A streaming body consumer, for routes whose bodies are too large to hold

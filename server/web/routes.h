@@ -33,6 +33,8 @@ void route_organisation_waves(http_request *req, http_response *res);
 void route_waves_create(http_request *req, http_response *res);
 void route_wave_get(http_request *req, http_response *res);
 void route_wave_open(http_request *req, http_response *res);
+void route_wave_intended(http_request *req, http_response *res);
+void route_wave_rules(http_request *req, http_response *res);
 void route_wave_close(http_request *req, http_response *res);
 void route_invitations_create(http_request *req, http_response *res);
 void route_links_create(http_request *req, http_response *res);

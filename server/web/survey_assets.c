@@ -56,6 +56,8 @@ const char survey_css[] =
     ".error-summary a { color: #b3261e; font-weight: 600; }\n"
     ".promise { padding: 0.75rem 1rem; border-left: 4px solid #1d4f91; background: #e3eaf5; }\n"
     ".progress { margin: 0 0 1.5rem; }\n"
+    ".duration { font-weight: 600; }\n"
+    ".rules { margin: 1.5rem 0; padding-top: 0.5rem; border-top: 1px solid #c9d3e0; }\n"
     ".progress p { margin: 0 0 0.375rem; font-weight: 600; }\n"
     "progress { display: block; width: 100%; height: 0.75rem; accent-color: #1d4f91; }\n"
     ".part {\n"

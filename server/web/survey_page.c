@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/answers.h"
 #include "core/text.h"
 #include "core/utf8.h"
 #include "server/web/formdata.h"
@@ -41,6 +42,8 @@ typedef enum ui_key {
     UI_ERR_TEXT,
     UI_ERR_FOREIGN,
     UI_MORE_NEEDED,
+    UI_DURATION,
+    UI_RULES_TITLE,
     UI_COUNT
 } ui_key;
 
@@ -86,6 +89,9 @@ static const tm_text ui_text[UI_COUNT] = {
                         "{needed} of the questions with answer buttons need an answer; "
                         "\u2018Don't know\u2019 counts as an answer too. Saving for later is "
                         "always possible."},
+    [UI_DURATION] = {"Invullen duurt voor u ongeveer {minutes} minuten.",
+                     "Filling this in takes you about {minutes} minutes."},
+    [UI_RULES_TITLE] = {"Regels van onze gemeente", "Rules of our municipality"},
 };
 
 static const char *ui(const char *lang, ui_key k)
@@ -256,6 +262,21 @@ static void put_masthead(strbuf *b, const survey_page *p)
     strbuf_adds(b, "</a>\n</div>\n</header>\n");
 }
 
+static const char *rule_text(const survey_page *p, json_t *rule);
+
+/* The wave's rule with key, or NULL (key NULL, or not a rule of the page). */
+static json_t *rule_of(const survey_page *p, const char *key)
+{
+    size_t i;
+    json_t *r;
+    json_array_foreach(p->rules, i, r)
+    {
+        const char *k = json_string_value(json_object_get(r, "key"));
+        if (key && k && !strcmp(k, key)) return r;
+    }
+    return NULL;
+}
+
 static void put_error_summary(strbuf *b, const survey_page *p)
 {
     if (json_array_size(p->errors) == 0) return;
@@ -270,12 +291,23 @@ static void put_error_summary(strbuf *b, const survey_page *p)
         const char *key = json_string_value(json_object_get(e, "item"));
         const tm_item *it = key ? instrument_item(p->in, key) : NULL;
         if (it && !instrument_item_asked(it, p->layer)) it = NULL; /* not on this page */
+        json_t *rule = rule_of(p, json_string_value(json_object_get(e, "rule")));
+        if (rule) {
+            strbuf_adds(b, "<li><a href=\"#rule-");
+            html_escape(b, json_string_value(json_object_get(rule, "key")));
+            strbuf_adds(b, "\">");
+            html_escape(b, rule_text(p, rule));
+            strbuf_adds(b, "</a> ");
+            put_ui(b, p->lang, UI_ERR_CHOOSE_ONE);
+            strbuf_adds(b, "</li>\n");
+            continue;
+        }
         strbuf_adds(b, "<li>");
         if (it) {
             strbuf_adds(b, "<a href=\"#item-");
             html_escape(b, it->key);
             strbuf_adds(b, "\">");
-            html_escape(b, tm_text_get(it->text, p->lang));
+            html_escape(b, instrument_item_text(p->in, it, p->layer, p->lang));
             strbuf_adds(b, "</a> ");
         }
         put_error_message(b, p->lang, it, json_string_value(json_object_get(e, "error")));
@@ -363,7 +395,7 @@ static void put_notes(strbuf *b, const survey_page *p, const tm_item *it, const 
 
 static void put_question(strbuf *b, const survey_page *p, const tm_item *it)
 {
-    html_escape(b, tm_text_get(it->text, p->lang));
+    html_escape(b, instrument_item_text(p->in, it, p->layer, p->lang));
     if (it->required) {
         strbuf_adds(b, " <span class=\"req\">");
         put_ui(b, p->lang, UI_REQUIRED);
@@ -473,6 +505,96 @@ static void put_text_item(strbuf *b, const survey_page *p, const tm_item *it)
     strbuf_adds(b, "</textarea>\n</div>\n");
 }
 
+/* ---- the wave's rules -------------------------------------------------- */
+
+static int has_rules(const survey_page *p)
+{
+    return instrument_rules(p->in) && json_array_size(p->rules) > 0;
+}
+
+/* A rule's text in the page's language (English when it has one). */
+static const char *rule_text(const survey_page *p, json_t *rule)
+{
+    const char *en = json_string_value(json_object_get(rule, "text_en"));
+    if (!strcmp(tm_text_lang(p->lang), "en") && en) return en;
+    return json_string_value(json_object_get(rule, "text"));
+}
+
+/* One rule: a fieldset with the four answers of the scale, posted as
+ * SURVEY_FORM_RULE_PREFIX + key. */
+static void put_rule(strbuf *b, const survey_page *p, json_t *rule)
+{
+    const tm_rules *r = instrument_rules(p->in);
+    const char *key = json_string_value(json_object_get(rule, "key"));
+    const char *error = NULL;
+    size_t i;
+    json_t *e;
+    json_array_foreach(p->errors, i, e)
+    {
+        const char *k = json_string_value(json_object_get(e, "rule"));
+        if (k && !strcmp(k, key)) error = json_string_value(json_object_get(e, "error"));
+    }
+    const char *chosen = json_string_value(json_object_get(p->ratings, key));
+    strbuf_adds(b, error ? "<fieldset class=\"item item-rule invalid\" id=\"rule-"
+                         : "<fieldset class=\"item item-rule\" id=\"rule-");
+    html_escape(b, key);
+    strbuf_adds(b, "\">\n<legend>");
+    html_escape(b, rule_text(p, rule));
+    strbuf_adds(b, "</legend>\n");
+    if (error) {
+        strbuf_adds(b, "<p class=\"error\"><span class=\"visually-hidden\">");
+        put_ui(b, p->lang, UI_ERROR_PREFIX);
+        strbuf_adds(b, "</span>");
+        put_ui(b, p->lang, UI_ERR_CHOOSE_ONE);
+        strbuf_adds(b, "</p>\n");
+    }
+    strbuf_adds(b, "<div class=\"options list rule-scale\">\n");
+    for (int a = 0; a < RULE_ANSWERS; a++) {
+        const char *value = r->scale[a].key;
+        strbuf_adds(b,
+                    a == RULE_ANSWERS - 1 ? "<div class=\"option dk\">" : "<div class=\"option\">");
+        strbuf_adds(b, "<input type=\"radio\" name=\"" SURVEY_FORM_RULE_PREFIX);
+        html_escape(b, key);
+        strbuf_adds(b, "\" id=\"r-");
+        html_escape(b, key);
+        strbuf_adds(b, ".");
+        html_escape(b, value);
+        strbuf_adds(b, "\" value=\"");
+        html_escape(b, value);
+        strbuf_adds(b, chosen && !strcmp(chosen, value) ? "\" checked>" : "\">");
+        strbuf_adds(b, "<label for=\"r-");
+        html_escape(b, key);
+        strbuf_adds(b, ".");
+        html_escape(b, value);
+        strbuf_adds(b, "\">");
+        html_escape(b, tm_text_get(r->scale[a].label, p->lang));
+        strbuf_adds(b, "</label></div>\n");
+    }
+    strbuf_adds(b, "</div>\n</fieldset>\n");
+}
+
+/* The rules block: its question and help, then every rule of the wave. */
+static void put_rules(strbuf *b, const survey_page *p)
+{
+    const tm_rules *r = instrument_rules(p->in);
+    strbuf_adds(b, "<section class=\"rules\" id=\"rules\" aria-labelledby=\"rules-title\">\n"
+                   "<h3 id=\"rules-title\">");
+    put_ui(b, p->lang, UI_RULES_TITLE);
+    strbuf_adds(b, "</h3>\n<p class=\"rules-question\">");
+    html_escape(b, tm_text_get(r->text, p->lang));
+    strbuf_adds(b, "</p>\n");
+    const char *help = tm_text_get(r->help, p->lang);
+    if (help) {
+        strbuf_adds(b, "<p class=\"help\">");
+        html_escape(b, help);
+        strbuf_adds(b, "</p>\n");
+    }
+    size_t i;
+    json_t *rule;
+    json_array_foreach(p->rules, i, rule) put_rule(b, p, rule);
+    strbuf_adds(b, "</section>\n");
+}
+
 /* Items of domain d (-1: the background items) asked to this layer. */
 static int section_size(const survey_page *p, int d)
 {
@@ -503,13 +625,18 @@ static void put_section(strbuf *b, const survey_page *p, int d, int part, int pa
         put_ui(b, p->lang, UI_ABOUT_YOU);
         strbuf_adds(b, "</h2>\n");
     }
+    const tm_rules *rules = has_rules(p) ? instrument_rules(p->in) : NULL;
     for (size_t i = 0; i < p->in->n_items; i++) {
         const tm_item *it = &p->in->items[i];
-        if (it->domain != d || !instrument_item_asked(it, p->layer)) continue;
-        if (it->type == ITEM_TEXT)
-            put_text_item(b, p, it);
-        else
-            put_choice_item(b, p, it);
+        if (it->domain != d) continue;
+        if (instrument_item_asked(it, p->layer)) {
+            if (it->type == ITEM_TEXT)
+                put_text_item(b, p, it);
+            else
+                put_choice_item(b, p, it);
+        }
+        /* The block stands at its item's place, asked of this layer or not. */
+        if (rules && rules->after == it) put_rules(b, p);
     }
     /* On a phone the form is long: a save at the end of every part spares
      * a busy respondent the scroll to the bottom. */
@@ -535,6 +662,12 @@ static void put_form(strbuf *b, const survey_page *p)
     strbuf_adds(b, "\">\n");
     for (int d = 0; d < (int)p->in->n_domains; d++)
         if (section_size(p, d) > 0) put_section(b, p, d, ++part, parts);
+    /* Without a place of its own (or when its place's part is not shown to
+     * this layer), the rules block comes before the background items. */
+    const tm_rules *rules = has_rules(p) ? instrument_rules(p->in) : NULL;
+    if (rules &&
+        (!rules->after || rules->after->domain < 0 || section_size(p, rules->after->domain) == 0))
+        put_rules(b, p);
     if (section_size(p, -1) > 0) put_section(b, p, -1, ++part, parts);
 
     /* Save comes first: Enter in a field presses the first button, and
@@ -573,6 +706,12 @@ char *survey_page_render(const survey_page *p)
         strbuf_adds(&b, "</p>\n");
     }
     put_error_summary(&b, p);
+    if (p->seconds > 0) {
+        strbuf_adds(&b, "<p class=\"duration\" id=\"duration\">");
+        put_ui_numbers(&b, p->lang, UI_DURATION, "minutes", survey_page_minutes(p->seconds), NULL,
+                       0);
+        strbuf_adds(&b, "</p>\n");
+    }
     strbuf_adds(&b, "<div class=\"intro\">\n");
     put_paragraphs(&b, tm_text_get(p->in->description, p->lang));
     strbuf_adds(&b, "</div>\n<p class=\"promise\">");
@@ -582,6 +721,13 @@ char *survey_page_render(const survey_page *p)
     put_form(&b, p);
     strbuf_adds(&b, "</main>\n</body>\n</html>\n");
     return strbuf_detach(&b, NULL);
+}
+
+int survey_page_minutes(double seconds)
+{
+    int m = (int)(seconds / 60.0);
+    if (m * 60.0 < seconds) m++;
+    return m < 1 ? 1 : m;
 }
 
 char *survey_page_message(const char *lang, const char *title, const char *text)
@@ -668,7 +814,17 @@ static int decode_field(const instrument *in, const char *raw, size_t n, json_t 
         goto fail_name;
     }
     size_t prefix = strlen(SURVEY_FORM_ITEM_PREFIX);
-    if (!strncmp(name, SURVEY_FORM_ITEM_PREFIX, prefix)) {
+    size_t rprefix = strlen(SURVEY_FORM_RULE_PREFIX);
+    if (!strncmp(name, SURVEY_FORM_RULE_PREFIX, rprefix)) {
+        /* A rule's rating rides with the answers under its own prefix. */
+        json_t *rk = json_sprintf(ANSWERS_RULE_PREFIX "%s", name + rprefix);
+        if (!rk)
+            rc = tm_error_set(err, 500, "out of memory decoding the form");
+        else if (value_len > 0 &&
+                 add_field(answers, NULL, json_string_value(rk), json_string(value)) < 0)
+            rc = tm_error_set(err, 500, "out of memory decoding the form");
+        json_decref(rk);
+    } else if (!strncmp(name, SURVEY_FORM_ITEM_PREFIX, prefix)) {
         const char *key = name + prefix;
         const tm_item *it = instrument_item(in, key);
         if (value_len > 0 && add_field(answers, it, key, field_value(it, value)) < 0)

@@ -1,16 +1,17 @@
 /* survey_page.h - the respondent's form: rendering and decoding.
  *
  * The questionnaire is one HTML page without JavaScript (the CSP allows
- * neither scripts nor inline styles): the items asked to the respondent's
- * layer, grouped per domain in the instrument's order, with background items
- * last, pre-filled from a draft or from what was just posted, and with any
- * problems found by answers_check shown next to the items and summarised at
- * the top. The form posts application/x-www-form-urlencoded: one field per
- * answer, named SURVEY_FORM_ITEM_PREFIX and the item key ("q.ek-eff-1"), and
- * the form's own fields, a button action=save|submit and a hidden lang. The
- * prefix keeps the two apart, so an item may have any key the instrument
- * format allows. survey_form_decode turns that body back into the JSON
- * answers object that answers_check takes.
+ * neither scripts nor inline styles): the expected time for the layer at
+ * the top, the items asked to the respondent's layer in that layer's
+ * wording, grouped per domain in the instrument's order, the wave's rules
+ * block where the instrument places it (every rule with the four answers of
+ * its scale), with background items last, pre-filled from a draft or from what was just posted, and
+ * with any problems found by answers_check shown next to the items and summarised at the top. The
+ * form posts application/x-www-form-urlencoded: one field per answer, named SURVEY_FORM_ITEM_PREFIX
+ * and the item key ("q.ek-eff-1"), and the form's own fields, a button action=save|submit and a
+ * hidden lang. The prefix keeps the two apart, so an item may have any key the instrument format
+ * allows. survey_form_decode turns that body back into the JSON answers object that answers_check
+ * takes.
  *
  * Dutch is the default language; "en" gives English. The page's own wording
  * lives in one table (core/text.h) in survey_page.c; the questions come from
@@ -44,7 +45,21 @@ typedef struct survey_page {
     int more_needed;          /* > 0: a submission was refused for too few answers: how many
                                  more are needed, shown next to the send button */
     int needed;               /* ... of how many that count (answers_core_count) */
+    json_t *rules;   /* borrowed: the wave's rules [{"key", "text", "text_en"?}]; NULL or []:
+                        no rules block */
+    json_t *ratings; /* borrowed: current ratings {"rule key": scale key}; may be NULL */
+    double seconds;  /* expected seconds for this layer's form (wave_settings_layer_seconds);
+                        0: not shown */
 } survey_page;
+
+/* The whole minutes a form of seconds takes as the page says them: rounded
+ * up, at least 1. */
+int survey_page_minutes(double seconds);
+
+/* A rating of rule KEY is posted as SURVEY_FORM_RULE_PREFIX KEY; decoded,
+ * it is the answer ANSWERS_RULE_PREFIX KEY (core/answers.h), which
+ * answers_take_rules moves out of the answers. */
+#define SURVEY_FORM_RULE_PREFIX "r."
 
 /* The whole HTML document for p (borrowed). The form also carries a hidden
  * field lang (which survey_form_decode ignores), and the language switch links

@@ -196,6 +196,31 @@ async function coordinator(browser) {
   await page.fill('#f-name', 'Meting voorjaar 2027');
   await submit(page, 'Opslaan');
   same(await text(page, 'h1'), 'Meting voorjaar 2027', 'the draft is renamed');
+  check((await text(page, '#missing-keys')).includes('kiest u het goede antwoord'),
+        'the wave page names the knowledge questions still without a key');
+  await submit(page, 'Meting openen');
+  check((await text(page, '.error-summary')).includes('kan nog niet open'),
+        'a wave without the answers meant for its own questions does not open');
+  // The answers meant and the rules, on the edit page.
+  await page.getByRole('link', { name: 'Bewerken' }).click();
+  await page.fill('#f-rules', 'kort: te kort\n');
+  await submit(page, 'Regels opslaan');
+  check((await text(page, '.error-summary')).includes('Geef 5 tot 12 regels'),
+        'too few rules are named in Dutch');
+  check((await page.inputValue('#f-rules')).includes('kort: te kort'), 'the posted rules are kept');
+  await axe(page, 'the edit page with a rules error');
+  await page.fill('#f-rules', [
+    'loket: Elke aanvraag gaat via het loket.',
+    'hh-uren: Huishoudelijke hulp is hoogstens 2,5 uur per week. | Household help is at most 2.5 hours a week.',
+    'vier-ogen: Een dure voorziening krijgt een tweede oordeel.',
+    'herindicatie: Een indicatie geldt hoogstens een jaar.',
+    'lening: Bijzondere bijstand voor witgoed is een lening.',
+  ].join('\n'));
+  await submit(page, 'Regels opslaan');
+  check((await text(page, '#rules-count')).includes(': 5'), 'five rules are stored');
+  await page.getByRole('link', { name: 'Bewerken' }).click();
+  for (const sel of await page.locator('#eigen-bedoeling select').all()) await sel.selectOption({ index: 1 });
+  await submit(page, 'Goede antwoorden opslaan');
   await submit(page, 'Meting openen');
   check((await text(page, '.notice')).includes('De meting is open'), 'the wave is opened');
   await axe(page, 'the wave page (open)');
@@ -252,6 +277,9 @@ async function coordinator(browser) {
   await submit(page, 'Meting maken');
   const importWave = path(page);
   check((await text(page, 'dl.facts')).includes('import van een bestand'), 'the wave is made for import');
+  await page.getByRole('link', { name: 'Bewerken' }).click();
+  for (const sel of await page.locator('#eigen-bedoeling select').all()) await sel.selectOption({ index: 1 });
+  await submit(page, 'Goede antwoorden opslaan');
   await submit(page, 'Meting openen');
   await page.getByRole('link', { name: 'Naar het importeren' }).click();
   await axe(page, 'the import page');
@@ -348,8 +376,8 @@ async function coordinator(browser) {
   await axe(page, 'the audit log in English');
   await page.getByRole('link', { name: 'Nederlands' }).click();
 
-  // Pages that answer a refused form on purpose (401, 422) show as failed loads.
-  const consoleErrors = errors.filter((e) => !/status of (401|422)\b/.test(e));
+  // Pages that answer a refused form on purpose (401, 409, 422) show as failed loads.
+  const consoleErrors = errors.filter((e) => !/status of (401|409|422)\b/.test(e));
   check(consoleErrors.length === 0, 'no console errors or CSP violations', consoleErrors.join('; '));
   return { context, page, orgPath, wavePath, importWave };
 }
@@ -425,6 +453,17 @@ async function keyboard(browser, state) {
   await tabTo('the submit button', (e) => e.tag === 'BUTTON' && e.text === 'Meting maken');
   await Promise.all([page.waitForURL(/\/beheer\/metingen\/\d+\?klaar=gemaakt$/), kb.press('Enter')]);
   ok('keyboard: created a wave');
+  // The answers meant for its own knowledge questions, chosen by keyboard.
+  await tabTo('"Bewerken"', (e) => e.tag === 'A' && e.text === 'Bewerken');
+  await Promise.all([page.waitForURL(/bewerken$/), kb.press('Enter')]);
+  const locals = await page.locator('#eigen-bedoeling select').count();
+  for (let i = 0; i < locals; i++) {
+    await tabTo(`knowledge question ${i + 1}`, (e) => e.tag === 'SELECT' && (e.name || '').startsWith('key.'));
+    await kb.press('ArrowDown');
+  }
+  await tabTo('"Goede antwoorden opslaan"', (e) => e.tag === 'BUTTON' && e.text === 'Goede antwoorden opslaan');
+  await Promise.all([page.waitForURL(/klaar=opgeslagen$/), kb.press('Enter')]);
+  ok('keyboard: chose the answers meant');
   await tabTo('"Meting openen"', (e) => e.tag === 'BUTTON' && e.text === 'Meting openen');
   await Promise.all([page.waitForURL(/klaar=geopend$/), kb.press('Enter')]);
   check((await text(page, '.notice')).includes('De meting is open'), 'keyboard: opened the wave');

@@ -84,6 +84,20 @@ long long th_wave_import(const th_server *s, const char *key, long long org)
     return id;
 }
 
+void th_wave_keys(const th_server *s, const char *key, long long wave)
+{
+    json_t *ex = json_load_file("tests/fixtures/example-wave.json", 0, NULL);
+    cr_assert_not_null(ex, "tests/fixtures/example-wave.json");
+    char *body = json_dumps(json_object_get(ex, "intended"), JSON_COMPACT);
+    json_decref(ex);
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/waves/%lld/intended", wave);
+    th_response r = th_request(s, "PUT", path, key, "application/json", body, strlen(body));
+    free(body);
+    cr_assert_eq(r.status, 200, "PUT %s: %ld %.300s", path, r.status, r.body);
+    th_response_free(&r);
+}
+
 json_t *th_v1(void)
 {
     static json_t *def;

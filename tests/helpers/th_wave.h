@@ -31,6 +31,11 @@ long long th_wave_open(const th_server *s, const char *key, long long org);
  * elsewhere (the bulk import), opened. */
 long long th_wave_import(const th_server *s, const char *key, long long org);
 
+/* PUT /api/v1/waves/{id}/intended with the keys of the example wave
+ * (tests/fixtures/example-wave.json): a draft v2 wave may then open.
+ * Asserts 200. */
+void th_wave_keys(const th_server *s, const char *key, long long wave);
+
 /* The instrument the helpers post (thermometer-sociaal-domein@1.0.0), as
  * its JSON definition (borrowed; loaded once). */
 json_t *th_v1(void);
