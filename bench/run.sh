@@ -36,7 +36,7 @@ PGBENCH_IDS=300000  # invitations for pgbench (see section 1)
 LAYER=uitvoering    # the layer that answers most items
 LAYER_INDEX=3       # its index in the instrument's layers
 INSTRUMENT=survey-defs/thermometer-sociaal-domein-v1.json
-PKGS="libmicrohttpd libpq jansson xlsxwriter libsodium gsl"
+PKGS="libmicrohttpd libpq jansson xlsxwriter libsodium gsl libcurl"
 
 for tool in wrk pgbench psql curl pkg-config; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (make bench installs it)"; exit 1; }

@@ -37,7 +37,7 @@ cflags=(-std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototype
 
 # ---- build ------------------------------------------------------------------
 [ -f build/gen/embedded.c ] || { echo "fuzz: build/gen/embedded.c is missing (make fuzz makes it)" >&2; exit 2; }
-lib_src=(core/*.c server/web/survey_page.c server/web/html.c server/web/survey_assets.c build/gen/embedded.c fuzz/entries.c)
+lib_src=(core/*.c server/web/survey_page.c server/web/survey_assets.c build/gen/embedded.c fuzz/entries.c)
 mkdir -p "$out/obj" "$out/logs"
 echo "fuzz: building with $($CC --version | head -n 1)"
 objs=() pids=()

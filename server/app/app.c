@@ -29,6 +29,7 @@ struct app {
     char base_url[256];
     metrics *metrics;   /* may be NULL */
     ratelimit *limiter; /* may be NULL */
+    mail_service *mail; /* may be NULL; owned by server/app/mail.c */
 };
 
 static const char *env_or(const char *name, const char *def)
@@ -111,6 +112,16 @@ void app_set_base_url(app *a, const char *url)
 const char *app_base_url(const app *a)
 {
     return a->base_url;
+}
+
+void app_set_mail(app *a, mail_service *m)
+{
+    a->mail = m;
+}
+
+mail_service *app_mail(const app *a)
+{
+    return a->mail;
 }
 
 int app_health(app *a, tm_error *err)

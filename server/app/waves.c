@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "server/app/mail.h"
 #include "server/store/instruments.h"
 #include "server/store/invitations.h"
 #include "server/store/organisations.h"
@@ -136,6 +137,9 @@ json_t *waves_create(PGconn *c, const caller *who, json_t *body, tm_error *err)
 json_t *waves_set_status(PGconn *c, const wave_info *w, const char *status, tm_error *err)
 {
     if (store_waves_set_status(c, w->id, status, err) != 0) return NULL;
+    /* The wave's e-mail addresses go with it (should this fail, the mail
+     * sender deletes them within a second: it sweeps closed waves). */
+    if (!strcmp(status, "closed")) mail_forget_wave(c, w->id, NULL);
     return store_waves_json(c, w->id, err);
 }
 

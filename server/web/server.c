@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "server/app/app.h"
+#include "server/app/mail.h"
 #include "server/web/http.h"
 #include "server/web/routes.h"
 
@@ -95,6 +96,7 @@ int server_run(const serve_options *o, tm_error *err)
     if (!a) return -1;
     http_server *s = NULL;
     int rc = -1;
+    if (mail_start(a, err) != 0) goto done;
     http_config cfg = {o->bind, o->port, o->threads, o->quiet, o->trust_proxy};
     s = http_server_start(a, route_table, &cfg, err);
     if (!s) goto done;
@@ -120,6 +122,7 @@ int server_run(const serve_options *o, tm_error *err)
     fprintf(stderr, "thermometer: stopped\n");
 done:
     http_server_stop(s, 0);
+    mail_stop(a);
     app_close(a);
     return rc;
 }

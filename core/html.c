@@ -1,5 +1,5 @@
 /* html.c - see html.h. */
-#include "server/web/html.h"
+#include "core/html.h"
 
 #include <string.h>
 

@@ -1,0 +1,57 @@
+/* mail_sender.h - the thread that works through the outbox: one per server
+ * process, started by `serve` (mail_start in mail.h).
+ *
+ * It takes one due message at a time (store_mail_claim: FOR UPDATE SKIP
+ * LOCKED, so several servers share the outbox and never take the same
+ * message), makes it (mail_compose.h), marks it sent inside the
+ * transaction that holds its lock, hands it to the relay and commits when
+ * the relay answered 250. The one edge: when the server dies between the
+ * relay's 250 and the commit (one round trip to the database), the message
+ * is still pending and goes again; a mail is sent at least once, and twice
+ * only then.
+ *
+ * A 4xx answer makes the message wait MAIL_BACKOFF seconds, doubling per
+ * try up to 64 times that, and fail after MAIL_SEND_ATTEMPTS tries; a 5xx
+ * answer fails its address at once. When the relay cannot be reached (or
+ * refuses the login or the sender) nothing changes in the outbox: the
+ * sender waits, with the same backoff, and tries again. At most MAIL_RATE
+ * messages a minute leave one process.
+ *
+ * Once a second it also starts the reminder rounds that are due and deletes
+ * the addresses of waves that have closed (also by passing their closing
+ * time). Without a relay (mail not set up) it does only the latter, for
+ * addresses left from a time when mail was set up.
+ */
+#ifndef TM_MAIL_SENDER_H
+#define TM_MAIL_SENDER_H
+
+#include <jansson.h>
+
+#include "core/error.h"
+#include "server/app/app.h"
+#include "server/app/mail_compose.h"
+
+#define MAIL_SEND_ATTEMPTS 24 /* tries of a message the relay keeps deferring */
+
+typedef struct mail_sender mail_sender;
+
+/* Starts the thread for the app a with settings s (borrowed; they outlive
+ * the sender). NULL with err. */
+mail_sender *mail_sender_start(app *a, const mail_settings *s, tm_error *err);
+
+/* Says there is new work (messages were queued): the thread looks now. */
+void mail_sender_wake(mail_sender *m);
+
+/* What this process knows of the relay: {"sent", "last_sent_at",
+ * "relay_error", "relay_error_since", "waiting_for_relay"} (new reference). */
+json_t *mail_sender_status(mail_sender *m);
+
+/* Stops the thread (a transfer under way is broken off; its message stays
+ * pending) and frees it. NULL is fine. */
+void mail_sender_stop(mail_sender *m);
+
+/* The wait before try number `tries` + 1 of something that failed `tries`
+ * times (tries >= 1): backoff doubled per try, at most 64 times backoff. */
+double mail_backoff(double backoff, int tries);
+
+#endif
