@@ -4,18 +4,21 @@
 # server on loopback (tests/smtp_relay.py, Debian's python3-aiosmtpd, keeping
 # only the envelope), against Python's smtplib handing the same number of
 # messages of the same size to the same relay over one connection: what the
-# relay takes from a client that does nothing else. The server's sender does
-# per message what makes "sent once" hold (lock the row, make the message
-# with its derived link, mark it sent, hand it over, commit), on PostgreSQL
-# with fsync on, on this machine.
+# relay takes from a client that does nothing else; and against PostgreSQL's
+# durable commits with as many clients: the server's sender does per message
+# what makes "sent once" hold (lock the row, make the message with its
+# derived link, mark it sent, hand it over, commit), on PostgreSQL with fsync
+# on, on this machine.
 #
 # Run by `make bench` (bench/run.sh, which adds the last line's figures to
 # its summary) or alone. Prints figures, never a verdict; exits non-zero only
-# when it cannot run. The last line reads "MAIL|ours/s|baseline/s|ratio".
+# when it cannot run. The last line reads
+# "MAIL|ours/s|smtplib/s|ratio|commits/s|ratio".
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
 MAILS=${BENCH_MAILS:-5000}
+CONNECTIONS=${BENCH_MAIL_CONNECTIONS:-2} # the server's MAIL_CONNECTIONS (its default)
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 for tool in psql curl; do
@@ -57,7 +60,7 @@ relay_port=$(cat "$tmp/relay.port")
   unset BASE_URL DB_POOL_SIZE
   export DATABASE_URL="$URL" BIND=127.0.0.1 PORT=0 PORT_FILE="$tmp/port" THREADS=4
   export SMTP_URL="smtp://127.0.0.1:$relay_port" MAIL_FROM="Benchgemeente <enquete@bench.example>"
-  export MAIL_RATE=0 SEAL_KEY=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+  export MAIL_RATE=0 MAIL_CONNECTIONS=$CONNECTIONS SEAL_KEY=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
   exec bin/thermometer serve
 ) 2>"$tmp/server.log" &
 pids+=($!)
@@ -108,8 +111,23 @@ s.quit()
 EOF
 )
 
+# The other floor: durable commits. Each mail is marked sent in a
+# transaction of its own, committed after the relay's 250; pgbench runs one
+# such transaction shape (a one-row UPDATE and COMMIT) with as many clients
+# as the server has sender connections, for 10 s, on the same cluster.
+PGBENCH=$(command -v pgbench || echo /usr/lib/postgresql/15/bin/pgbench)
+commits=n/a
+if [ -x "$PGBENCH" ]; then
+  psql "$URL" -qc "CREATE TABLE bench_commit (id int PRIMARY KEY, n int); INSERT INTO bench_commit SELECT g, 0 FROM generate_series(1, $CONNECTIONS) g" &&
+    echo "UPDATE bench_commit SET n = n + 1 WHERE id = :client_id + 1;" >"$tmp/commit.sql" &&
+    commits=$("$PGBENCH" -n -M extended -c "$CONNECTIONS" -j "$CONNECTIONS" -T 10 -f "$tmp/commit.sql" "$URL" 2>/dev/null |
+      sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n 1 | awk '{ printf "%.0f", $1 }')
+fi
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
 say "mail:        $MAILS invitations to 5 layers: list of $MAILS addresses stored in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s"
-say "             the server sent $got in $(awk -v a="$t2" -v b="$t3" 'BEGIN { printf "%.1f", b - a }') s: $ours mails/s (one sender thread, release build, MAIL_RATE=0; messages about $size bytes); addresses that got two: $sent_twice"
-say "floor:       smtplib to the same relay, one connection, same size: $floor mails/s"
-say "ratio:       server / smtplib = $(awk -v a="$ours" -v b="$floor" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')"
-say "MAIL|$ours|$floor|$(awk -v a="$ours" -v b="$floor" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')"
+say "             the server sent $got in $(awk -v a="$t2" -v b="$t3" 'BEGIN { printf "%.1f", b - a }') s: $ours mails/s (MAIL_CONNECTIONS=$CONNECTIONS, release build, MAIL_RATE=0; messages about $size bytes); addresses that got two: $sent_twice"
+say "floors:      smtplib to the same relay, one connection, same size: $floor mails/s"
+say "             PostgreSQL (fsync on), $CONNECTIONS clients, one durable commit each: ${commits:-n/a} commits/s"
+say "ratios:      server / smtplib = $(ratio "$ours" "$floor"); server / commits = $(ratio "$ours" "$commits")"
+say "MAIL|$ours|$floor|$(ratio "$ours" "$floor")|${commits:-n/a}|$(ratio "$ours" "$commits")"

@@ -11,6 +11,8 @@
 #                    answers, against PostgreSQL reading those answers once
 #   4. report        GET .../report.xlsx?variant=full on the same wave, against
 #                    libxlsxwriter writing only a Data sheet of the same shape
+#   5. mail          invitations per second through a relay on loopback
+#                    (bench/mail.sh), against Python's smtplib feeding it
 #
 # Figures, never a verdict: a slow figure is printed as such and the script
 # still exits 0 (it exits non-zero only when it cannot run at all). Everything
@@ -495,6 +497,15 @@ if [ "$an_s" != n/a ]; then
   say "closed wave: analysis $c1 s on the first request (computed, then cached), $c2 s from the cache"
   row "analysis, closed wave, cached (s)" "$c2" "first $c1 s" "" "" ""
 fi
+
+# ============================================================================
+section "5. mail (issue 15)"
+# A server of its own with a relay (bench/mail.sh), on a cluster of its own.
+mail_out=$(bench/mail.sh 2>&1)
+printf '%s\n' "$mail_out" | grep -v '^MAIL|'
+IFS='|' read -r _ mail_ours mail_floor mail_ratio mail_commits mail_cratio < <(printf '%s\n' "$mail_out" | grep '^MAIL|' | tail -n 1)
+row "mails per second (2 connections)" "${mail_ours:-n/a}/s" "smtplib ${mail_floor:-n/a}/s" "${mail_ratio:-n/a}" "" ""
+row "  same, against durable commits" "${mail_ours:-n/a}/s" "pgbench ${mail_commits:-n/a} tps" "${mail_cratio:-n/a}" "" ""
 
 # ============================================================================
 section "summary"

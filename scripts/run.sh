@@ -19,6 +19,16 @@ if [ -z "${DATABASE_URL:-}" ]; then
 fi
 
 bin/thermometer migrate
+# The server key (mail links are derived from it): made once, kept in
+# var/seal.key (mode 0600), unless SEAL_KEY or SEAL_KEY_FILE says otherwise.
+if [ -z "${SEAL_KEY:-}" ] && [ -z "${SEAL_KEY_FILE:-}" ]; then
+  mkdir -p var
+  if [ ! -s var/seal.key ]; then
+    (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >var/seal.key)
+    echo "A server key was made in var/seal.key (mode 0600): keep it with the database."
+  fi
+  export SEAL_KEY_FILE=var/seal.key
+fi
 if [ ! -s var/admin.key ]; then
   mkdir -p var
   key=$(bin/thermometer apikey create --role admin 2>/dev/null | tail -n 1)
@@ -37,6 +47,7 @@ fi
 port=${PORT:-8080}
 bind=${BIND:-127.0.0.1}
 echo "Try:  curl -H \"Authorization: Bearer \$(cat var/admin.key)\" http://$bind:$port/api/v1/organisations"
+[ -n "${SMTP_URL:-}" ] || echo "Mail is not set up (SMTP_URL): invitations go by CSV mail merge; see the README, \"Mail\"."
 echo "Stop with Ctrl-C."
 # Not exec: the EXIT trap must still stop the database after the server.
 bin/thermometer serve

@@ -67,8 +67,12 @@ CREATE TABLE mail_outbox (
     attempts        int NOT NULL DEFAULT 0,
     next_attempt_at timestamptz NOT NULL DEFAULT now(),
     last_error      text,                -- the relay's answer to the latest try, while pending
-    CHECK (state <> 0 OR recipient_id IS NOT NULL),
-    UNIQUE (recipient_id, round)
+    CHECK (state <> 0 OR recipient_id IS NOT NULL)
 );
+-- One message per recipient and round. Partial: the rows that forgot their
+-- recipient stay out of it, so the index holds only what is pending (a
+-- growing tail of NULLs would slow every plan that probes its end).
+CREATE UNIQUE INDEX mail_outbox_recipient ON mail_outbox (recipient_id, round)
+    WHERE recipient_id IS NOT NULL;
 CREATE INDEX mail_outbox_due ON mail_outbox (next_attempt_at, id) WHERE state = 0;
 CREATE INDEX mail_outbox_wave ON mail_outbox (wave_id, layer, round, state);

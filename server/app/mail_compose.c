@@ -20,6 +20,7 @@
 #define BODY_MAX 10000
 #define DEFAULT_RATE 600
 #define DEFAULT_BACKOFF 60.0
+#define DEFAULT_CONNECTIONS 2
 
 /* ---- settings ----------------------------------------------------------- */
 
@@ -64,6 +65,8 @@ int mail_settings_from_env(mail_settings *s, tm_error *err)
     memset(s, 0, sizeof *s);
     s->rate = DEFAULT_RATE;
     s->backoff = DEFAULT_BACKOFF;
+    s->connections = DEFAULT_CONNECTIONS;
+    const char *conns = env_or("MAIL_CONNECTIONS", NULL);
     const char *rate = env_or("MAIL_RATE", NULL), *backoff = env_or("MAIL_BACKOFF", NULL);
     char *end;
     if (rate) {
@@ -81,6 +84,13 @@ int mail_settings_from_env(mail_settings *s, tm_error *err)
             return tm_error_set(
                 err, 400, "MAIL_BACKOFF=%s is not a number of seconds from 0.05 to 3600", backoff);
         s->backoff = b;
+    }
+    if (conns) {
+        long k = strtol(conns, &end, 10);
+        if (*end || k < 1 || k > 16)
+            return tm_error_set(
+                err, 400, "MAIL_CONNECTIONS=%s is not a number of connections from 1 to 16", conns);
+        s->connections = (int)k;
     }
     int key = secret_from_env(s->token_key, err);
     if (key < 0) return -1;

@@ -35,16 +35,17 @@ typedef struct mail_settings {
     char from_name[256]; /* MAIL_FROM's display name; "" = the organisation's name */
     char domain[256];    /* from's domain: Message-IDs and the EHLO name */
     int rate;            /* MAIL_RATE: messages per minute per server; 0 = no limit */
+    int connections;     /* MAIL_CONNECTIONS: sender threads, each with a connection */
     double backoff;      /* MAIL_BACKOFF: seconds before the first retry */
     int have_key;        /* a server key is set */
     unsigned char token_key[SECRET_BYTES];
 } mail_settings;
 
 /* Reads SMTP_URL (smtp.h), MAIL_FROM ("Name <address>" or an address),
- * MAIL_RATE (default 600 a minute), MAIL_BACKOFF (default 60 seconds) and
- * the server key. Without SMTP_URL, s->configured is 0 and that is no
- * error. -1 with err (400) for a setting that does not parse, or SMTP_URL
- * without MAIL_FROM or a server key. */
+ * MAIL_RATE (default 600 a minute), MAIL_BACKOFF (default 60 seconds),
+ * MAIL_CONNECTIONS (default 2) and the server key. Without SMTP_URL, s->configured is 0 and that is
+ * no error. -1 with err (400) for a setting that does not parse, or SMTP_URL without MAIL_FROM or a
+ * server key. */
 int mail_settings_from_env(mail_settings *s, tm_error *err);
 
 /* A new random salt as hex. */

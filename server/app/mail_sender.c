@@ -15,15 +15,38 @@
 #define HOUSEKEEPING_SECONDS 1.0 /* reminder rounds and closed waves */
 #define DB_WAIT_SECONDS 2.0      /* after the database failed */
 #define LOG_REPEAT_SECONDS 60.0  /* the same relay problem is logged again after this */
+#define CONTEXTS 16              /* waves' contexts kept by the sender */
+#define CONTEXT_SECONDS 2.0      /* ... for this long: a new wording shows within it */
+
+/* A wave's context for one language and kind of mail, as read at `at`. */
+typedef struct cached_context {
+    int used;
+    long long wave;
+    char lang[4];
+    int reminder;
+    double at;
+    store_mail_context ctx;
+} cached_context;
+
+/* One thread, with its own connection to the relay. */
+typedef struct worker {
+    mail_sender *m;
+    int index; /* 0 also keeps house */
+    pthread_t thread;
+    int started;
+    cached_context contexts[CONTEXTS];
+} worker;
 
 struct mail_sender {
     app *app;
     const mail_settings *settings;
-    pthread_t thread;
+    worker *workers;
+    int n_workers;
     volatile int stop;
     pthread_mutex_t lock; /* guards the fields below and the wake-up */
     pthread_cond_t wake;
-    int woken;
+    unsigned long wakes; /* moves on with every wake-up */
+    double next_send;    /* MAIL_RATE: no message leaves before this */
     long sent;
     time_t last_sent_at;
     char relay_error[256]; /* "" while the relay answers */
@@ -57,10 +80,22 @@ static void nap(mail_sender *m, double seconds)
     until.tv_sec += (time_t)(ns / 1000000000LL);
     until.tv_nsec = (long)(ns % 1000000000LL);
     pthread_mutex_lock(&m->lock);
-    while (!m->woken && !m->stop)
+    unsigned long seen = m->wakes;
+    while (m->wakes == seen && !m->stop)
         if (pthread_cond_timedwait(&m->wake, &m->lock, &until) == ETIMEDOUT) break;
-    m->woken = 0;
     pthread_mutex_unlock(&m->lock);
+}
+
+/* Seconds this thread must wait for its turn under MAIL_RATE; 0 when it
+ * may send now, and then the turn is taken. */
+static double rate_wait(mail_sender *m)
+{
+    if (m->settings->rate <= 0) return 0;
+    pthread_mutex_lock(&m->lock);
+    double t = now_seconds(), wait = m->next_send - t;
+    if (wait <= 0) m->next_send = t + 60.0 / m->settings->rate;
+    pthread_mutex_unlock(&m->lock);
+    return wait > 0 ? wait : 0;
 }
 
 static void relay_down(mail_sender *m, const char *reason)
@@ -98,12 +133,50 @@ static void relay_up(mail_sender *m, int sent)
     if (was_down) fprintf(stderr, "mail: the relay answers again\n");
 }
 
-/* The message of job, or NULL with err. */
-static char *make_message(mail_sender *m, PGconn *c, const store_mail_job *job, const char *token,
-                          size_t *len, tm_error *err)
+/* The context of job's wave, language and kind: kept a moment, so that a
+ * run of messages of one wave reads it once a while. Borrowed, valid until
+ * the next call; NULL with err. */
+static const store_mail_context *context_for(worker *w, PGconn *c, const store_mail_job *job,
+                                             tm_error *err)
 {
-    mail_request q = {&job->ctx, mail_kind(job->round), job->lang, job->layer, token, job->email,
-                      NULL};
+    cached_context *contexts = w->contexts;
+    double t = now_seconds();
+    int reminder = job->round > 0;
+    cached_context *slot = NULL;
+    for (int i = 0; i < CONTEXTS && !slot; i++) {
+        cached_context *e = &contexts[i];
+        if (e->used && e->wave == job->wave && e->reminder == reminder &&
+            !strcmp(e->lang, job->lang)) {
+            if (t - e->at < CONTEXT_SECONDS) return &e->ctx;
+            slot = e;
+        }
+    }
+    for (int i = 0; i < CONTEXTS && !slot; i++)
+        if (!contexts[i].used) slot = &contexts[i];
+    if (!slot) { /* the oldest */
+        slot = &contexts[0];
+        for (int i = 1; i < CONTEXTS; i++)
+            if (contexts[i].at < slot->at) slot = &contexts[i];
+    }
+    if (slot->used) store_mail_context_clear(&slot->ctx);
+    slot->used = 0;
+    if (store_mail_context_get(c, job->wave, job->lang, mail_kind(job->round), &slot->ctx, err) !=
+        0)
+        return NULL;
+    slot->used = 1;
+    slot->wave = job->wave;
+    slot->reminder = reminder;
+    slot->at = t;
+    snprintf(slot->lang, sizeof slot->lang, "%s", job->lang);
+    return &slot->ctx;
+}
+
+/* The message of job, or NULL with err. */
+static char *make_message(mail_sender *m, PGconn *c, const store_mail_job *job,
+                          const store_mail_context *ctx, const char *token, size_t *len,
+                          tm_error *err)
+{
+    mail_request q = {ctx, mail_kind(job->round), job->lang, job->layer, token, job->email, NULL};
     return mail_compose(m->app, c, m->settings, &q, len, err);
 }
 
@@ -120,7 +193,7 @@ static step settle(mail_sender *m, PGconn *c, const store_mail_job *job, const s
         snprintf(why, sizeof why, "%s%s",
                  res->outcome == SMTP_LATER ? "the relay kept deferring it: " : "", res->reply);
         rc = store_mail_job_fail(c, job, why, &err);
-        fprintf(stderr, "mail: a message of wave %lld (round %d) failed: %s\n", job->ctx.wave.id,
+        fprintf(stderr, "mail: a message of wave %lld (round %d) failed: %s\n", job->wave,
                 job->round, res->reason);
     }
     if (rc != 0) fprintf(stderr, "mail: %s\n", err.message);
@@ -129,12 +202,19 @@ static step settle(mail_sender *m, PGconn *c, const store_mail_job *job, const s
 }
 
 /* Sends the claimed job through smtp. */
-static step deliver(mail_sender *m, PGconn *c, smtp_client *smtp, store_mail_job *job)
+static step deliver(worker *w, PGconn *c, smtp_client *smtp, store_mail_job *job)
 {
+    mail_sender *m = w->m;
     tm_error err = TM_ERROR_INIT;
+    const store_mail_context *ctx = context_for(w, c, job, &err);
+    if (!ctx) {
+        store_mail_job_release(c);
+        tm_error_clear(&err);
+        return STEP_DB_DOWN;
+    }
     /* No longer wanted: the wave closed, the person declined, or (for a
      * reminder) answered meanwhile. */
-    if (!strcmp(job->ctx.wave.status, "closed") || job->declined ||
+    if (!strcmp(ctx->wave.status, "closed") || job->declined ||
         (job->round > 0 && job->submitted)) {
         int rc = store_mail_job_cancel(c, job, &err);
         tm_error_clear(&err);
@@ -149,7 +229,7 @@ static step deliver(mail_sender *m, PGconn *c, smtp_client *smtp, store_mail_job
         return settle(m, c, job, &res);
     }
     size_t len = 0;
-    char *message = make_message(m, c, job, token, &len, &err);
+    char *message = make_message(m, c, job, ctx, token, &len, &err);
     sodium_memzero(token, sizeof token);
     if (!message) {
         smtp_result res = {SMTP_LATER, 0, "", ""};
@@ -173,7 +253,7 @@ static step deliver(mail_sender *m, PGconn *c, smtp_client *smtp, store_mail_job
             fprintf(stderr,
                     "mail: a message of wave %lld was sent but could not be marked sent (%s); "
                     "it will be sent again\n",
-                    job->ctx.wave.id, err.message);
+                    job->wave, err.message);
             tm_error_clear(&err);
             return STEP_DB_DOWN;
         }
@@ -190,8 +270,9 @@ static step deliver(mail_sender *m, PGconn *c, smtp_client *smtp, store_mail_job
 }
 
 /* One look at the outbox. */
-static step send_one(mail_sender *m, smtp_client *smtp)
+static step send_one(worker *w, smtp_client *smtp)
 {
+    mail_sender *m = w->m;
     tm_error err = TM_ERROR_INIT;
     PGconn *c = app_db_acquire(m->app, &err);
     if (!c) {
@@ -201,10 +282,7 @@ static step send_one(mail_sender *m, smtp_client *smtp)
     store_mail_job job;
     int got = store_mail_claim(c, &job, &err);
     step s = got < 0 ? STEP_DB_DOWN : STEP_IDLE;
-    if (got > 0) {
-        s = deliver(m, c, smtp, &job);
-        store_mail_context_clear(&job.ctx);
-    }
+    if (got > 0) s = deliver(w, c, smtp, &job);
     app_db_release(m->app, c);
     tm_error_clear(&err);
     return s;
@@ -251,14 +329,15 @@ static void housekeeping(mail_sender *m)
 
 static void *sender_main(void *arg)
 {
-    mail_sender *m = arg;
+    worker *w = arg;
+    mail_sender *m = w->m;
     smtp_client *smtp = NULL;
     if (m->settings->configured && !(smtp = smtp_client_new(&m->settings->relay, &m->stop)))
-        fprintf(stderr, "mail: out of memory starting the sender; no mail is sent\n");
-    double next_send = 0, next_housekeeping = 0;
+        fprintf(stderr, "mail: out of memory starting a sender; it sends nothing\n");
+    double next_housekeeping = 0;
     while (!m->stop) {
         double t = now_seconds();
-        if (t >= next_housekeeping) {
+        if (w->index == 0 && t >= next_housekeeping) {
             housekeeping(m);
             next_housekeeping = t + HOUSEKEEPING_SECONDS;
         }
@@ -266,18 +345,16 @@ static void *sender_main(void *arg)
             nap(m, HOUSEKEEPING_SECONDS);
             continue;
         }
-        if (next_send > t) { /* MAIL_RATE */
-            nap(m, next_send - t);
+        double wait = rate_wait(m);
+        if (wait > 0) {
+            nap(m, wait);
             continue;
         }
-        switch (send_one(m, smtp)) {
+        switch (send_one(w, smtp)) {
         case STEP_DONE:
-            if (m->settings->rate > 0) next_send = now_seconds() + 60.0 / m->settings->rate;
             break;
         case STEP_IDLE:
-            nap(m, next_housekeeping - now_seconds() < IDLE_SECONDS
-                       ? next_housekeeping - now_seconds()
-                       : IDLE_SECONDS);
+            nap(m, IDLE_SECONDS);
             break;
         case STEP_RELAY_DOWN: {
             pthread_mutex_lock(&m->lock);
@@ -292,26 +369,36 @@ static void *sender_main(void *arg)
         }
     }
     smtp_client_free(smtp);
+    for (int i = 0; i < CONTEXTS; i++)
+        if (w->contexts[i].used) store_mail_context_clear(&w->contexts[i].ctx);
     return NULL;
 }
 
 mail_sender *mail_sender_start(app *a, const mail_settings *s, tm_error *err)
 {
     mail_sender *m = calloc(1, sizeof *m);
-    if (!m) {
+    int n = s->configured ? s->connections : 1; /* without a relay: one to keep house */
+    worker *workers = m ? calloc((size_t)n, sizeof *workers) : NULL;
+    if (!workers) {
+        free(m);
         tm_error_set(err, 500, "out of memory starting the mail sender");
         return NULL;
     }
     m->app = a;
     m->settings = s;
+    m->workers = workers;
     pthread_mutex_init(&m->lock, NULL);
     pthread_cond_init(&m->wake, NULL);
-    if (pthread_create(&m->thread, NULL, sender_main, m) != 0) {
-        pthread_mutex_destroy(&m->lock);
-        pthread_cond_destroy(&m->wake);
-        free(m);
-        tm_error_set(err, 500, "cannot start the mail sender thread");
-        return NULL;
+    for (int i = 0; i < n; i++) {
+        workers[i].m = m;
+        workers[i].index = i;
+        if (pthread_create(&workers[i].thread, NULL, sender_main, &workers[i]) != 0) {
+            mail_sender_stop(m);
+            tm_error_set(err, 500, "cannot start the mail sender threads");
+            return NULL;
+        }
+        workers[i].started = 1;
+        m->n_workers = i + 1;
     }
     return m;
 }
@@ -320,8 +407,8 @@ void mail_sender_wake(mail_sender *m)
 {
     if (!m) return;
     pthread_mutex_lock(&m->lock);
-    m->woken = 1;
-    pthread_cond_signal(&m->wake);
+    m->wakes++;
+    pthread_cond_broadcast(&m->wake);
     pthread_mutex_unlock(&m->lock);
 }
 
@@ -354,10 +441,12 @@ void mail_sender_stop(mail_sender *m)
     if (!m) return;
     pthread_mutex_lock(&m->lock);
     m->stop = 1;
-    pthread_cond_signal(&m->wake);
+    pthread_cond_broadcast(&m->wake);
     pthread_mutex_unlock(&m->lock);
-    pthread_join(m->thread, NULL);
+    for (int i = 0; i < m->n_workers; i++)
+        if (m->workers[i].started) pthread_join(m->workers[i].thread, NULL);
     pthread_mutex_destroy(&m->lock);
     pthread_cond_destroy(&m->wake);
+    free(m->workers);
     free(m);
 }

@@ -1,7 +1,8 @@
-/* mail_sender.h - the thread that works through the outbox: one per server
- * process, started by `serve` (mail_start in mail.h).
+/* mail_sender.h - the threads that work through the outbox: MAIL_CONNECTIONS
+ * of them per server process (each with its own connection to the relay),
+ * started by `serve` (mail_start in mail.h).
  *
- * It takes one due message at a time (store_mail_claim: FOR UPDATE SKIP
+ * Each takes one due message at a time (store_mail_claim: FOR UPDATE SKIP
  * LOCKED, so several servers share the outbox and never take the same
  * message), makes it (mail_compose.h), marks it sent inside the
  * transaction that holds its lock, hands it to the relay and commits when
@@ -15,9 +16,9 @@
  * answer fails its address at once. When the relay cannot be reached (or
  * refuses the login or the sender) nothing changes in the outbox: the
  * sender waits, with the same backoff, and tries again. At most MAIL_RATE
- * messages a minute leave one process.
+ * messages a minute leave one process, whatever its number of threads.
  *
- * Once a second it also starts the reminder rounds that are due and deletes
+ * Once a second the first thread also starts the reminder rounds that are due and deletes
  * the addresses of waves that have closed (also by passing their closing
  * time). Without a relay (mail not set up) it does only the latter, for
  * addresses left from a time when mail was set up.
@@ -35,8 +36,9 @@
 
 typedef struct mail_sender mail_sender;
 
-/* Starts the thread for the app a with settings s (borrowed; they outlive
- * the sender). NULL with err. */
+/* Starts the threads for the app a with settings s (borrowed; they outlive
+ * the sender): MAIL_CONNECTIONS when mail is set up, else one that only
+ * deletes the addresses of closed waves. NULL with err. */
 mail_sender *mail_sender_start(app *a, const mail_settings *s, tm_error *err);
 
 /* Says there is new work (messages were queued): the thread looks now. */
@@ -46,8 +48,8 @@ void mail_sender_wake(mail_sender *m);
  * "relay_error", "relay_error_since", "waiting_for_relay"} (new reference). */
 json_t *mail_sender_status(mail_sender *m);
 
-/* Stops the thread (a transfer under way is broken off; its message stays
- * pending) and frees it. NULL is fine. */
+/* Stops the threads (a transfer under way is broken off; its message stays
+ * pending) and frees the sender. NULL is fine. */
 void mail_sender_stop(mail_sender *m);
 
 /* The wait before try number `tries` + 1 of something that failed `tries`

@@ -516,21 +516,17 @@ int store_mail_claim(PGconn *c, store_mail_job *job, tm_error *err)
     memset(job, 0, sizeof *job);
     int own;
     if (db_begin(c, &own, err) != 0) return -1;
-    PGresult *r = db_query(
-        c,
-        "SELECT q.id, q.round, q.attempts, r.id, r.layer, r.lang, r.email,"
-        " encode(r.salt, 'hex'), encode(inv.token_hash, 'hex'), r.declined," SUBMITTED(
-            "inv") ", " WAVE_COLUMNS "," CONTEXT_COLUMNS
-                   " FROM mail_outbox q JOIN mail_recipients r ON r.id = q.recipient_id"
-                   " JOIN invitations inv ON inv.id = r.invitation_id"
-                   " JOIN waves w ON w.id = r.wave_id JOIN organisations o ON o.id = "
-                   "w.organisation_id"
-                   " JOIN instruments i ON i.id = w.instrument_id"
-                   " LEFT JOIN mail_templates t ON t.wave_id = w.id AND t.lang = r.lang"
-                   "  AND t.kind = CASE WHEN q.round = 0 THEN 'invitation' ELSE 'reminder' END"
-                   " WHERE q.state = 0 AND q.next_attempt_at <= now()"
-                   " ORDER BY q.next_attempt_at, q.id LIMIT 1 FOR UPDATE OF q SKIP LOCKED",
-        0, NULL, err);
+    /* Few tables, so that planning stays cheap: the wave's context comes
+     * from store_mail_context_get (the sender keeps it a moment). */
+    PGresult *r =
+        db_query(c,
+                 "SELECT q.id, q.round, q.attempts, r.id, r.wave_id, r.layer, r.lang, r.email,"
+                 " encode(r.salt, 'hex'), encode(inv.token_hash, 'hex'), r.declined," SUBMITTED(
+                     "inv") " FROM mail_outbox q JOIN mail_recipients r ON r.id = q.recipient_id"
+                            " JOIN invitations inv ON inv.id = r.invitation_id"
+                            " WHERE q.state = 0 AND q.next_attempt_at <= now()"
+                            " ORDER BY q.next_attempt_at, q.id LIMIT 1 FOR UPDATE OF q SKIP LOCKED",
+                 0, NULL, err);
     if (!r) {
         db_rollback(c, own);
         return -1;
@@ -544,19 +540,18 @@ int store_mail_claim(PGconn *c, store_mail_job *job, tm_error *err)
     job->round = atoi(PQgetvalue(r, 0, 1));
     job->attempts = atoi(PQgetvalue(r, 0, 2));
     job->recipient = strtoll(PQgetvalue(r, 0, 3), NULL, 10);
-    job->layer = atoi(PQgetvalue(r, 0, 4));
-    snprintf(job->lang, sizeof job->lang, "%s", PQgetvalue(r, 0, 5));
-    snprintf(job->email, sizeof job->email, "%s", PQgetvalue(r, 0, 6));
-    snprintf(job->salt_hex, sizeof job->salt_hex, "%s", PQgetvalue(r, 0, 7));
-    snprintf(job->hash_hex, sizeof job->hash_hex, "%s", PQgetvalue(r, 0, 8));
-    job->declined = PQgetvalue(r, 0, 9)[0] == 't';
-    job->submitted = PQgetvalue(r, 0, 10)[0] == 't';
-    context_row(r, 11, &job->ctx);
+    job->wave = strtoll(PQgetvalue(r, 0, 4), NULL, 10);
+    job->layer = atoi(PQgetvalue(r, 0, 5));
+    snprintf(job->lang, sizeof job->lang, "%s", PQgetvalue(r, 0, 6));
+    snprintf(job->email, sizeof job->email, "%s", PQgetvalue(r, 0, 7));
+    snprintf(job->salt_hex, sizeof job->salt_hex, "%s", PQgetvalue(r, 0, 8));
+    snprintf(job->hash_hex, sizeof job->hash_hex, "%s", PQgetvalue(r, 0, 9));
+    job->declined = PQgetvalue(r, 0, 10)[0] == 't';
+    job->submitted = PQgetvalue(r, 0, 11)[0] == 't';
     PQclear(r);
     /* What the relay's answer may undo. */
     if (db_exec(c, "SAVEPOINT claimed", 0, NULL, err) != 0) {
         db_rollback(c, 1);
-        store_mail_context_clear(&job->ctx);
         return -1;
     }
     return 1;

@@ -117,8 +117,9 @@ void store_mail_context_clear(store_mail_context *ctx);
 typedef struct store_mail_job {
     long long id;        /* the outbox row */
     long long recipient; /* the mail_recipients row */
-    int round;           /* 0 the invitation, 1..3 a reminder */
-    int attempts;        /* tries before this one */
+    long long wave;
+    int round;    /* 0 the invitation, 1..3 a reminder */
+    int attempts; /* tries before this one */
     int layer;
     char lang[4];
     char email[256];
@@ -126,7 +127,6 @@ typedef struct store_mail_job {
     char hash_hex[65]; /* the invitation's stored token hash */
     int declined;
     int submitted;
-    store_mail_context ctx; /* owned: store_mail_context_clear when done */
 } store_mail_job;
 
 /* Takes the next due message: 1 with job filled and a transaction open on c
