@@ -30,6 +30,7 @@ import socket
 import ssl
 import sys
 import threading
+import time
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
@@ -98,6 +99,7 @@ class Handler:
             "tls": session.ssl is not None
                    or server.transport.get_extra_info("ssl_object") is not None,
             "authenticated": bool(session.authenticated),
+            "received_at": time.time(),
         }
         if not self.args.count_only:
             try:

@@ -1044,3 +1044,90 @@ Test(mail, smtps_speaks_tls_from_the_first_byte)
     cr_expect_eq(th_server_stop(s), 0);
     th_relay_stop(r);
 }
+
+/* ---- who may see what --------------------------------------------------- */
+
+Test(mail, a_viewer_sees_counts_but_no_address_and_other_organisations_see_nothing)
+{
+    const char *args[] = {"--reject-domain", "weg.example", NULL};
+    th_relay *r = th_relay_start("127.0.0.1", 0, args);
+    th_server *s = server_for(r, NULL);
+    long long wave = open_wave(s, "GM0317");
+    char *o = th_sql(db, "SELECT id FROM organisations WHERE code = 'GM0317'");
+    long long org = atoll(o);
+    free(o);
+    long long other_org = th_org(s, admin, "GM0318");
+    char *viewer = th_api_key(db, "viewer", &org, 1);
+    char *stranger = th_api_key(db, "consultant", &other_org, 1);
+    json_decref(expect_json(upload(s, wave, "?layer=beleid", "a@proefstad.nl\nb@weg.example\n"),
+                            201, "upload"));
+    json_decref(wave_post(s, wave, "mail/send", 202));
+    json_t *st = NULL;
+    for (int i = 0; i < 100; i++) {
+        json_decref(st);
+        st = status(s, wave);
+        if (total(st, "failed") == 1 && total(st, "invited") == 1) break;
+        usleep(100000);
+    }
+    cr_assert_eq(json_array_size(json_object_get(st, "failed")), 1, "the coordinator sees it");
+    json_decref(st);
+
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/waves/%lld/mail", wave);
+    th_response v = th_get(s, path, viewer);
+    cr_assert_eq(v.status, 200, "%s", v.body);
+    cr_assert_null(strstr(v.body, "@weg.example"), "a viewer sees a failed address: %s", v.body);
+    cr_assert_null(strstr(v.body, "a@proefstad.nl"), "a viewer sees an address: %s", v.body);
+    json_t *vj = th_json(&v);
+    cr_assert_eq(total(vj, "failed"), 1, "a viewer sees the counts");
+    json_decref(vj);
+    th_response_free(&v);
+    char rpath[128];
+    snprintf(rpath, sizeof rpath, "/api/v1/waves/%lld/recipients?layer=beleid", wave);
+    v = th_request(s, "POST", rpath, viewer, "text/csv", "c@proefstad.nl\n", 15);
+    cr_assert_eq(v.status, 403, "a viewer uploaded addresses: %s", v.body);
+    th_response_free(&v);
+
+    th_response x = th_get(s, path, stranger);
+    cr_assert_eq(x.status, 404, "another organisation's consultant: %ld %s", x.status, x.body);
+    th_response_free(&x);
+    x = th_request(s, "POST", rpath, stranger, "text/csv", "c@proefstad.nl\n", 15);
+    cr_assert_eq(x.status, 404, "%s", x.body);
+    th_response_free(&x);
+    snprintf(path, sizeof path, "/api/v1/waves/%lld/mail/send", wave);
+    x = th_post_json(s, path, stranger, NULL);
+    cr_assert_eq(x.status, 404, "%s", x.body);
+    th_response_free(&x);
+    free(viewer);
+    free(stranger);
+    cr_expect_eq(th_server_stop(s), 0);
+    th_relay_stop(r);
+}
+
+Test(mail, mail_rate_holds_a_server_to_so_many_a_minute)
+{
+    th_relay *r = th_relay_start("127.0.0.1", 0, NULL);
+    const char *env[] = {"MAIL_RATE=120", NULL}; /* one each half second */
+    th_server *s = server_for(r, env);
+    long long wave = open_wave(s, "GM0319");
+    json_decref(expect_json(upload(s, wave, "?layer=beleid",
+                                   "a@proefstad.nl\nb@proefstad.nl\nc@proefstad.nl\n"
+                                   "d@proefstad.nl\ne@proefstad.nl\n"),
+                            201, "upload"));
+    json_decref(wave_post(s, wave, "mail/send", 202));
+    json_t *msgs = th_relay_wait(r, 5, WAIT_MS);
+    assert_each_once(msgs, 5);
+    double first = 1e18, last = 0;
+    size_t i;
+    json_t *m;
+    json_array_foreach(msgs, i, m)
+    {
+        double t = json_real_value(json_object_get(m, "received_at"));
+        first = t < first ? t : first;
+        last = t > last ? t : last;
+    }
+    cr_assert_geq(last - first, 1.9, "5 mails at 120 a minute came within %.2f s", last - first);
+    json_decref(msgs);
+    cr_expect_eq(th_server_stop(s), 0);
+    th_relay_stop(r);
+}

@@ -178,7 +178,7 @@ static json_t *status_reminders(json_t *row)
     return r;
 }
 
-json_t *mail_status(app *a, PGconn *c, const wave_info *w, tm_error *err)
+json_t *mail_status(app *a, PGconn *c, const wave_info *w, int with_addresses, tm_error *err)
 {
     mail_service *m = app_mail(a);
     const instrument *in = app_instrument(a, c, w->instrument_id, err);
@@ -227,13 +227,16 @@ json_t *mail_status(app *a, PGconn *c, const wave_info *w, tm_error *err)
     json_t *f;
     json_array_foreach(failed, i, f)
     {
-        if (i >= STATUS_FAILED_MAX) break;
+        if (i >= STATUS_FAILED_MAX || !with_addresses) break;
         json_array_append_new(
             shown, json_pack("{s:O, s:s, s:O}", "email", json_object_get(f, "email"), "layer",
                              layer_key(in, (int)json_integer_value(json_object_get(f, "layer"))),
                              "error", json_object_get(f, "error")));
     }
-    json_object_set_new(o, "failed", shown);
+    if (with_addresses)
+        json_object_set_new(o, "failed", shown);
+    else
+        json_decref(shown);
     json_decref(counts);
     json_decref(row);
     json_decref(failed);
@@ -663,7 +666,7 @@ json_t *mail_schedule_set(app *a, PGconn *c, const wave_info *w, json_t *body, t
         return NULL;
     }
     if (store_mail_schedule_set(c, w->id, list, (size_t)n, err) != 0) return NULL;
-    return mail_status(a, c, w, err);
+    return mail_status(a, c, w, 1, err);
 }
 
 int mail_decline(PGconn *c, const respondent *r, tm_error *err)

@@ -44,9 +44,11 @@ void mail_stop(app *a);
 /* The wave's mail: whether it is set up (or how to do without), the
  * counts per layer and in all (recipients, not_sent, queued, invited,
  * failed, declined, reminders_sent, retrying, cancelled), the reminder
- * schedule and rounds, the failed addresses with the relay's answer, and
- * what this server knows of the relay. New reference, or NULL with err. */
-json_t *mail_status(app *a, PGconn *c, const wave_info *w, tm_error *err);
+ * schedule and rounds, what this server knows of the relay and, when
+ * with_addresses (a caller who may write: a viewer sees no address), the
+ * failed addresses with the relay's answer. New reference, or NULL with
+ * err. */
+json_t *mail_status(app *a, PGconn *c, const wave_info *w, int with_addresses, tm_error *err);
 
 /* Adds the addresses of an uploaded list (core/mail_address.h: CSV
  * email;layer[;lang], or one address per line with layer given) to wave w,

@@ -17,7 +17,8 @@
 void route_mail_status(http_request *req, http_response *res)
 {
     tm_error err = TM_ERROR_INIT;
-    http_respond_result(res, 200, mail_status(req->app, req->db, &req->wave, &err), &err);
+    json_t *st = mail_status(req->app, req->db, &req->wave, role_may_write(req->who.role), &err);
+    http_respond_result(res, 200, st, &err);
 }
 
 /* The body is the list itself (text/csv or text/plain); ?layer= gives the
