@@ -2,7 +2,7 @@
 # `make fuzz`: builds the libFuzzer targets with clang under ASan and UBSan and
 # runs each for a bounded time.
 #
-#   fuzz/run.sh [TARGET...]      targets: instrument answers form import_csv import_json
+#   fuzz/run.sh [TARGET...]      targets: instrument answers form import_csv import_json mail
 #
 #   FUZZ_SECONDS   run time per target (default 60)
 #   FUZZ_TIMEOUT   seconds one input may take before it counts as a hang (10)
@@ -19,7 +19,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 
-all_targets=(instrument answers form import_csv import_json)
+all_targets=(instrument answers form import_csv import_json mail)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
 seconds=${FUZZ_SECONDS:-60}
