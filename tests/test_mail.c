@@ -118,6 +118,19 @@ static long long total(json_t *st, const char *field)
     return json_integer_value(json_object_get(json_object_get(st, "totals"), field));
 }
 
+/* The status once totals.field reaches want (the sender records as the
+ * relay answers), or after 10 s as it is then. */
+static json_t *status_when(const th_server *s, long long wave, const char *field, long long want)
+{
+    json_t *st = status(s, wave);
+    for (int i = 0; i < 100 && total(st, field) != want; i++) {
+        usleep(100000);
+        json_decref(st);
+        st = status(s, wave);
+    }
+    return st;
+}
+
 /* The CSV of n addresses user<i>@<domain>, layers in turn from layers (a
  * NULL-terminated list), every tenth in English. Caller frees. */
 static char *addresses_csv(int n, const char *domain, const char *const *layers)
@@ -611,13 +624,7 @@ Test(mail, relay_that_refuses_an_address_fails_it_and_names_it)
                     201, "upload"));
     json_decref(wave_post(s, wave, "mail/send", 202));
     json_t *msgs = th_relay_wait(r, 2, WAIT_MS);
-    json_t *st = NULL;
-    for (int i = 0; i < 100; i++) { /* the failures are recorded as the relay answers */
-        json_decref(st);
-        st = status(s, wave);
-        if (total(st, "failed") == 2) break;
-        usleep(100000);
-    }
+    json_t *st = status_when(s, wave, "failed", 2);
     cr_assert_eq(total(st, "failed"), 2);
     cr_assert_eq(total(st, "invited"), 2);
     json_t *failed = json_object_get(st, "failed");
@@ -1062,13 +1069,8 @@ Test(mail, a_viewer_sees_counts_but_no_address_and_other_organisations_see_nothi
     json_decref(expect_json(upload(s, wave, "?layer=beleid", "a@proefstad.nl\nb@weg.example\n"),
                             201, "upload"));
     json_decref(wave_post(s, wave, "mail/send", 202));
-    json_t *st = NULL;
-    for (int i = 0; i < 100; i++) {
-        json_decref(st);
-        st = status(s, wave);
-        if (total(st, "failed") == 1 && total(st, "invited") == 1) break;
-        usleep(100000);
-    }
+    json_decref(th_relay_wait(r, 1, WAIT_MS));
+    json_t *st = status_when(s, wave, "failed", 1);
     cr_assert_eq(json_array_size(json_object_get(st, "failed")), 1, "the coordinator sees it");
     json_decref(st);
 
@@ -1127,6 +1129,35 @@ Test(mail, mail_rate_holds_a_server_to_so_many_a_minute)
         last = t > last ? t : last;
     }
     cr_assert_geq(last - first, 1.9, "5 mails at 120 a minute came within %.2f s", last - first);
+    json_decref(msgs);
+    cr_expect_eq(th_server_stop(s), 0);
+    th_relay_stop(r);
+}
+
+/* The links are derived from the server key: a server started with another
+ * key must not send links that would not open, and says why. */
+Test(mail, another_server_key_sends_no_dead_links)
+{
+    th_relay *r = th_relay_start("127.0.0.1", 0, NULL);
+    th_server *s = server_for(r, NULL);
+    long long wave = open_wave(s, "GM0320");
+    json_decref(expect_json(upload(s, wave, "?layer=beleid", "a@proefstad.nl\nb@proefstad.nl\n"),
+                            201, "upload"));
+    cr_expect_eq(th_server_stop(s), 0);
+    char other[80] = "SEAL_KEY=";
+    th_seal_key(other + strlen(other));
+    const char *env[] = {other, NULL}; /* later entries win */
+    s = server_for(r, env);
+    json_decref(wave_post(s, wave, "mail/send", 202));
+    json_t *st = status_when(s, wave, "failed", 2);
+    cr_assert_eq(total(st, "failed"), 2);
+    cr_assert(strstr(json_string_value(json_object_get(
+                         json_array_get(json_object_get(st, "failed"), 0), "error")),
+                     "SEAL_KEY"),
+              "%s", json_dumps(st, 0));
+    json_decref(st);
+    json_t *msgs = th_relay_messages(r);
+    cr_assert_eq(json_array_size(msgs), 0, "a mail with a link that does not open went out");
     json_decref(msgs);
     cr_expect_eq(th_server_stop(s), 0);
     th_relay_stop(r);

@@ -61,6 +61,12 @@ int mail_start(app *a, tm_error *err)
     return 0;
 }
 
+void mail_stop_soon(app *a)
+{
+    mail_service *m = app_mail(a);
+    if (m) mail_sender_stop_soon(m->sender);
+}
+
 void mail_stop(app *a)
 {
     mail_service *m = app_mail(a);
@@ -487,7 +493,7 @@ static int mail_args(const instrument *in, const char *lang, const char *kind, c
 static json_t *from_text(const mail_settings *s, const wave_info *w)
 {
     char buf[600];
-    if (!s->from[0])
+    if (!s || !s->from[0])
         snprintf(buf, sizeof buf, "%s <MAIL_FROM>", w->organisation);
     else
         snprintf(buf, sizeof buf, "%s <%s>", s->from_name[0] ? s->from_name : w->organisation,
@@ -506,17 +512,14 @@ json_t *mail_preview(app *a, PGconn *c, const wave_info *w, const char *lang, co
     kind = kind ? kind : "invitation";
     store_mail_context ctx;
     if (store_mail_context_get(c, w->id, lang, kind, &ctx, err) != 0) return NULL;
-    mail_settings none;
-    memset(&none, 0, sizeof none);
-    const mail_settings *s = m ? &m->settings : &none;
     mail_request q = {&ctx, kind, lang, li, NULL, NULL, NULL};
     strbuf subject = STRBUF_INIT(MAIL_MESSAGE_MAX), text = STRBUF_INIT(MAIL_MESSAGE_MAX),
            html = STRBUF_INIT(MAIL_MESSAGE_MAX);
     json_t *out = NULL;
-    if (mail_compose_parts(a, c, s, &q, &subject, &text, &html, err) == 0)
+    if (mail_compose_parts(a, c, &q, &subject, &text, &html, err) == 0)
         out = json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:s}", "lang", lang, "kind", kind, "layer",
-                        in->layers[li].key, "from", from_text(s, &ctx.wave), "subject", subject.buf,
-                        "text", text.buf, "html", html.buf);
+                        in->layers[li].key, "from", from_text(m ? &m->settings : NULL, &ctx.wave),
+                        "subject", subject.buf, "text", text.buf, "html", html.buf);
     strbuf_release(&subject);
     strbuf_release(&text);
     strbuf_release(&html);

@@ -38,7 +38,12 @@
  * setting that does not parse. */
 int mail_start(app *a, tm_error *err);
 
-/* Stops the sender and frees the service; before app_close. */
+/* Tells the sender to stop, without waiting: at the start of a shutdown,
+ * so that it winds down while requests in flight finish. */
+void mail_stop_soon(app *a);
+
+/* Stops the sender (waiting for it) and frees the service; before
+ * app_close. */
 void mail_stop(app *a);
 
 /* The wave's mail: whether it is set up (or how to do without), the

@@ -393,10 +393,9 @@ static int form_minutes(const instrument *in, int layer, const char *lang)
     return minutes;
 }
 
-int mail_compose_parts(app *a, PGconn *c, const mail_settings *s, const mail_request *q,
-                       strbuf *subject, strbuf *text, strbuf *html, tm_error *err)
+int mail_compose_parts(app *a, PGconn *c, const mail_request *q, strbuf *subject, strbuf *text,
+                       strbuf *html, tm_error *err)
 {
-    (void)s;
     const instrument *in = app_instrument(a, c, q->ctx->wave.instrument_id, err);
     if (!in) return -1;
     const char *lang = tm_text_lang(q->lang);
@@ -440,7 +439,7 @@ char *mail_compose(app *a, PGconn *c, const mail_settings *s, const mail_request
     strbuf subject = STRBUF_INIT(MAIL_MESSAGE_MAX), text = STRBUF_INIT(MAIL_MESSAGE_MAX),
            html = STRBUF_INIT(MAIL_MESSAGE_MAX), out = STRBUF_INIT(MAIL_MESSAGE_MAX);
     char *message = NULL;
-    if (mail_compose_parts(a, c, s, q, &subject, &text, &html, err) == 0) {
+    if (mail_compose_parts(a, c, q, &subject, &text, &html, err) == 0) {
         unsigned char rnd[16];
         char hex[33], id[300];
         randombytes_buf(rnd, sizeof rnd);

@@ -87,8 +87,8 @@ typedef struct mail_request {
 
 /* The message's subject, plain text and HTML (mail_render), appended to
  * the three buffers. -1 with err (500). */
-int mail_compose_parts(app *a, PGconn *c, const mail_settings *s, const mail_request *q,
-                       strbuf *subject, strbuf *text, strbuf *html, tm_error *err);
+int mail_compose_parts(app *a, PGconn *c, const mail_request *q, strbuf *subject, strbuf *text,
+                       strbuf *html, tm_error *err);
 
 /* The whole message for the relay (caller frees; *len its length), with a
  * fresh Message-ID and the time now. NULL with err (500). */

@@ -11,12 +11,13 @@
 
 #include "server/store/mail.h"
 
-#define IDLE_SECONDS 1.0         /* look for work this often when there is none */
-#define HOUSEKEEPING_SECONDS 1.0 /* reminder rounds and closed waves */
-#define DB_WAIT_SECONDS 2.0      /* after the database failed */
-#define LOG_REPEAT_SECONDS 60.0  /* the same relay problem is logged again after this */
-#define CONTEXTS 16              /* waves' contexts kept by the sender */
-#define CONTEXT_SECONDS 2.0      /* ... for this long: a new wording shows within it */
+#define IDLE_SECONDS 1.0               /* look for work this often when there is none */
+#define HOUSEKEEPING_SECONDS 1.0       /* reminder rounds and closed waves */
+#define IDLE_HOUSEKEEPING_SECONDS 60.0 /* closed waves only, without a relay */
+#define DB_WAIT_SECONDS 2.0            /* after the database failed */
+#define LOG_REPEAT_SECONDS 60.0        /* the same relay problem is logged again after this */
+#define CONTEXTS 16                    /* waves' contexts kept by the sender */
+#define CONTEXT_SECONDS 2.0            /* ... for this long: a new wording shows within it */
 
 /* A wave's context for one language and kind of mail, as read at `at`. */
 typedef struct cached_context {
@@ -339,10 +340,10 @@ static void *sender_main(void *arg)
         double t = now_seconds();
         if (w->index == 0 && t >= next_housekeeping) {
             housekeeping(m);
-            next_housekeeping = t + HOUSEKEEPING_SECONDS;
+            next_housekeeping = t + (smtp ? HOUSEKEEPING_SECONDS : IDLE_HOUSEKEEPING_SECONDS);
         }
         if (!smtp) { /* mail is not set up: addresses left from before still go at closing */
-            nap(m, HOUSEKEEPING_SECONDS);
+            nap(m, next_housekeeping - now_seconds());
             continue;
         }
         double wait = rate_wait(m);
@@ -436,13 +437,19 @@ json_t *mail_sender_status(mail_sender *m)
     return o;
 }
 
-void mail_sender_stop(mail_sender *m)
+void mail_sender_stop_soon(mail_sender *m)
 {
     if (!m) return;
     pthread_mutex_lock(&m->lock);
     m->stop = 1;
     pthread_cond_broadcast(&m->wake);
     pthread_mutex_unlock(&m->lock);
+}
+
+void mail_sender_stop(mail_sender *m)
+{
+    if (!m) return;
+    mail_sender_stop_soon(m);
     for (int i = 0; i < m->n_workers; i++)
         if (m->workers[i].started) pthread_join(m->workers[i].thread, NULL);
     pthread_mutex_destroy(&m->lock);

@@ -20,8 +20,8 @@
  *
  * Once a second the first thread also starts the reminder rounds that are due and deletes
  * the addresses of waves that have closed (also by passing their closing
- * time). Without a relay (mail not set up) it does only the latter, for
- * addresses left from a time when mail was set up.
+ * time). Without a relay (mail not set up) it does only the latter, once a
+ * minute, for addresses left from a time when mail was set up.
  */
 #ifndef TM_MAIL_SENDER_H
 #define TM_MAIL_SENDER_H
@@ -48,8 +48,12 @@ void mail_sender_wake(mail_sender *m);
  * "relay_error", "relay_error_since", "waiting_for_relay"} (new reference). */
 json_t *mail_sender_status(mail_sender *m);
 
-/* Stops the threads (a transfer under way is broken off; its message stays
- * pending) and frees the sender. NULL is fine. */
+/* Tells the threads to stop: they break off a transfer under way (its
+ * message stays pending) and take no more work; returns at once. */
+void mail_sender_stop_soon(mail_sender *m);
+
+/* Stops the threads (mail_sender_stop_soon, then waits for them) and frees
+ * the sender. NULL is fine. */
 void mail_sender_stop(mail_sender *m);
 
 /* The wait before try number `tries` + 1 of something that failed `tries`

@@ -116,6 +116,7 @@ int server_run(const serve_options *o, tm_error *err)
     sigwait(&stop, &sig);
     fprintf(stderr, "thermometer: %s received, finishing requests in flight\n",
             sig == SIGINT ? "SIGINT" : "SIGTERM");
+    mail_stop_soon(a);
     http_server_stop(s, SHUTDOWN_GRACE_MS);
     s = NULL;
     rc = 0;

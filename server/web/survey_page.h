@@ -56,9 +56,9 @@ char *survey_page_render(const survey_page *p);
 char *survey_page_message(const char *lang, const char *title, const char *text);
 
 /* A page as survey_page_message's with one button that posts an empty form
- * to action (a path of this server): for a step that must not happen by
- * merely opening a link, as mail scanners open every link of a mail.
- * Returns a string the caller frees, or NULL when out of memory. */
+ * to action (a path of this server; NULL: no button): for a step that must
+ * not happen by merely opening a link, as mail scanners open every link of
+ * a mail. Returns a string the caller frees, or NULL when out of memory. */
 char *survey_page_confirm(const char *lang, const char *title, const char *text, const char *action,
                           const char *button);
 
