@@ -5,6 +5,7 @@
 #   make test       install what is missing, build (also with ASan/UBSan), run all tests
 #   make bench      benchmarks (figures and ratios; not part of test)
 #   make preview    the respondent's page as files in build/preview/ (tools/preview.c)
+#   make fixtures   the report tests' analysis JSON in tests/fixtures/ (tools/report_fixtures.c)
 #   make format     clang-format every C file;  make lint: doors and cppcheck
 #   make doors      the include check: which room may include which (docs/architecture.md)
 
@@ -29,15 +30,16 @@ REL_OBJ  := $(patsubst %.c,build/rel/%.o,$(LIB_SRC) $(GEN_SRC))
 ASAN_OBJ := $(patsubst %.c,build/asan/%.o,$(LIB_SRC) $(GEN_SRC))
 TEST_BIN := $(patsubst tests/%.c,build/asan/tests/%,$(TEST_SRC))
 
-.PHONY: all run test test-only bench format lint clean deps asan tests fuzz doors preview
+.PHONY: all run test test-only bench format lint clean deps asan tests fuzz doors preview fixtures
 all: bin/thermometer
 
 deps:
 	@scripts/install-deps.sh
 
-build/gen/embedded.c: survey-defs/schema.json scripts/embed.sh
+build/gen/embedded.c: survey-defs/schema.json data/common-passwords.txt data/common-passwords-nl.txt scripts/embed.sh
 	@mkdir -p $(@D)
-	scripts/embed.sh $@ instrument_schema_json survey-defs/schema.json
+	scripts/embed.sh $@ instrument_schema_json survey-defs/schema.json \
+	  common_passwords_txt data/common-passwords.txt common_passwords_nl_txt data/common-passwords-nl.txt
 
 build/rel/%.o: %.c | build/gen/embedded.c
 	@mkdir -p $(@D)
@@ -106,6 +108,16 @@ build/tools/preview: tools/preview.c $(REL_OBJ)
 preview: build/tools/preview
 	@mkdir -p build/preview
 	@build/tools/preview survey-defs/thermometer-sociaal-domein.json build/preview
+
+# The analyses the report tests read: a synthetic municipality analysed by
+# the project's own analysis (method 2), with trend, benchmark and rules.
+build/tools/report_fixtures: tools/report_fixtures.c $(REL_OBJ)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) $< $(REL_OBJ) -o $@ $(PKG_LIBS)
+
+fixtures: build/tools/report_fixtures
+	@build/tools/report_fixtures survey-defs/thermometer-sociaal-domein.json tests/fixtures
 
 format:
 	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard */*.h */*/*.h) $(TEST_SRC) $(TEST_HELPERS) $(wildcard bench/*.c tools/*.c)

@@ -1,7 +1,7 @@
 /* gen_wave.c - synthetic answers for the benchmarks (bench/run.sh).
  *
  *   gen_wave wave WAVE_ID N ANSWERED SEED
- *       Fills the open wave WAVE_ID (DATABASE_URL) with N respondents spread
+ *       Fills the open import wave WAVE_ID (DATABASE_URL) with N respondents spread
  *       over the layers like a real municipality, each answering ANSWERED of
  *       the scored items asked to their layer (the rest unanswered), through
  *       the server's own bulk path: store_responses_import (one COPY in one
@@ -9,12 +9,18 @@
  *       per respondent and marks one per respondent submitted, so the
  *       response figures look like a real wave.
  *
- *   gen_wave body INSTRUMENT_FILE LAYER COUNT ANSWERED BODIES_FILE SCORES_FILE
+ *   gen_wave body INSTRUMENT_FILE LAYER COUNT ANSWERED BODIES_FILE SEALED_FILE WAVE
  *       Writes COUNT different submission bodies for a respondent of LAYER,
  *       one JSON object per line ({"answers": {...}, "submit": true}), to
- *       BODIES_FILE, and to SCORES_FILE the scores literal the server stores
- *       for the first body (answers_check + answers_scores_literal: the very
- *       functions the server runs), which pgbench then submits.
+ *       BODIES_FILE, and to SEALED_FILE what the server stores for the first
+ *       body as a respondent of WAVE: the seal key's id on the first line and
+ *       the sealed answers on the second, both hex (answers_check +
+ *       seal_answers under SEAL_KEY: the very functions the server runs),
+ *       which pgbench then submits. The server's mixer opens those too.
+ *
+ *   gen_wave import INSTRUMENT_FILE N ANSWERED SEED FILE
+ *       Writes the body of a bulk import of N respondents (a JSON array, one
+ *       element per line) to FILE: 100,000 x 60 answers make about 62 MiB.
  *
  * The answers come from the same simple model as the demo: a carry level per
  * layer, a personal tendency, Gaussian noise (GSL, fixed seed), some "weet
@@ -33,6 +39,7 @@
 #include "core/instrument.h"
 #include "server/app/app.h"
 #include "server/app/collection.h"
+#include "server/app/seal.h"
 #include "server/app/waves.h"
 #include "server/store/responses.h"
 
@@ -151,7 +158,7 @@ static int cmd_wave(int argc, char **argv)
         return 2;
     }
     tm_error err = TM_ERROR_INIT;
-    app_config cfg = {conninfo, 1, 0, 0, NULL};
+    app_config cfg = {conninfo, 1, 0, 0, NULL, NULL};
     app *a = app_open(&cfg, &err);
     PGconn *c = a ? app_db_acquire(a, &err) : NULL;
     if (!c) return fail("connect", &err);
@@ -184,7 +191,8 @@ static int cmd_wave(int argc, char **argv)
         }
     }
     double t1 = now_s();
-    int rc = store_responses_import(c, wave, n, in->n_items, gen_row, &g, &err);
+    long long batch = 0;
+    int rc = store_responses_import(c, wave, n, in->n_items, gen_row, &g, &batch, &err);
     if (rc != 0) return fail("import", &err);
     double t2 = now_s();
     for (size_t l = 0; l < nl && rc == 0; l++) {
@@ -204,8 +212,8 @@ static int cmd_wave(int argc, char **argv)
     return 0;
 }
 
-/* One submission body for a respondent of layer, as the API takes it. */
-static json_t *body_json(gen *g, int layer, int16_t *row)
+/* The answers of a new respondent of layer, as the API takes them. */
+static json_t *answers_json(gen *g, int layer, int16_t *row)
 {
     const instrument *in = g->in;
     draw_row(g, layer, row);
@@ -220,17 +228,75 @@ static json_t *body_json(gen *g, int layer, int16_t *row)
         else if (v > 0 && (size_t)v <= it->n_options)
             json_object_set_new(answers, it->key, json_string(it->options[v - 1].key));
     }
-    return json_pack("{s:o, s:b}", "answers", answers, "submit", 1);
+    return answers;
+}
+
+/* One submission body for a respondent of layer. */
+static json_t *body_json(gen *g, int layer, int16_t *row)
+{
+    return json_pack("{s:o, s:b}", "answers", answers_json(g, layer, row), "submit", 1);
+}
+
+/* An import body of n respondents spread over the layers like a wave, one
+ * array element per line, written as it is made. */
+static int cmd_import(int argc, char **argv)
+{
+    if (argc != 7) {
+        fprintf(stderr, "usage: gen_wave import INSTRUMENT_FILE N ANSWERED SEED FILE\n");
+        return 2;
+    }
+    tm_error err = TM_ERROR_INIT;
+    instrument *in = instrument_load_file(argv[2], &err);
+    if (!in) return fail(argv[2], &err);
+    size_t n = strtoul(argv[3], NULL, 10);
+    gen g = {in, gsl_rng_alloc(gsl_rng_mt19937), strtoul(argv[4], NULL, 10), n, NULL, NULL};
+    gsl_rng_set(g.rng, strtoul(argv[5], NULL, 10));
+    FILE *out = fopen(argv[6], "w");
+    int16_t *row = calloc(in->n_items, sizeof *row);
+    if (!out || !row || n == 0) {
+        perror("gen_wave");
+        return 1;
+    }
+    size_t nl = in->n_layers < 5 ? in->n_layers : 5;
+    double total_share = 0;
+    for (size_t l = 0; l < nl; l++)
+        total_share += layer_share[l];
+    fputs("[", out);
+    for (size_t k = 0; k < n; k++) {
+        /* layer by its share: the k-th respondent's place in the cumulative shares */
+        double at = (double)k / (double)n * total_share, sum = 0;
+        size_t layer = 0;
+        while (layer + 1 < nl && at >= sum + layer_share[layer])
+            sum += layer_share[layer++];
+        json_t *r = json_pack("{s:s, s:o}", "layer", in->layers[layer].key, "answers",
+                              answers_json(&g, (int)layer, row));
+        char *text = json_dumps(r, JSON_COMPACT);
+        fprintf(out, "%s%s\n", k ? "," : "", text);
+        free(text);
+        json_decref(r);
+    }
+    fputs("]\n", out);
+    free(row);
+    gsl_rng_free(g.rng);
+    instrument_free(in);
+    return fclose(out) == 0 ? 0 : 1;
 }
 
 static int cmd_body(int argc, char **argv)
 {
-    if (argc != 8) {
+    if (argc != 9) {
         fprintf(stderr,
-                "usage: gen_wave body INSTRUMENT_FILE LAYER COUNT ANSWERED BODIES SCORES\n");
+                "usage: gen_wave body INSTRUMENT_FILE LAYER COUNT ANSWERED BODIES SEALED WAVE\n");
         return 2;
     }
     tm_error err = TM_ERROR_INIT;
+    seal_key key;
+    int found = seal_key_from_env(&key, &err);
+    if (found <= 0) {
+        if (!found) tm_error_set(&err, 400, "SEAL_KEY is not set");
+        return fail("the seal key", &err);
+    }
+    long long wave = strtoll(argv[8], NULL, 10);
     instrument *in = instrument_load_file(argv[2], &err);
     if (!in) return fail(argv[2], &err);
     int layer = instrument_layer_index(in, argv[3]);
@@ -258,10 +324,12 @@ static int cmd_body(int argc, char **argv)
             if (answers_check(in, layer, json_object_get(b, "answers"), ANSWERS_SUBMIT, &set,
                               &err) != 0)
                 return fail("the generated answers", &err);
-            char *lit = answers_scores_literal(&set);
-            fprintf(scores, "%s\n", lit);
-            printf("body: %zu answers, %zu bytes\n", set.answered, strlen(text));
-            free(lit);
+            char *sealed = seal_answers(&key, wave, layer, &set);
+            if (!sealed) return fail("sealing", &err);
+            fprintf(scores, "%s\n%s\n", key.id, sealed);
+            printf("body: %zu answers, %zu bytes; sealed %zu bytes\n", set.answered, strlen(text),
+                   strlen(sealed) / 2);
+            free(sealed);
             answers_free(&set);
         }
         free(text);
@@ -280,6 +348,7 @@ int main(int argc, char **argv)
     if (sodium_init() < 0) return 1;
     if (argc > 1 && !strcmp(argv[1], "wave")) return cmd_wave(argc, argv);
     if (argc > 1 && !strcmp(argv[1], "body")) return cmd_body(argc, argv);
-    fprintf(stderr, "usage: gen_wave wave|body ... (see bench/gen_wave.c)\n");
+    if (argc > 1 && !strcmp(argv[1], "import")) return cmd_import(argc, argv);
+    fprintf(stderr, "usage: gen_wave wave|body|import ... (see bench/gen_wave.c)\n");
     return 2;
 }

@@ -4,7 +4,8 @@
  * pgbench the server's own SQL rather than a copy that could drift from it.
  *
  *   line 1: the token look-up   ($1: hex of the token hash)
- *   line 2: the submit          ($1 invitation id, $2 scores, $3 extra JSON)
+ *   line 2: the submit          ($1 invitation id, $2 the seal key's id, $3 the
+ *                                sealed answers, both hex)
  *
  * Built by bench/run.sh with the Makefile's flags, linked against the
  * project's library objects in build/rel/.

@@ -1,11 +1,11 @@
 /* cmd_basic.c - serve, migrate, validate and apikey. */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/commands.h"
 #include "core/instrument.h"
-#include "server/app/auth.h"
 #include "server/web/server.h"
 
 int cli_fail(const char *cmd, tm_error *err)
@@ -37,8 +37,17 @@ app *cli_app_open(const char *cmd, PGconn **c)
         cli_fail(cmd, &err);
         return NULL;
     }
-    app_config cfg = {conninfo, 1, 0, 0, NULL};
+    /* A command that releases waiting submissions (analyse, report of a
+     * closed wave) needs the server's seal key; others do without. */
+    seal_key key;
+    int has_key = seal_key_from_env(&key, &err);
+    if (has_key < 0) {
+        cli_fail(cmd, &err);
+        return NULL;
+    }
+    app_config cfg = {conninfo, 1, 0, 0, NULL, has_key ? &key : NULL};
     app *a = app_open(&cfg, &err);
+    sodium_memzero(&key, sizeof key);
     if (a && !(*c = app_db_acquire(a, &err))) {
         app_close(a);
         a = NULL;
@@ -118,63 +127,4 @@ int cmd_validate(int argc, char **argv)
         tm_error_clear(&err);
     }
     return bad;
-}
-
-int cmd_apikey(int argc, char **argv)
-{
-    if (argc < 2 || strcmp(argv[1], "create") != 0) {
-        fprintf(stderr, "usage: thermometer apikey create --role admin|consultant|viewer "
-                        "[--organisation ID]...\n");
-        return 2;
-    }
-    role r = ROLE_NONE;
-    long long orgs[64];
-    size_t n = 0;
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--role") && v) {
-            if (role_parse(v, &r) != 0) {
-                fprintf(stderr,
-                        "thermometer apikey: unknown role '%s' (admin, consultant or "
-                        "viewer)\n",
-                        v);
-                return 2;
-            }
-            i++;
-        } else if (!strcmp(a, "--organisation") && v) {
-            char *end;
-            long long id = strtoll(v, &end, 10);
-            if (*end || id <= 0 || n == sizeof orgs / sizeof *orgs) {
-                fprintf(stderr,
-                        "thermometer apikey: --organisation needs an organisation id, "
-                        "not '%s'\n",
-                        v);
-                return 2;
-            }
-            orgs[n++] = id;
-            i++;
-        } else {
-            fprintf(stderr, "thermometer apikey: unexpected argument '%s' (see --help)\n", a);
-            return 2;
-        }
-    }
-    if (r == ROLE_NONE) {
-        fprintf(stderr, "thermometer apikey: --role is required\n");
-        return 2;
-    }
-    PGconn *c;
-    app *a = cli_app_open("apikey", &c);
-    if (!a) return 1;
-    tm_error err = TM_ERROR_INIT;
-    char *key = NULL;
-    int rc = auth_key_create(c, r, orgs, n, &key, &err);
-    cli_app_close(a, c);
-    if (rc != 0) return cli_fail("apikey", &err);
-    fprintf(stderr,
-            "Created an API key with role %s. It is shown only now; only its hash is stored.\n",
-            role_name(r));
-    printf("%s\n", key);
-    free(key);
-    return 0;
 }

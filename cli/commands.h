@@ -20,6 +20,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_apikey(int argc, char **argv);
+int cmd_user(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_analyse(int argc, char **argv);
 int cmd_report(int argc, char **argv);

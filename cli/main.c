@@ -25,6 +25,22 @@ const command commands[] = {
      "  PORT_FILE        write the listening port to this file once ready\n"
      "  TRUST_PROXY      1: take the client address from X-Real-IP (only behind your own\n"
      "                   reverse proxy; it is what the token-guessing limit counts by)\n"
+     "  MAX_CONNECTIONS  connections open at once (default 4000; past three quarters of it a\n"
+     "                   connection that has not sent a request's head within 1 s is closed)\n"
+     "  MAX_CONNECTIONS_PER_ADDRESS  connections at once from one client address (default\n"
+     "                   256; 0 = no limit, the default with TRUST_PROXY: the proxy limits)\n"
+     "  HEADER_TIMEOUT   seconds a request's head may take to arrive (default 10)\n"
+     "  BODY_MIN_RATE    bytes per second a body must keep coming at (default 1024)\n"
+     "  BODIES_PER_ADDRESS  bodies read at once from one client address (default 16)\n"
+     "  BODY_MEMORY_MB   bodies buffered at once, in MiB (default 128)\n"
+     "  HEAVY_WORKERS    threads for analyses, reports and imports (default 2)\n"
+     "  HEAVY_QUEUE      analyses, reports and imports admitted at once (default 8); more\n"
+     "                   get 503 with Retry-After\n"
+     "  SEAL_KEY         64 hex digits (required, or SEAL_KEY_FILE): submissions wait sealed\n"
+     "                   under it until the mixer releases them in shuffled batches; keep it\n"
+     "  SEAL_KEY_FILE    a file holding the key (mode 0600); `make run` keeps var/seal.key\n"
+     "  METRICS_BIND     ADDRESS:PORT: /metrics there without a key, and not on the public\n"
+     "                   address (otherwise /metrics takes an admin key)\n"
      "  SQL_DIR          migrations (default sql)\n"
      "  INSTRUMENTS_DIR  instrument files (default survey-defs)\n"
      "  SEAL_KEY         the server key, 64 hex digits (or SEAL_KEY_FILE: a file holding it)\n"
@@ -52,25 +68,46 @@ const command commands[] = {
      "(survey-defs/schema.json) and the meaning: unique keys, known layers, themes and\n"
      "domains, intent items with a valid intended option, and every theme x domain cell\n"
      "asked to at least two layers. Prints one line per problem; exits 1 on any, 0 when clean.\n"},
-    {"apikey", "create API keys", cmd_apikey,
-     "usage: thermometer apikey create --role admin|consultant|viewer [--organisation ID]...\n"
+    {"apikey", "create, list and revoke API keys", cmd_apikey,
+     "usage: thermometer apikey create --name NAME --role admin|consultant|viewer\n"
+     "                                 [--organisation ID]... [--expires TIME]\n"
+     "       thermometer apikey list\n"
+     "       thermometer apikey revoke ID\n"
      "\n"
-     "Creates an API key and prints it alone on the last line; only its hash is stored, so\n"
-     "keep it. A consultant key may be granted several organisations (repeat\n"
-     "--organisation); a viewer key needs exactly one. Needs DATABASE_URL.\n"},
+     "create makes an API key and prints it alone on the last line; only its hash is\n"
+     "stored, so keep it. A consultant key may be granted several organisations (repeat\n"
+     "--organisation); a viewer key needs exactly one. --expires takes ISO 8601 with an\n"
+     "offset (2027-04-01T17:00:00+02:00); an expired key is refused. list shows every key:\n"
+     "id, name, role, organisations, created, last used, expires, revoked. revoke refuses\n"
+     "the key from the next request on. Needs DATABASE_URL.\n"},
+    {"user", "create, list and disable console accounts", cmd_user,
+     "usage: thermometer user create --email ADDRESS --name NAME --role admin|consultant|viewer\n"
+     "                               [--organisation ID]...\n"
+     "       thermometer user list\n"
+     "       thermometer user disable ID|ADDRESS\n"
+     "       thermometer user reset ID|ADDRESS\n"
+     "\n"
+     "Accounts sign in to the console at /beheer. create prints a one-time password alone\n"
+     "on the last line (shown once; it must be changed at the first sign-in). A consultant\n"
+     "may be granted several organisations, a viewer exactly one, an admin none. disable\n"
+     "ends the account's sessions at once; reset gives it a new one-time password.\n"
+     "Needs DATABASE_URL.\n"},
     {"analyse", "print a wave's gap analysis as JSON", cmd_analyse,
      "usage: thermometer analyse --wave ID [--pretty]\n"
      "\n"
      "Prints the analysis of wave ID as JSON: the same document as\n"
      "GET /api/v1/waves/ID/analysis (layer statistics, gaps, ANOVA, carry-through,\n"
-     "thermometer, trend and benchmark), with small groups suppressed. Needs DATABASE_URL.\n"},
+     "thermometer, trend and benchmark), with small groups suppressed. A wave's results\n"
+     "exist only once it is closed. Needs DATABASE_URL, and the server's SEAL_KEY when\n"
+     "submissions of the closed wave still wait to be mixed.\n"},
     {"report", "write a wave's Excel report", cmd_report,
      "usage: thermometer report --wave ID [--variant full|council] [--lang nl|en] -o FILE.xlsx\n"
      "\n"
      "Writes the gap report of wave ID as an Excel workbook: the full report for\n"
      "consultants (default) or the council summary (--variant council), in Dutch (default)\n"
      "or English. The numbers are those of `thermometer analyse`; groups smaller than the\n"
-     "wave's minimum group size appear nowhere. Needs DATABASE_URL.\n"},
+     "wave's minimum group size appear nowhere. Only for a closed wave. Needs DATABASE_URL\n"
+     "(and SEAL_KEY as for analyse).\n"},
     {"demo", "create a demo municipality with realistic synthetic answers", cmd_demo,
      "usage: thermometer demo [--if-absent]\n"
      "\n"

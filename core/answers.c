@@ -168,12 +168,45 @@ int answers_check(const instrument *in, int layer, json_t *answers, answers_mode
         if (mode == ANSWERS_SUBMIT && it->required && instrument_item_asked(it, layer) && !answered)
             problem(err, it->key, "is required");
     }
+    size_t answered, needed, short_by = 0;
+    if (mode == ANSWERS_SUBMIT &&
+        (short_by = answers_core_count(in, layer, out->scores, &answered, &needed)) > 0)
+        answers_too_few(err, answered, needed);
     size_t found = tm_error_count(err) - before;
     if (found > 0) {
         answers_free(out);
+        if (found == 1 && short_by) return -1; /* answers_too_few's message says it all */
         return tm_error_set(err, 422, "%zu answer(s) cannot be accepted", found);
     }
     return 0;
+}
+
+size_t answers_core_count(const instrument *in, int layer, const int16_t *scores, size_t *answered,
+                          size_t *needed)
+{
+    size_t asked = 0, got = 0;
+    for (size_t i = 0; i < in->n_items; i++) {
+        const tm_item *it = &in->items[i];
+        if (!it->core || !instrument_item_scored(it) || !instrument_item_asked(it, layer)) continue;
+        asked++;
+        got += scores[i] != SCORE_UNANSWERED;
+    }
+    *answered = got;
+    *needed = (asked + 1) / 2;
+    return got < *needed ? *needed - got : 0;
+}
+
+int answers_too_few(tm_error *err, size_t answered, size_t needed)
+{
+    char msg[300];
+    snprintf(msg, sizeof msg,
+             "answers %zu of the questions that count; at least %zu are needed to send "
+             "(%zu more; \"weet niet\" counts as an answer)",
+             answered, needed, needed - answered);
+    tm_error_add_json(err, json_pack("{s:s, s:I, s:I, s:I}", "error", msg, "answered",
+                                     (json_int_t)answered, "needed", (json_int_t)needed, "missing",
+                                     (json_int_t)(needed - answered)));
+    return tm_error_set(err, 422, "%s", msg);
 }
 
 void answers_free(answer_set *a)

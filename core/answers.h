@@ -33,7 +33,8 @@ typedef struct answer_set {
 
 typedef enum answers_mode {
     ANSWERS_DRAFT,  /* values are checked, required items may be missing */
-    ANSWERS_SUBMIT, /* ... and required items must be answered */
+    ANSWERS_SUBMIT, /* ... and required items must be answered, and at least half of the
+                       core items (answers_core_count) */
 } answers_mode;
 
 /* Checks answers (borrowed JSON object) for a respondent of layer (index)
@@ -41,9 +42,29 @@ typedef enum answers_mode {
  * -1 with err status 422 and one detail per problem:
  *   {"item": "ek-eff-1", "error": "must be a whole number from 1 to 5, or \"dont_know\""}
  * Unknown keys, items not asked to the layer, wrong types and out-of-range
- * values are all reported, not only the first. */
+ * values are all reported, not only the first. In ANSWERS_SUBMIT mode, too
+ * few core items answered is one more detail (answers_too_few), with no
+ * "item". */
 int answers_check(const instrument *in, int layer, json_t *answers, answers_mode mode,
                   answer_set *out, tm_error *err);
+
+/* Only real respondents count: a submission (or an imported row) must
+ * answer at least half, rounded up, of the core scored items its layer is
+ * asked (likert, grade and intent items asked of every layer: the items
+ * that enter the figures). "Weet niet" counts as an answer; text and choice
+ * items do not count (they enter no figure). Someone who sends a nearly
+ * empty form would otherwise be a respondent who changes nothing but n, and
+ * k - 1 such forms un-suppress a layer of one real person.
+ *
+ * answers_core_count gives how many core items of layer the scores answer
+ * (*answered) and how many are needed (*needed = ceil(asked / 2)); it
+ * returns how many more are needed (0 when enough). */
+size_t answers_core_count(const instrument *in, int layer, const int16_t *scores, size_t *answered,
+                          size_t *needed);
+
+/* The 422 of a submission that answers too few core items: the message and
+ * one detail {"error", "answered", "needed", "missing"}. Returns -1. */
+int answers_too_few(tm_error *err, size_t answered, size_t needed);
 
 /* Frees what an answer_set owns; the struct itself is the caller's. */
 void answers_free(answer_set *a);

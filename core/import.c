@@ -42,7 +42,8 @@ enum row_fault { FAULT_NONE, FAULT_TOO_LONG, FAULT_TOO_DEEP };
 struct import_parser {
     const instrument *in;
     import_format format;
-    int stopped; /* outcome settled: further data is ignored */
+    int require_core; /* import_parser_require_core: half of the core items per row */
+    int stopped;      /* outcome settled: further data is ignored */
     int finished;
     int status;        /* 0 while all is well */
     char message[600]; /* set when the parser stops */
@@ -284,8 +285,14 @@ static void check_answers(import_parser *p, int layer, json_t *answers)
         tm_error_clear(&e);
         return;
     }
+    size_t answered, needed;
     if (set.answered == 0)
         row_problem(p, p->row, NULL, "has no answers");
+    else if (p->require_core && answers_core_count(p->in, layer, set.scores, &answered, &needed))
+        row_problem(p, p->row, NULL,
+                    "answers %zu of the core questions of layer \"%s\"; at least %zu are needed "
+                    "(half, rounded up; \"weet niet\" counts as an answer)",
+                    answered, p->in->layers[layer].key, needed);
     else if (p->problems == 0)
         rows_add(p, layer, &set);
     answers_free(&set);
@@ -1018,6 +1025,11 @@ import_parser *import_parser_new(const instrument *in, import_format f)
         return NULL;
     }
     return p;
+}
+
+void import_parser_require_core(import_parser *p)
+{
+    p->require_core = 1;
 }
 
 int import_parser_feed(import_parser *p, const char *data, size_t len)

@@ -27,7 +27,8 @@
  * grade whole digits; "dont_know" or "weet niet" (any case); an option key;
  * several option keys separated by "|" for a multiple-choice item; text as is.
  * A header column without a name (Excel's trailing separators) is allowed as
- * long as its cells stay empty. A row without any answer is refused.
+ * long as its cells stay empty. A row without any answer is refused, and so
+ * is one with too few (import_parser_require_core).
  *
  * Rows are numbered from 1: the n-th element of the JSON array, or the n-th
  * line (record) after the CSV header, counting skipped blank lines, so that
@@ -82,6 +83,13 @@ import_format import_format_from_content_type(const char *content_type);
 /* A new parser for a body in format f. Borrows in, which must outlive the
  * parser. Returns NULL when memory runs out. Free with import_parser_free. */
 import_parser *import_parser_new(const instrument *in, import_format f);
+
+/* From now on a row must answer at least half of the core items its layer
+ * is asked, as a submission must (answers_core_count); otherwise it is a
+ * bad row: {"row": n, "error": "answers 3 of the core questions of layer
+ * \"beleid\"; at least 33 are needed ..."}. The server always sets it;
+ * without it a row needs one answer. Call before the first feed. */
+void import_parser_require_core(import_parser *p);
 
 /* Reads the next len bytes of the body (borrowed; not kept after the call).
  * Returns 0, or -1 once the outcome is settled (a JSON syntax error, a bad

@@ -10,14 +10,20 @@
 
 typedef enum role { ROLE_NONE = 0, ROLE_ADMIN, ROLE_CONSULTANT, ROLE_VIEWER } role;
 
-/* The caller of an API request: filled when its key has been checked. An
- * admin sees every organisation; a consultant or viewer those granted to
- * the key. */
+/* The caller of a request: an API key, or a person signed in to the console
+ * (server/app/sessions.h). An admin sees every organisation; a consultant
+ * or viewer those granted to the key or the person. */
 typedef struct caller {
     role role;
-    long long key_id;
+    long long key_id;     /* the API key; 0 for a person */
     char key_id_text[24]; /* key_id as text, handy as a query parameter */
+    long long user_id;    /* the person; 0 for an API key */
+    char principal[32];   /* "key:ID" or "user:ID": whose organisations (IN_SCOPE) */
 } caller;
+
+/* Fills who as an API key's or a person's caller. */
+void caller_set_key(caller *who, role r, long long key_id);
+void caller_set_user(caller *who, role r, long long user_id);
 
 /* "admin", "consultant", "viewer" (or "none"). Static string. */
 const char *role_name(role r);

@@ -11,9 +11,9 @@
  *   answers     a refusal leaves nothing allocated and says 422; an accepted
  *               set has scores in range for each item's type, nothing for
  *               items not asked to the layer, text and lists only where they
- *               belong, every required item under ANSWERS_SUBMIT; accepted
- *               answers survive answers_to_json -> answers_check and the
- *               scores' text form unchanged.
+ *               belong, every required item and half the core items under
+ *               ANSWERS_SUBMIT; accepted answers survive answers_to_json ->
+ *               answers_check and the scores' text form unchanged.
  *   form        a refused body leaves no answers and says 400; a decoded one
  *               has no empty values and action save or submit, and held no
  *               NUL; the page rendered with the decoded answers and their
@@ -486,14 +486,23 @@ int fuzz_instrument_one(const uint8_t *data, size_t size)
 
 /* ---- answers --------------------------------------------------------------- */
 
+/* Every detail names its item, except the one that says a submission
+ * answers too few core items (answers_too_few), which gives the counts. */
 static void check_details(const tm_error *err)
 {
     size_t i;
     json_t *d;
     json_array_foreach(err->details, i, d)
     {
-        CHECK(json_is_string(json_object_get(d, "item")));
         CHECK(json_is_string(json_object_get(d, "error")));
+        if (json_object_get(d, "item")) {
+            CHECK(json_is_string(json_object_get(d, "item")));
+            continue;
+        }
+        json_int_t answered = json_integer_value(json_object_get(d, "answered"));
+        json_int_t needed = json_integer_value(json_object_get(d, "needed"));
+        CHECK(answered < needed && json_integer_value(json_object_get(d, "missing")) ==
+                                       needed - answered);
     }
 }
 
@@ -515,6 +524,9 @@ static void answers_against(const instrument *in, json_t *answers)
                 CHECK(json_is_object(answers));
                 CHECK(set[m].n == in->n_items);
                 CHECK(check_scores(in, layer, set[m].scores, set[m].extra) == set[m].answered);
+                size_t answered, needed;
+                if (mode == ANSWERS_SUBMIT)
+                    CHECK(answers_core_count(in, layer, set[m].scores, &answered, &needed) == 0);
                 if (mode == ANSWERS_SUBMIT)
                     for (size_t i = 0; i < in->n_items; i++) {
                         const tm_item *it = &in->items[i];

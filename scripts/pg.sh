@@ -9,6 +9,9 @@
 #   pg.sh kill DIR     SIGKILL the postmaster (for fault tests)
 #   pg.sh crash DIR    SIGKILL the postmaster and every process it started
 #   pg.sh url DIR      print a libpq connection string for database `postgres`
+#
+# PG_FSYNC (on/off) and PG_OPTS (more "-c name=value" settings, e.g. the
+# benchmark's pg_stat_statements) apply to start.
 set -euo pipefail
 
 cmd=${1:?usage: pg.sh start|stop|kill|crash|url DIR}
@@ -32,7 +35,7 @@ case "$cmd" in
     fi
     # No TCP: only the socket in $dir, which only its owner (and root) can enter.
     as_owner "$bindir/pg_ctl" -D "$dir/pg" -l "$dir/postgres.log" -w -t 60 \
-      -o "-c listen_addresses='' -c unix_socket_directories='$dir' -c max_connections=200 -c fsync=${PG_FSYNC:-on}" \
+      -o "-c listen_addresses='' -c unix_socket_directories='$dir' -c max_connections=200 -c fsync=${PG_FSYNC:-on} ${PG_OPTS:-}" \
       start >/dev/null
     ;;
   stop)

@@ -19,25 +19,45 @@ if [ -z "${DATABASE_URL:-}" ]; then
 fi
 
 bin/thermometer migrate
-# The server key (mail links are derived from it): made once, kept in
-# var/seal.key (mode 0600), unless SEAL_KEY or SEAL_KEY_FILE says otherwise.
-if [ -z "${SEAL_KEY:-}" ] && [ -z "${SEAL_KEY_FILE:-}" ]; then
-  mkdir -p var
-  if [ ! -s var/seal.key ]; then
-    (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >var/seal.key)
-    echo "A server key was made in var/seal.key (mode 0600): keep it with the database."
-  fi
-  export SEAL_KEY_FILE=var/seal.key
-fi
 if [ ! -s var/admin.key ]; then
   mkdir -p var
-  key=$(bin/thermometer apikey create --role admin 2>/dev/null | tail -n 1)
+  key=$(bin/thermometer apikey create --name "make run" --role admin 2>/dev/null | tail -n 1)
   (umask 077 && printf '%s\n' "$key" >var/admin.key)
   chmod 0600 var/admin.key
   echo
   echo "Your admin API key (shown once; kept in var/admin.key, mode 0600):"
   echo "  $key"
   echo
+fi
+# The seal key: submissions wait sealed under it until they are mixed
+# (server/app/seal.h), and the links of e-mailed invitations are derived
+# from it. Made once, kept like the admin key; SEAL_KEY or
+# SEAL_KEY_FILE from the environment win.
+if [ -z "${SEAL_KEY:-}" ] && [ -z "${SEAL_KEY_FILE:-}" ]; then
+  if [ ! -s var/seal.key ]; then
+    mkdir -p var
+    (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >var/seal.key)
+    chmod 0600 var/seal.key
+    echo "A seal key for waiting submissions was made: var/seal.key (mode 0600; keep it)"
+  fi
+  export SEAL_KEY_FILE=var/seal.key
+fi
+# The console's first admin, once: its one-time password is printed here and
+# must be changed at the first sign-in (var/admin.account notes who it is).
+if [ ! -s var/admin.account ]; then
+  mkdir -p var
+  email=${ADMIN_EMAIL:-admin@example.nl}
+  if password=$(bin/thermometer user create --email "$email" --name "Beheerder" --role admin 2>/dev/null | tail -n 1); then
+    (umask 077 && printf '%s\n' "$email" >var/admin.account)
+    echo
+    echo "The console: http://${BIND:-127.0.0.1}:${PORT:-8080}/beheer"
+    echo "  e-mail:   $email"
+    echo "  password: $password   (one-time: you choose your own at the first sign-in)"
+    echo
+  else
+    echo "(the console's first admin exists already: bin/thermometer user reset $email gives a new password)"
+    printf '%s\n' "$email" >var/admin.account
+  fi
 fi
 if [ -x bin/thermometer ] && bin/thermometer demo --help >/dev/null 2>&1; then
   bin/thermometer demo --if-absent || true
@@ -46,7 +66,8 @@ fi
 
 port=${PORT:-8080}
 bind=${BIND:-127.0.0.1}
-echo "Try:  curl -H \"Authorization: Bearer \$(cat var/admin.key)\" http://$bind:$port/api/v1/organisations"
+echo "The console: http://$bind:$port/beheer   (a new password: bin/thermometer user reset \$(cat var/admin.account))"
+echo "The API:  curl -H \"Authorization: Bearer \$(cat var/admin.key)\" http://$bind:$port/api/v1/organisations"
 [ -n "${SMTP_URL:-}" ] || echo "Mail is not set up (SMTP_URL): invitations go by CSV mail merge; see the README, \"Mail\"."
 echo "Stop with Ctrl-C."
 # Not exec: the EXIT trap must still stop the database after the server.

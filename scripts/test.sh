@@ -26,6 +26,9 @@ export TEST_DATABASE_URL="$base"
 export TEST_TEMPLATE_DB=thermometer_template
 export TEST_TMPDIR="$tmp"
 export THERMOMETER_BIN="${THERMOMETER_BIN:-bin/thermometer-asan}"
+# The servers' seal key (tests/helpers/th.h TH_SEAL_KEY), for the commands the
+# tests run (thermometer analyse and report release waiting submissions).
+export SEAL_KEY=5e615e615e615e615e615e615e615e615e615e615e615e615e615e615e615e61
 export NIST_DIR="${NIST_DIR:-tests/data/nist-strd}"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"

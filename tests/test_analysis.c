@@ -1059,6 +1059,22 @@ Test(compare, trend)
     ASSERT_REL(th_num(e, "diff"), 25, TOL_ARITH, "knowledge diff");
     size_t i;
     json_array_foreach(trend, i, e) cr_assert_str_neq(str(e, "layer"), "uitvoering");
+    /* p_holm: Holm over the entries of the same measure that have a p. Two
+     * families of two: score p 0.2847 (bestuur) and 0.3046 (management):
+     * the smaller doubles (0.5694), the larger gets max(0.5694, 0.3046);
+     * knowledge p 0.1817 (bestuur) and 0.0161 (management): 0.0323 and
+     * max(0.0323, 0.1817). A family is one measure, never both. */
+    double p_bs = th_num(json_array_get(trend, 0), "p");
+    double p_bk = th_num(json_array_get(trend, 1), "p");
+    double p_ms = th_num(json_array_get(trend, 2), "p");
+    double p_mk = th_num(json_array_get(trend, 3), "p");
+    cr_assert(p_bs < p_ms && p_mk < p_bk && 2 * p_bs > p_ms && 2 * p_mk < p_bk,
+              "the family order this comment assumes");
+    ASSERT_REL(th_num(json_array_get(trend, 0), "p_holm"), 2 * p_bs, TOL_ARITH, "p_holm bs");
+    ASSERT_REL(th_num(json_array_get(trend, 2), "p_holm"), 2 * p_bs, TOL_ARITH, "p_holm ms");
+    ASSERT_REL(th_num(json_array_get(trend, 3), "p_holm"), 2 * p_mk, TOL_ARITH, "p_holm mk");
+    ASSERT_REL(th_num(json_array_get(trend, 1), "p_holm"), p_bk, TOL_ARITH, "p_holm bk");
+    ASSERT_REL(p_ms, 0.30455878468053477, TOL_GSL, "management score p");
     /* an analysis of another method is not compared */
     json_object_set_new(prev, "method", json_integer(1));
     cr_assert_eq(analysis_add_trend(cur, prev, &err), 0);
@@ -1101,7 +1117,8 @@ Test(compare, trend_with_a_changed_key)
         knowledge++;
         cr_assert(json_is_false(json_object_get(e, "comparable")));
         cr_assert(json_is_null(json_object_get(e, "diff")) &&
-                  json_is_null(json_object_get(e, "p")));
+                  json_is_null(json_object_get(e, "p")) &&
+                  json_is_null(json_object_get(e, "p_holm")));
         json_t *want = json_pack("[s]", "k2");
         cr_assert(json_equal(json_object_get(e, "changed_items"), want));
         json_decref(want);

@@ -1,8 +1,9 @@
 /* test_analysis_api.c - GET /api/v1/waves/{id}/analysis on waves built
  * through the bulk import: suppression leaves nothing of a small layer in
  * the JSON, a hidden item answer moves no figure (method 2), trend follows
- * previous_wave_id, the benchmark appears only from five organisations,
- * and roles see only their own waves. */
+ * previous_wave_id, the benchmark appears only from five peer
+ * organisations, an open wave has no results, and roles see only their own
+ * waves. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,15 +51,15 @@ static long long new_org(int code)
     return id;
 }
 
-/* An open wave of org with instrument v1 (its items are imported below);
- * previous may be 0. */
+/* An open wave of org with instrument v1, made for import (its items are
+ * imported below); previous may be 0. */
 static long long new_wave(long long org, long long previous)
 {
-    char body[256], prev[64] = "";
+    char body[300], prev[64] = "";
     if (previous) snprintf(prev, sizeof prev, ", \"previous_wave_id\": %lld", previous);
     snprintf(body, sizeof body,
              "{\"organisation_id\": %lld, \"instrument\": \"thermometer-sociaal-domein@1.0.0\","
-             " \"name\": \"Meting\"%s}",
+             " \"name\": \"Meting\", \"collection\": \"import\"%s}",
              org, prev);
     json_t *j = call("POST", "/api/v1/waves", body, 201);
     long long id = json_integer_value(json_object_get(j, "id"));
@@ -191,6 +192,7 @@ Test(analysis_api, a_small_layer_leaves_no_figure_anywhere)
     import_layer(wave, "beleid", 6, 5, "b");
     import_layer(wave, "uitvoering", 7, 3, "c");
     /* partners: nobody */
+    close_wave(wave);
     json_t *a = analysis(wave);
     cr_expect_gt(check_suppressed(json_object_get(a, "themes"), "bestuur", "themes"), 0);
     check_suppressed(json_object_get(a, "domains"), "bestuur", "domains");
@@ -222,6 +224,7 @@ Test(analysis_api, trend_and_benchmark)
     long long w2 = new_wave(org, w1);
     for (int l = 0; l < 5; l++)
         import_layer(w2, layers[l], 6, 5 - l / 2, "b");
+    close_wave(w2);
 
     json_t *a = analysis(w2);
     json_t *trend = json_object_get(a, "trend");
@@ -245,12 +248,18 @@ Test(analysis_api, trend_and_benchmark)
     cr_expect_eq(json_array_size(json_object_get(a, "benchmark")), 0, "no other organisations");
     json_decref(a);
 
-    /* Four other organisations with a closed wave: still no benchmark. */
-    for (int o = 0; o < 5; o++) {
-        long long w = new_wave(new_org(3001 + o), 0);
+    /* Four other organisations with a closed wave: still no benchmark. And
+     * only peers count: the sixth is not marked. */
+    for (int o = 0; o < 6; o++) {
+        long long peer = new_org(3001 + o);
+        long long w = new_wave(peer, 0);
         for (int li = 0; li < 5; li++)
             import_layer(w, layers[li], 5, 1 + (o + li) % 5, "b");
         close_wave(w);
+        if (o == 5) break;
+        char path[64];
+        snprintf(path, sizeof path, "/api/v1/organisations/%lld", peer);
+        json_decref(call("PATCH", path, "{\"benchmark\": true}", 200));
         a = analysis(w2);
         size_t n = json_array_size(json_object_get(a, "benchmark"));
         if (o < 4) {
@@ -264,12 +273,18 @@ Test(analysis_api, trend_and_benchmark)
         }
         json_decref(a);
     }
+    a = analysis(w2);
+    json_t *b0 = json_array_get(json_object_get(a, "benchmark"), 0);
+    cr_expect_eq(json_integer_value(json_object_get(b0, "organisations")), 5,
+                 "an organisation not marked as a peer does not count");
+    json_decref(a);
 }
 
 Test(analysis_api, roles_see_only_their_own_analysis)
 {
     long long org = new_org(4001), other = new_org(4002);
     long long wave = new_wave(org, 0);
+    close_wave(wave);
     char *viewer = th_api_key(db, "viewer", &org, 1);
     char *stranger = th_api_key(db, "consultant", &other, 1);
     char path[64];
@@ -306,32 +321,28 @@ Test(analysis_api, cli_prints_the_same_document)
     free(out);
 }
 
-/* During collection the analysis is a snapshot that moves only when every
- * layer has no new responses or at least k of them: two analyses never
- * differ by one person's answers. */
-Test(analysis_api, an_open_wave_moves_in_steps_of_k)
+/* One publication: during collection there are no results, not even a
+ * snapshot (two publications that differ by fewer than k respondents would
+ * give their answers by subtraction); the close publishes them. */
+Test(analysis_api, an_open_wave_has_no_results)
 {
     long long wave = new_wave(new_org(6001), 0);
     import_layer(wave, "beleid", 5, 4, "a");
     import_layer(wave, "uitvoering", 5, 2, "a");
-    json_t *a1 = analysis(wave);
-    cr_expect(json_is_true(json_object_get(json_object_get(a1, "live"), "snapshot")));
-
-    import_layer(wave, "uitvoering", 1, 5, "b"); /* one new respondent */
-    json_t *a2 = analysis(wave);
-    cr_expect(json_equal(json_object_get(a1, "themes"), json_object_get(a2, "themes")),
-              "one new respondent must not change the figures");
-    json_t *r = json_array_get(json_object_get(a2, "response"), 3);
-    cr_expect_eq(json_integer_value(json_object_get(r, "submitted")), 5, "still the snapshot");
-
-    import_layer(wave, "uitvoering", 4, 5, "b"); /* now 5 new in that layer */
-    json_t *a3 = analysis(wave);
-    r = json_array_get(json_object_get(a3, "response"), 3);
-    cr_expect_eq(json_integer_value(json_object_get(r, "submitted")), 10, "refreshed after k new");
-    cr_expect(!json_equal(json_object_get(a1, "themes"), json_object_get(a3, "themes")));
-    json_decref(a1);
-    json_decref(a2);
-    json_decref(a3);
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/waves/%lld/analysis", wave);
+    json_t *e = call("GET", path, NULL, 409);
+    cr_expect_str_eq(json_string_value(json_object_get(e, "error")),
+                     "results appear when the wave closes");
+    json_decref(e);
+    snprintf(path, sizeof path, "/api/v1/waves/%lld/report.xlsx", wave);
+    json_decref(call("GET", path, NULL, 409));
+    close_wave(wave);
+    json_t *a = analysis(wave);
+    json_t *r = json_array_get(json_object_get(a, "response"), 3);
+    cr_expect_eq(json_integer_value(json_object_get(r, "submitted")), 5);
+    cr_expect_null(json_object_get(a, "live"), "no trace of a live view");
+    json_decref(a);
 }
 
 /* The first likert item asked of every layer (a core item), borrowed. */

@@ -4,8 +4,10 @@
  * over the API, and runs tests/e2e/survey.spec.mjs: Debian's headless
  * Chromium, driven by playwright-core, answers on a phone-sized viewport with
  * taps, clicks and the keyboard, saves, finds the draft, submits and sees the
- * thank-you page (see that file). Then the database must hold exactly one
- * response with the values the browser picked.
+ * thank-you page (see that file); a first "Versturen" with too few answers
+ * is refused with the message next to the button. Then, once the wave is
+ * closed, the database must hold exactly one response with the values the
+ * browser picked.
  *
  * Needs /usr/bin/chromium and tests/e2e/node_modules: without them the test
  * fails (it does not skip) and says how to install them.
@@ -166,7 +168,10 @@ Test(browser, answer_save_reload_submit_on_a_phone, .timeout = 300)
     cr_assert_eq(rc, 0, "the browser test failed (exit %d):\n%s", rc, output);
     cr_log_info("survey.spec.mjs (shown with --verbose):\n%s", output);
 
-    /* The database holds exactly what the browser picked. */
+    /* The submission waits sealed until it is mixed; the close releases it.
+     * Then the database holds exactly what the browser picked. */
+    snprintf(path, sizeof path, "/api/v1/waves/%lld/close", wave);
+    json_decref(post_ok(srv, admin, path, "{}", 200));
     char sql[256];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM responses WHERE wave_id = %lld", wave);
     char *n = th_sql(db, sql);

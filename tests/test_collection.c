@@ -71,6 +71,69 @@ static long long make_wave(long long org, int open)
     return id;
 }
 
+/* An open wave made for import ("collection": "import"). */
+static long long make_import_wave(long long org)
+{
+    return th_wave_import(srv, admin, org);
+}
+
+/* {"answers": th_answers(layer, v, "b") with overrides (a JSON object text
+ * or NULL), "submit": submit} as text (caller frees). */
+static char *full_body(const char *layer, int v, const char *overrides, int submit)
+{
+    json_t *a = th_answers(layer, v, "b");
+    if (overrides) {
+        json_t *o = json_loads(overrides, 0, NULL);
+        cr_assert_not_null(o, "%s", overrides);
+        json_object_update(a, o);
+        json_decref(o);
+    }
+    json_t *body = json_pack("{s:o, s:b}", "answers", a, "submit", submit);
+    char *text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    return text;
+}
+
+/* csv with "%H" replaced by sep and the key of every other core item
+ * (beside ek-eff-1 and ek-eff-2, which the tests write themselves) and
+ * "%V" by sep and an answer to each: every row then answers the half of
+ * the core items a row needs. Caller frees. */
+static char *csv_widen(const char *csv, char sep)
+{
+    json_t *core = th_core_items(), *vals = th_answers("uitvoering", 3, "a");
+    th_buf h = {0}, v = {0};
+    size_t i;
+    json_t *k;
+    json_array_foreach(core, i, k)
+    {
+        const char *key = json_string_value(k);
+        if (!strcmp(key, "ek-eff-1") || !strcmp(key, "ek-eff-2")) continue;
+        json_t *x = json_object_get(vals, key);
+        char cell[96];
+        int n = snprintf(cell, sizeof cell, "%c%s", sep, key);
+        th_collect(cell, 1, (size_t)n, &h);
+        n = json_is_integer(x)
+                ? snprintf(cell, sizeof cell, "%c%lld", sep, (long long)json_integer_value(x))
+                : snprintf(cell, sizeof cell, "%c%s", sep, json_string_value(x));
+        th_collect(cell, 1, (size_t)n, &v);
+    }
+    json_decref(core);
+    json_decref(vals);
+    th_buf out = {0};
+    for (const char *c = csv; *c; c++) {
+        if (c[0] == '%' && (c[1] == 'H' || c[1] == 'V')) {
+            th_buf *b = c[1] == 'H' ? &h : &v;
+            th_collect(b->data, 1, b->len, &out);
+            c++;
+        } else {
+            th_collect((char *)c, 1, 1, &out);
+        }
+    }
+    free(h.data);
+    free(v.data);
+    return out.data;
+}
+
 /* n invitation tokens for layer; caller frees each and the array. */
 static char **invite(long long wave, const char *layer, int n)
 {
@@ -334,12 +397,14 @@ Test(collection, respondent_save_submit_and_progress)
     cr_expect_eq(r.status, 400);
     th_response_free(&r);
 
-    r = survey_post(t[0], "{\"answers\": {\"ek-eff-1\": 5}, \"submit\": true}");
+    char *full = full_body("uitvoering", 5, NULL, 1);
+    r = survey_post(t[0], full);
     cr_expect_eq(r.status, 201, "%s", r.body);
     th_response_free(&r);
-    r = survey_post(t[0], "{\"answers\": {\"ek-eff-1\": 5}, \"submit\": true}");
+    r = survey_post(t[0], full);
     cr_expect_eq(r.status, 409);
     th_response_free(&r);
+    free(full);
     r = th_get(srv, path, NULL);
     cr_expect_eq(r.status, 409);
     th_response_free(&r);
@@ -350,15 +415,22 @@ Test(collection, respondent_save_submit_and_progress)
     cr_expect_eq(count_of(l, "invited"), 3);
     cr_expect_eq(count_of(l, "started"), 2);
     cr_expect_eq(count_of(l, "submitted"), 1);
+    cr_expect_eq(count_of(l, "imported"), 0, "an online submission is not imported");
     json_decref(l);
     l = progress_layer(wave, "bestuur");
     cr_expect_eq(count_of(l, "invited"), 0);
     json_decref(l);
 
-    /* The response row carries no link to the invitation. */
+    /* The response row carries no link to the invitation. An imported row
+     * names its import batch (so that a batch can be undone); a submitted
+     * one has none. */
     char *cols = th_sql(db, "SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM "
                             "information_schema.columns WHERE table_name = 'responses'");
-    cr_expect_str_eq(cols, "id,wave_id,layer,scores,extra,imported");
+    cr_expect_str_eq(cols, "id,wave_id,layer,scores,extra,imported,import_batch_id");
+    free(cols);
+    cols = th_sql(db, "SELECT count(*) FROM responses WHERE NOT imported AND import_batch_id IS NOT"
+                      " NULL");
+    cr_expect_str_eq(cols, "0", "a submitted response belongs to no batch");
     free(cols);
 
     r = th_get(srv, "/api/v1/survey/AAAAAAAAAAAAAAAAAAAAAAAA", NULL);
@@ -425,11 +497,13 @@ typedef struct race_arg {
     char answer[160];
 } race_arg;
 
+static char *race_body; /* a complete submission of beleid */
+
 static void *race_submit(void *p)
 {
     race_arg *a = p;
-    const char body[] = "{\"answers\": {\"ek-eff-1\": 2}, \"submit\": true}";
-    char req[512];
+    const char *body = race_body;
+    char req[8192];
     int n = snprintf(req, sizeof req,
                      "POST /api/v1/survey/%s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                      "Content-Type: application/json\r\nContent-Length: %zu\r\n"
@@ -453,6 +527,7 @@ Test(collection, one_token_submitted_twice_at_once_is_stored_once)
     enum { N = 16 };
     long long wave = make_wave(make_org("GM0500"), 1);
     char **t = invite(wave, "beleid", N);
+    race_body = full_body("beleid", 2, NULL, 1);
     for (int k = 0; k < N; k++) {
         pthread_barrier_t go;
         pthread_barrier_init(&go, NULL, 2);
@@ -469,8 +544,13 @@ Test(collection, one_token_submitted_twice_at_once_is_stored_once)
         free(t[k]);
     }
     free(t);
-    char sql[128];
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM responses WHERE wave_id = %lld", wave);
+    free(race_body);
+    /* Stored: mixed into responses, or still waiting to be. */
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT (SELECT count(*) FROM responses WHERE wave_id = %lld)"
+             " + (SELECT count(*) FROM pending_responses WHERE wave_id = %lld)",
+             wave, wave);
     char *n = th_sql(db, sql);
     cr_expect_str_eq(n, "16", "each token stored once");
     free(n);
@@ -488,8 +568,10 @@ Test(collection, open_link_gives_each_visitor_a_token)
     th_response r = survey_post(link, "{\"answers\": {\"ek-eff-1\": 3}, \"submit\": false}");
     cr_assert_eq(r.status, 200, "%s", r.body);
     j = th_json(&r);
-    const char *mine = json_string_value(json_object_get(j, "token"));
-    cr_assert_not_null(mine, "a save on a link hands out a personal token: %s", r.body);
+    const char *mine_ = json_string_value(json_object_get(j, "token"));
+    cr_assert_not_null(mine_, "a save on a link hands out a personal token: %s", r.body);
+    char mine[64];
+    snprintf(mine, sizeof mine, "%s", mine_);
     cr_expect_str_neq(mine, link);
     char mypath[128];
     snprintf(mypath, sizeof mypath, "/api/v1/survey/%s", mine);
@@ -509,24 +591,51 @@ Test(collection, open_link_gives_each_visitor_a_token)
     cr_expect_eq(json_object_size(json_object_get(fresh, "answers")), 0);
     json_decref(fresh);
     th_response_free(&r);
-    r = survey_post(link, "{\"answers\": {\"ek-eff-1\": 1}, \"submit\": true}");
+    /* Two places: the saved draft used none (test_anonymity.c); two
+     * submissions use both. */
+    char *full = full_body("partners", 1, NULL, 1);
+    r = survey_post(link, full);
     cr_expect_eq(r.status, 201, "%s", r.body);
     th_response_free(&r);
-    r = survey_post(link, "{\"answers\": {\"ek-eff-1\": 1}, \"submit\": true}");
+    r = survey_post(mine, full); /* the first visitor sends the draft's token */
+    cr_expect_eq(r.status, 201, "%s", r.body);
+    th_response_free(&r);
+    r = survey_post(link, full);
     cr_expect_eq(r.status, 410, "max_responses reached: %s", r.body);
     th_response_free(&r);
+    free(full);
     free(link);
+}
+
+/* A JSON import row of layer: th_answers(layer, 3, "a") with overrides
+ * (a JSON object text). New reference. */
+static json_t *import_row(const char *layer, const char *overrides)
+{
+    json_t *a = th_answers(layer, 3, "a");
+    json_t *o = json_loads(overrides, 0, NULL);
+    cr_assert_not_null(o, "%s", overrides);
+    json_object_update(a, o);
+    json_decref(o);
+    return json_pack("{s:s, s:o}", "layer", layer, "answers", a);
+}
+
+static th_response import_json(long long wave, json_t *rows)
+{
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/waves/%lld/responses", wave);
+    char *body = json_dumps(rows, JSON_COMPACT);
+    json_decref(rows);
+    th_response r = th_post_json(srv, path, admin, body);
+    free(body);
+    return r;
 }
 
 Test(collection, bulk_import_json_is_all_or_nothing)
 {
-    long long wave = make_wave(make_org("GM0700"), 1);
-    char path[96];
-    snprintf(path, sizeof path, "/api/v1/waves/%lld/responses", wave);
-    th_response r = th_post_json(srv, path, admin,
-                                 "[{\"layer\": \"beleid\", \"answers\": {\"ek-eff-1\": 4}},"
-                                 " {\"layer\": \"wethouder\", \"answers\": {}},"
-                                 " {\"layer\": \"beleid\", \"answers\": {\"ek-eff-1\": 9}}]");
+    long long wave = make_import_wave(make_org("GM0700"));
+    th_response r = import_json(
+        wave, json_pack("[o, {s:s, s:{}}, o]", import_row("beleid", "{\"ek-eff-1\": 4}"), "layer",
+                        "wethouder", "answers", import_row("beleid", "{\"ek-eff-1\": 9}")));
     cr_expect_eq(r.status, 422, "%s", r.body);
     cr_expect(strstr(r.body, "\"row\":2") && strstr(r.body, "\"row\":3"), "%s", r.body);
     cr_expect(strstr(r.body, "\"row\":1") == NULL, "%s", r.body);
@@ -535,27 +644,84 @@ Test(collection, bulk_import_json_is_all_or_nothing)
     cr_expect_eq(count_of(l, "submitted"), 0, "nothing stored after a bad row");
     json_decref(l);
 
-    r = th_post_json(
-        srv, path, admin,
-        "[{\"layer\": \"beleid\", \"answers\": {\"ek-eff-1\": 4, \"ek-eff-2\": \"dont_know\"}},"
-        " {\"layer\": \"beleid\", \"answers\": {\"ek-eff-1\": 2}}]");
+    r = import_json(wave, json_pack("[o, o]",
+                                    import_row("beleid", "{\"ek-eff-1\": 4, \"ek-eff-2\": "
+                                                         "\"dont_know\"}"),
+                                    import_row("beleid", "{\"ek-eff-1\": 2}")));
     cr_expect_eq(r.status, 201, "%s", r.body);
     cr_expect_str_eq(r.body, "{\"imported\":2}");
     th_response_free(&r);
     l = progress_layer(wave, "beleid");
     cr_expect_eq(count_of(l, "submitted"), 2);
+    /* imported rows stand for no invitation: a report counts them apart
+     * from the response rate (submitted - imported of invited) */
+    cr_expect_eq(count_of(l, "imported"), 2);
+    cr_expect_eq(count_of(l, "invited"), 0);
     json_decref(l);
+}
+
+/* Only real respondents: a row that answers fewer than half of its layer's
+ * core items is a bad row, named; nothing is stored. */
+Test(collection, bulk_import_rows_must_answer_half_of_the_core_items)
+{
+    long long wave = make_import_wave(make_org("GM0705"));
+    th_response r = import_json(
+        wave, json_pack("[o, {s:s, s:{s:i, s:s}}]", import_row("beleid", "{}"), "layer", "beleid",
+                        "answers", "ek-eff-1", 4, "ek-eff-kn-1", "dont_know"));
+    cr_expect_eq(r.status, 422, "%s", r.body);
+    cr_expect(strstr(r.body, "\"row\":2") && strstr(r.body, "answers 2 of the core questions") &&
+                  strstr(r.body, "at least 33"),
+              "%s", r.body);
+    cr_expect(strstr(r.body, "\"row\":1") == NULL, "%s", r.body);
+    th_response_free(&r);
+    json_t *l = progress_layer(wave, "beleid");
+    cr_expect_eq(count_of(l, "submitted"), 0);
+    json_decref(l);
+}
+
+/* An online wave takes no import (409 before the body is read), an import
+ * wave no invitations and no links. */
+Test(collection, online_and_import_waves_keep_apart)
+{
+    long long org = make_org("GM0706");
+    long long online = make_wave(org, 1), imported = make_import_wave(org);
+    th_response r = import_json(online, json_pack("[o]", import_row("beleid", "{}")));
+    cr_expect_eq(r.status, 409, "%s", r.body);
+    cr_expect(strstr(r.body, "collects answers online") != NULL, "%s", r.body);
+    th_response_free(&r);
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/waves/%lld/invitations", imported);
+    r = th_post_json(srv, path, admin, "{\"layer\": \"beleid\", \"count\": 1}");
+    cr_expect_eq(r.status, 409, "%s", r.body);
+    cr_expect(strstr(r.body, "made for import") != NULL, "%s", r.body);
+    th_response_free(&r);
+    snprintf(path, sizeof path, "/api/v1/waves/%lld/links", imported);
+    r = th_post_json(srv, path, admin, "{\"layer\": \"beleid\", \"max_responses\": 5}");
+    cr_expect_eq(r.status, 409, "%s", r.body);
+    th_response_free(&r);
+    snprintf(path, sizeof path, "/api/v1/waves/%lld", imported);
+    r = th_get(srv, path, admin);
+    cr_expect(strstr(r.body, "\"collection\":\"import\"") != NULL, "%s", r.body);
+    th_response_free(&r);
+    r = th_post_json(srv, "/api/v1/waves", admin,
+                     "{\"organisation_id\": 1, \"instrument\": \"thermometer-sociaal-domein\","
+                     " \"name\": \"x\", \"collection\": \"paper\"}");
+    cr_expect_eq(r.status, 422, "%s", r.body);
+    cr_expect(strstr(r.body, "\"field\":\"collection\"") != NULL, "%s", r.body);
+    th_response_free(&r);
 }
 
 Test(collection, bulk_import_csv_as_excel_writes_it)
 {
-    long long wave = make_wave(make_org("GM0701"), 1);
+    long long wave = make_import_wave(make_org("GM0701"));
     char path[96];
     snprintf(path, sizeof path, "/api/v1/waves/%lld/responses", wave);
-    const char csv[] = "\xEF\xBB\xBFlayer;ek-eff-1;ek-eff-2\r\nuitvoering;3;weet niet\r\n"
-                       "uitvoering;5;\r\nmanagement;1;2\r\n";
+    char *csv = csv_widen("\xEF\xBB\xBFlayer;ek-eff-1;ek-eff-2%H\r\nuitvoering;3;weet niet%V\r\n"
+                          "uitvoering;5;%V\r\nmanagement;1;2%V\r\n",
+                          ';');
     th_response r =
         th_request(srv, "POST", path, admin, "text/csv; charset=utf-8", csv, strlen(csv));
+    free(csv);
     cr_expect_eq(r.status, 201, "%s", r.body);
     cr_expect_str_eq(r.body, "{\"imported\":3}");
     th_response_free(&r);
@@ -586,7 +752,7 @@ static char *stored_first_two(long long wave)
  * and the wave. */
 static th_response import_csv(const char *code, const char *csv, size_t len, long long *wave)
 {
-    *wave = make_wave(make_org(code), 1);
+    *wave = make_import_wave(make_org(code));
     char path[96];
     snprintf(path, sizeof path, "/api/v1/waves/%lld/responses", *wave);
     return th_request(srv, "POST", path, admin, "text/csv", csv, len);
@@ -600,9 +766,11 @@ static th_response import_csv(const char *code, const char *csv, size_t len, lon
 Test(collection, bulk_import_csv_sep_line_cr_and_utf16)
 {
     long long wave;
-    const char sep[] = "sep=;\r\nlayer;ek-eff-1;ek-eff-2;open-eff\r\n"
-                       "uitvoering;3;weet niet;een, twee\r\nmanagement;1;2;\r\n";
+    char *sep = csv_widen("sep=;\r\nlayer;ek-eff-1;ek-eff-2;open-eff%H\r\n"
+                          "uitvoering;3;weet niet;een, twee%V\r\nmanagement;1;2;%V\r\n",
+                          ';');
     th_response r = import_csv("GM0702", sep, strlen(sep), &wave);
+    free(sep);
     cr_expect_eq(r.status, 201, "sep=;: %s", r.body);
     cr_expect_str_eq(r.body, "{\"imported\":2}");
     th_response_free(&r);
@@ -616,8 +784,9 @@ Test(collection, bulk_import_csv_sep_line_cr_and_utf16)
     cr_expect_str_eq(s, "een, twee");
     free(s);
 
-    const char cr[] = "layer,ek-eff-1,ek-eff-2\ruitvoering,5,\r\rbeleid,2,4\r";
+    char *cr = csv_widen("layer,ek-eff-1,ek-eff-2%H\ruitvoering,5,%V\r\rbeleid,2,4%V\r", ',');
     r = import_csv("GM0703", cr, strlen(cr), &wave);
+    free(cr);
     cr_expect_eq(r.status, 201, "CR line ends: %s", r.body);
     cr_expect_str_eq(r.body, "{\"imported\":2}");
     th_response_free(&r);

@@ -52,6 +52,25 @@ static long long sql_count(const char *conninfo, const char *sql)
     return n;
 }
 
+/* The query of how many submissions of wave are stored: mixed into
+ * responses, or waiting sealed to be (server/app/mixer.h). */
+static void stored_sql(char *q, size_t n, long long wave)
+{
+    snprintf(q, n,
+             "SELECT (SELECT count(*) FROM responses WHERE wave_id = %lld)"
+             " + (SELECT count(*) FROM pending_responses WHERE wave_id = %lld)",
+             wave, wave);
+}
+
+/* {"answers": a complete set for layer, "submit": true} (caller frees). */
+static char *complete_submission(const char *layer)
+{
+    json_t *o = json_pack("{s:o, s:b}", "answers", th_answers(layer, 3, "a"), "submit", 1);
+    char *text = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    return text;
+}
+
 /* Whether pid has not exited; reaps it (into *status) when it has. */
 static int still_running(pid_t pid, int *status)
 {
@@ -96,7 +115,8 @@ typedef struct kill_run {
     char other_body[256];
     double max_ms;
     double deadline;
-    int stop; /* set: take no new token */
+    int stop;   /* set: take no new token */
+    char *body; /* the submission every client sends (a complete one) */
 } kill_run;
 
 static void kill_enqueue(kill_run *k, int i)
@@ -153,7 +173,7 @@ static void *kill_worker(void *arg)
     CURL *c = curl_easy_init();
     struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
     h = curl_slist_append(h, "Expect:");
-    const char *body = "{\"answers\": {\"ek-eff-1\": 3}, \"submit\": true}";
+    const char *body = k->body;
     char body_in[1024];
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
@@ -266,7 +286,8 @@ static int kill_hold_commits(const char *maint)
     for (double until = th_now_ms() + 5000; held < KILL_WORKERS && th_now_ms() < until;
          usleep(10000))
         held = (int)sql_count(maint, "SELECT count(*) FROM pg_stat_activity WHERE "
-                                     "wait_event = 'SyncRep'");
+                                     "wait_event = 'SyncRep' AND query LIKE "
+                                     "'WITH inv AS (UPDATE invitations%'"); /* not the mixer's */
     return held;
 }
 
@@ -327,6 +348,7 @@ Test(faults, postgres_crashes_mid_stream_and_restarts)
     kill_run *k = calloc(1, sizeof *k);
     k->srv = srv;
     k->tokens = th_invitations(srv, admin, wave, "uitvoering", KILL_TOKENS);
+    k->body = complete_submission("uitvoering");
     pthread_mutex_init(&k->lock, NULL);
     for (int i = 0; i < KILL_TOKENS; i++)
         kill_enqueue(k, i);
@@ -401,7 +423,7 @@ Test(faults, postgres_crashes_mid_stream_and_restarts)
 
     /* ... and stored once: one response row per submitted invitation. */
     char q[200];
-    snprintf(q, sizeof q, "SELECT count(*) FROM responses WHERE wave_id = %lld", wave);
+    stored_sql(q, sizeof q, wave);
     long long rows = sql_count(db, q);
     snprintf(q, sizeof q, "SELECT count(*) FROM invitations WHERE wave_id = %lld AND state = 2",
              wave);
@@ -420,14 +442,13 @@ Test(faults, postgres_crashes_mid_stream_and_restarts)
         if ((k->outcome[i] != ACKED && !lost_one) || retried[lost_one] >= 10) continue;
         char path[128];
         snprintf(path, sizeof path, "/api/v1/survey/%s", k->tokens[i]);
-        th_response r =
-            th_post_json(srv, path, NULL, "{\"answers\": {\"ek-eff-1\": 3}, \"submit\": true}");
+        th_response r = th_post_json(srv, path, NULL, k->body);
         cr_expect_eq(r.status, 409, "a later submit of a%s token: %s",
                      lost_one ? " stored-unacknowledged" : "n acknowledged", r.body);
         th_response_free(&r);
         retried[lost_one]++;
     }
-    snprintf(q, sizeof q, "SELECT count(*) FROM responses WHERE wave_id = %lld", wave);
+    stored_sql(q, sizeof q, wave);
     cr_expect_eq(sql_count(db, q), rows, "retries stored nothing");
 
     th_response r = th_get(srv, "/healthz", NULL);
@@ -437,6 +458,7 @@ Test(faults, postgres_crashes_mid_stream_and_restarts)
     cr_expect_eq(th_server_stop(srv), 0, "the server exits 0 on SIGTERM after the faults");
 
     th_tokens_free(k->tokens, KILL_TOKENS);
+    free(k->body);
     pthread_mutex_destroy(&k->lock);
     free(k);
     free(admin);
@@ -512,8 +534,9 @@ Test(faults, postgres_restart_while_idle_is_invisible)
     }
     char path[128];
     snprintf(path, sizeof path, "/api/v1/survey/%s", tokens[0]);
-    th_response r =
-        th_post_json(srv, path, NULL, "{\"answers\": {\"ek-eff-1\": 3}, \"submit\": true}");
+    char *body = complete_submission("beleid");
+    th_response r = th_post_json(srv, path, NULL, body);
+    free(body);
     cr_expect_eq(r.status, 201, "the first submission after the restart: %s", r.body);
     th_response_free(&r);
     r = th_get(srv, "/api/v1/organisations", admin);
@@ -555,21 +578,47 @@ Test(faults, sigterm_finishes_requests_in_flight)
 {
     curl_global_init(CURL_GLOBAL_ALL);
     char *db = th_db_create();
-    th_server *srv = th_server_start(db, NULL);
+    /* All 20 admitted at once (by default 8 imports and 16 uploads per
+     * address are: test_load.c), so that all are in flight at SIGTERM. */
+    const char *env[] = {"HEAVY_QUEUE=32", "BODIES_PER_ADDRESS=32", NULL};
+    th_server *srv = th_server_start(db, env);
     live[0] = srv;
     char *admin = th_api_key(db, "admin", NULL, 0);
-    long long wave = th_wave_open(srv, admin, th_org(srv, admin, "GM0902"));
+    /* A wave of instrument 2.0.0 made for import: its layers are asked 20
+     * core items, so a row that counts answers 10 (the rows stay short). */
+    long long org = th_org(srv, admin, "GM0902");
+    char wbody[256];
+    snprintf(wbody, sizeof wbody,
+             "{\"organisation_id\": %lld, \"instrument\": \"thermometer-sociaal-domein@2.0.0\","
+             " \"name\": \"Import\", \"collection\": \"import\"}",
+             org);
+    th_response wr = th_post_json(srv, "/api/v1/waves", admin, wbody);
+    cr_assert_eq(wr.status, 201, "%s", wr.body);
+    json_t *wj = th_json(&wr);
+    long long wave = json_integer_value(json_object_get(wj, "id"));
+    json_decref(wj);
+    th_response_free(&wr);
+    snprintf(wbody, sizeof wbody, "/api/v1/waves/%lld/open", wave);
+    wr = th_post_json(srv, wbody, admin, "{}");
+    cr_assert_eq(wr.status, 200, "%s", wr.body);
+    th_response_free(&wr);
 
-    /* One body, sent 20 times: 5,000 rows over three layers. */
+    /* One body, sent 20 times: 5,000 rows over three layers, each answering
+     * the ten core statements below. */
     const char *layers[] = {"beleid", "uitvoering", "management"};
-    size_t cap = (size_t)TERM_ROWS * 96 + 16, len = 0;
+    const char *items[] = {"ek-eff-1",  "zd-eff-1", "bi-eff-1", "rr-eff-1", "int-bel-1",
+                           "fin-bel-3", "rr-bel-1", "rr-opd-1", "rr-opd-2", "bi-opd-3"};
+    size_t cap = (size_t)TERM_ROWS * 240 + 16, len = 0;
     char *import = malloc(cap);
     import[len++] = '[';
-    for (int i = 0; i < TERM_ROWS; i++)
-        len +=
-            (size_t)snprintf(import + len, cap - len,
-                             "%s{\"layer\":\"%s\",\"answers\":{\"ek-eff-1\":%d,\"ek-eff-2\":%d}}",
-                             i ? "," : "", layers[i % 3], 1 + i % 5, 1 + (i / 5) % 5);
+    for (int i = 0; i < TERM_ROWS; i++) {
+        len += (size_t)snprintf(import + len, cap - len, "%s{\"layer\":\"%s\",\"answers\":{",
+                                i ? "," : "", layers[i % 3]);
+        for (int q = 0; q < 10; q++)
+            len += (size_t)snprintf(import + len, cap - len, "%s\"%s\":%d", q ? "," : "", items[q],
+                                    1 + (i + q) % 5);
+        len += (size_t)snprintf(import + len, cap - len, "}}");
+    }
     import[len++] = ']';
 
     char url[128], auth[256];
@@ -714,6 +763,7 @@ typedef struct race {
     const th_server *srv;
     const char *token;
     pthread_barrier_t *start;
+    const char *request; /* the submission */
     long status;
     char body[256];
 } race;
@@ -724,8 +774,7 @@ static void *race_submit(void *arg)
     char path[128];
     snprintf(path, sizeof path, "/api/v1/survey/%s", r->token);
     pthread_barrier_wait(r->start);
-    th_response res =
-        th_post_json(r->srv, path, NULL, "{\"answers\": {\"ek-eff-1\": 4}, \"submit\": true}");
+    th_response res = th_post_json(r->srv, path, NULL, r->request);
     r->status = res.status;
     snprintf(r->body, sizeof r->body, "%s", res.body);
     th_response_free(&res);
@@ -805,11 +854,13 @@ Test(faults, two_servers_on_one_database)
     long long wave = th_wave_open(s[0], admin, th_org(s[0], admin, "GM0903"));
     enum { N = 50 };
     char **tokens = th_invitations(s[1], admin, wave, "beleid", N);
+    char *submission = complete_submission("beleid");
     int pairs_ok = 0;
     for (int i = 0; i < N; i++) {
         pthread_barrier_t start;
         pthread_barrier_init(&start, NULL, 2);
-        race a = {s[0], tokens[i], &start, 0, ""}, b = {s[1], tokens[i], &start, 0, ""};
+        race a = {s[0], tokens[i], &start, submission, 0, ""},
+             b = {s[1], tokens[i], &start, submission, 0, ""};
         pthread_t x, y;
         pthread_create(&x, NULL, race_submit, &a);
         pthread_create(&y, NULL, race_submit, &b);
@@ -822,9 +873,19 @@ Test(faults, two_servers_on_one_database)
         pairs_ok += ok;
     }
     cr_expect_eq(pairs_ok, N);
-    char q[160];
-    snprintf(q, sizeof q, "SELECT count(*) FROM responses WHERE wave_id = %lld", wave);
+    free(submission);
+    char q[256];
+    stored_sql(q, sizeof q, wave);
     cr_expect_eq(sql_count(db, q), N, "each token stored once");
+    /* Both servers mix: the close through one releases every layer once,
+     * whatever the other's mixer did meanwhile. */
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/waves/%lld/close", wave);
+    th_response cr = th_post_json(s[1], path, admin, "{}");
+    cr_expect_eq(cr.status, 200, "%s", cr.body);
+    th_response_free(&cr);
+    snprintf(q, sizeof q, "SELECT count(*) FROM responses WHERE wave_id = %lld", wave);
+    cr_expect_eq(sql_count(db, q), N, "all %d mixed into responses, once", N);
     snprintf(q, sizeof q, "SELECT count(*) FROM invitations WHERE wave_id = %lld AND state = 2",
              wave);
     cr_expect_eq(sql_count(db, q), N);

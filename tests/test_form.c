@@ -1,7 +1,8 @@
 /* test_form.c - the respondent's HTML form over HTTP: the page, a save that
  * redirects, the draft shown again, errors next to the items with the answers
- * kept, the thank-you page, and the readable pages for a used, closed or
- * unknown link (with the API's status codes). */
+ * kept, too few answers said next to the send button, the thank-you page,
+ * and the readable pages for a used, closed or unknown link (with the API's
+ * status codes). */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,14 +106,72 @@ Test(form, errors_are_shown_and_the_answers_kept)
     free(n);
 }
 
+/* A form body answering every scored item asked to uitvoering (th_answers,
+ * value v), ek-eff-1 with 5 and open-eff with "Minder regels", then the
+ * action (caller frees). */
+static char *full_body(int v, const char *action)
+{
+    json_t *a = th_answers("uitvoering", v, "b");
+    json_object_set_new(a, "ek-eff-1", json_integer(5));
+    th_buf b = {0};
+    const char *key;
+    json_t *val;
+    json_object_foreach(a, key, val)
+    {
+        char field[160];
+        int n = json_is_integer(val)
+                    ? snprintf(field, sizeof field, "q.%s=%lld&", key,
+                               (long long)json_integer_value(val))
+                    : snprintf(field, sizeof field, "q.%s=%s&", key, json_string_value(val));
+        th_collect(field, 1, (size_t)n, &b);
+    }
+    json_decref(a);
+    char tail[96];
+    int n = snprintf(tail, sizeof tail, "q.open-eff=Minder+regels&action=%s", action);
+    th_collect(tail, 1, (size_t)n, &b);
+    return b.data;
+}
+
+/* Too few answers: the form comes back (422) with the answers as posted and,
+ * next to the send button, how many more are needed; nothing is stored. */
+Test(form, too_few_answers_say_how_many_more)
+{
+    th_response r = form_post(tokens[1], "q.ek-eff-1=5&q.ek-eff-2=dont_know&action=submit", NULL);
+    cr_expect_eq(r.status, 422, "%s", r.body);
+    const char *more = strstr(r.body, "class=\"more-needed\"");
+    const char *button = strstr(r.body, "value=\"submit\"");
+    cr_expect(more && button && more > button, "the message stands next to the send button");
+    cr_expect(more && strstr(more, "Beantwoord nog 31 vragen"), "%s", more ? more : r.body);
+    cr_expect(strstr(r.body, "value=\"5\" checked") != NULL, "the answers are kept");
+    th_response_free(&r);
+    r = form_post(tokens[1], "q.ek-eff-1=5&action=save", NULL);
+    cr_expect_eq(r.status, 303, "saving a draft stays free: %s", r.body);
+    th_response_free(&r);
+    char sql[200];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM pending_responses WHERE wave_id = %lld", wave);
+    char *n = th_sql(db, sql);
+    cr_expect_str_eq(n, "0", "nothing submitted");
+    free(n);
+}
+
 Test(form, submit_thanks_then_already_submitted)
 {
-    th_response r =
-        form_post(tokens[2], "q.ek-eff-1=5&q.open-eff=Minder+regels&action=submit", NULL);
+    char *body = full_body(3, "submit");
+    th_response r = form_post(tokens[2], body, NULL);
+    free(body);
     cr_expect_eq(r.status, 200, "%s", r.body);
     cr_expect(strstr(r.body, "Bedankt") != NULL);
     th_response_free(&r);
-    char sql[200];
+    /* It waits, sealed, to be mixed; the close releases it. */
+    char sql[200], path[128];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM pending_responses WHERE wave_id = %lld", wave);
+    char *n = th_sql(db, sql);
+    cr_expect_str_eq(n, "1");
+    free(n);
+    snprintf(path, sizeof path, "/api/v1/waves/%lld/close", wave);
+    r = th_post_json(srv, path, admin, "{}");
+    cr_expect_eq(r.status, 200, "%s", r.body);
+    th_response_free(&r);
     snprintf(
         sql, sizeof sql,
         "SELECT scores[1]::text || ' ' || (extra->>'open-eff') FROM responses WHERE wave_id = %lld",
@@ -121,13 +180,14 @@ Test(form, submit_thanks_then_already_submitted)
     cr_expect_str_eq(row, "5 Minder regels");
     free(row);
 
-    char path[128];
     snprintf(path, sizeof path, "/s/%s", tokens[2]);
     r = th_get(srv, path, NULL);
     cr_expect_eq(r.status, 409);
     cr_expect(strstr(r.body, "Al verstuurd") != NULL, "a readable page");
     th_response_free(&r);
-    r = form_post(tokens[2], "q.ek-eff-1=1&action=submit", NULL);
+    body = full_body(1, "submit");
+    r = form_post(tokens[2], body, NULL);
+    free(body);
     cr_expect_eq(r.status, 409);
     th_response_free(&r);
 }

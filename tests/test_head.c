@@ -19,7 +19,7 @@
 static char *db;
 static th_server *srv;
 static char *admin, *viewer, *other;
-static long long wave;
+static long long wave, iwave; /* an online wave and one made for import */
 
 static void start(void)
 {
@@ -31,6 +31,7 @@ static void start(void)
     viewer = th_api_key(db, "viewer", &org, 1);
     other = th_api_key(db, "consultant", &org2, 1);
     wave = th_wave_open(srv, admin, org);
+    iwave = th_wave_import(srv, admin, org);
 }
 
 static void stop(void)
@@ -91,6 +92,7 @@ Test(head, refusals_come_before_the_body)
          "this survey link is not known"},
         {"/s/AAAAAAAAAAAAAAAAAAAAAAAA", NULL, "application/x-www-form-urlencoded", 1000, 404,
          "Onbekende link"},
+        {import, admin, "application/json", 10 << 20, 409, "collects answers online"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char *req = head_only(cases[i].path, cases[i].key, cases[i].type, cases[i].length);
@@ -146,8 +148,11 @@ static char *continue_exchange(const char *head, const char *body)
 Test(head, the_body_is_asked_for_only_after_the_head_passed)
 {
     char path[96], head[1024];
-    snprintf(path, sizeof path, "/api/v1/waves/%lld/responses", wave);
-    const char *body = "[{\"layer\": \"beleid\", \"answers\": {\"ek-eff-1\": 4}}]";
+    snprintf(path, sizeof path, "/api/v1/waves/%lld/responses", iwave);
+    json_t *rows =
+        json_pack("[{s:s, s:o}]", "layer", "beleid", "answers", th_answers("beleid", 4, "a"));
+    char *body = json_dumps(rows, JSON_COMPACT);
+    json_decref(rows);
     snprintf(head, sizeof head,
              "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\n"
              "Content-Type: application/json\r\nExpect: 100-continue\r\n"
@@ -167,25 +172,37 @@ Test(head, the_body_is_asked_for_only_after_the_head_passed)
     cr_expect_eq(status_of(ans), 403, "refused without asking: %.300s", ans);
     cr_expect(strstr(ans, "100 Continue") == NULL, "never asked for the body: %.300s", ans);
     free(ans);
+    free(body);
 }
 
 /* What a test of every route x role needs is in the table, and it holds
- * together: a role or a wave is judged by a key; keys and tokens are
- * checked against the database; an address with a wave id or a token needs
- * it checked; every API route but none is behind a key or a token. */
+ * together: a role or a wave is judged by a key or a console session; keys,
+ * tokens, sessions and forms are checked against the database; an address
+ * with a wave id or a token needs it checked; every API route but none is
+ * behind a key or a token; every console page but signing in is behind a
+ * session, and every console form that changes something carries its CSRF
+ * token. */
 Test(head, the_route_table_says_what_each_route_needs)
 {
     int n = 0;
     for (const route *r = route_table; r->method; r++, n++) {
         unsigned k = r->needs;
-        cr_expect(!(k & (ROUTE_WRITE | ROUTE_WAVE)) || (k & ROUTE_KEY), "%s %s", r->method,
+        cr_expect(!(k & (ROUTE_WRITE | ROUTE_WAVE | ROUTE_ADMIN)) ||
+                      (k & (ROUTE_KEY | ROUTE_SESSION)),
+                  "%s %s", r->method, r->pattern);
+        cr_expect(!(k & (ROUTE_KEY | ROUTE_TOKEN | ROUTE_SESSION | ROUTE_FORM)) || (k & ROUTE_DB),
+                  "%s %s", r->method, r->pattern);
+        int wave_address =
+            strstr(r->pattern, "/waves/{id}") || strstr(r->pattern, "/metingen/{id}");
+        cr_expect(!wave_address == !(k & ROUTE_WAVE), "%s %s", r->method, r->pattern);
+        /* a respondent's token needs ROUTE_TOKEN; a share link's token
+         * (/raad/s/{token}) is looked up by its own service, without a key */
+        int share = !strncmp(r->pattern, "/raad/", 6);
+        cr_expect(!strstr(r->pattern, "{token}") == !(k & ROUTE_TOKEN) || share, "%s %s", r->method,
                   r->pattern);
-        cr_expect(!(k & (ROUTE_KEY | ROUTE_TOKEN)) || (k & ROUTE_DB), "%s %s", r->method,
-                  r->pattern);
-        cr_expect(!strstr(r->pattern, "/waves/{id}") == !(k & ROUTE_WAVE), "%s %s", r->method,
-                  r->pattern);
-        cr_expect(!strstr(r->pattern, "{token}") == !(k & ROUTE_TOKEN), "%s %s", r->method,
-                  r->pattern);
+        if (share && strstr(r->pattern, "{token}"))
+            cr_expect(!(k & (ROUTE_KEY | ROUTE_TOKEN)) && (k & ROUTE_DB), "%s %s", r->method,
+                      r->pattern);
         if (!strncmp(r->pattern, "/api/v1/survey/", 15))
             cr_expect(!(k & ROUTE_KEY), "%s %s", r->method, r->pattern);
         else if (!strncmp(r->pattern, "/api/", 5))
@@ -194,6 +211,13 @@ Test(head, the_route_table_says_what_each_route_needs)
             strncmp(r->pattern, "/api/v1/survey/", 15))
             cr_expect(k & ROUTE_WRITE, "%s %s changes data: a viewer may not", r->method,
                       r->pattern);
+        if (!strncmp(r->pattern, "/beheer", 7) && strcmp(r->pattern, "/beheer/inloggen") != 0 &&
+            strcmp(r->pattern, "/beheer/taal") != 0)
+            cr_expect(k & ROUTE_SESSION, "%s %s needs a session", r->method, r->pattern);
+        if (!strcmp(r->method, "POST") && !strncmp(r->pattern, "/beheer", 7))
+            cr_expect(k & ROUTE_FORM, "%s %s needs its CSRF token", r->method, r->pattern);
+        if (!strncmp(r->pattern, "/beheer", 7))
+            cr_expect(r->refuse != NULL, "%s %s refuses with a page", r->method, r->pattern);
     }
     cr_expect_gt(n, 20, "the table has its routes (%d)", n);
 }

@@ -357,10 +357,13 @@ Test(hostile, unrouted_requests_do_not_read_large_bodies)
  * as the JSON endpoints': see json_body_over_1_mib_is_413_before_it_is_read.) */
 Test(hostile, import_takes_up_to_64_mib_and_refuses_more)
 {
-    long long wave = th_wave_open(srv, admin, th_org(srv, admin, "GM0800"));
+    long long wave = th_wave_import(srv, admin, th_org(srv, admin, "GM0800"));
     char path[96];
     snprintf(path, sizeof path, "/api/v1/waves/%lld/responses", wave);
-    const char *row = "{\"layer\": \"beleid\", \"answers\": {\"ek-eff-1\": 4}}";
+    json_t *full = json_pack("{s:s, s:o}", "layer", "beleid", "answers",
+                             th_answers("beleid", 4, "a")); /* a row that counts */
+    char *row = json_dumps(full, JSON_COMPACT);
+    json_decref(full);
     const curl_off_t unit = 40000, mib = 1024 * 1024;
 
     upload_result u = upload_rows(path, row, unit, 2 * mib);
@@ -400,6 +403,7 @@ Test(hostile, import_takes_up_to_64_mib_and_refuses_more)
     snprintf(q, sizeof q, "SELECT count(*) FROM responses WHERE wave_id = %lld", wave);
     cr_expect_eq(count_sql(q), gen_rows(2 * mib, unit) + gen_rows(64 * mib, unit),
                  "the two accepted imports, nothing from the refused one");
+    free(row);
 }
 
 /* ---- JSON shape ------------------------------------------------------------ */
@@ -430,7 +434,7 @@ Test(hostile, json_nested_deeper_than_32_is_400)
     char *tok = one_token("GM0802", NULL);
     char spath[128], ipath[96];
     survey_path(spath, sizeof spath, tok);
-    long long wave = th_wave_open(srv, admin, th_org(srv, admin, "GM0803"));
+    long long wave = th_wave_import(srv, admin, th_org(srv, admin, "GM0803"));
     snprintf(ipath, sizeof ipath, "/api/v1/waves/%lld/responses", wave);
     char *before = th_db_state(db);
     cr_assert_not_null(before);
@@ -499,7 +503,7 @@ Test(hostile, invalid_utf8_is_400)
     char *tok = one_token("GM0804", NULL);
     char spath[128];
     survey_path(spath, sizeof spath, tok);
-    long long wave = th_wave_open(srv, admin, th_org(srv, admin, "GM0805"));
+    long long wave = th_wave_import(srv, admin, th_org(srv, admin, "GM0805"));
     char ipath[96];
     snprintf(ipath, sizeof ipath, "/api/v1/waves/%lld/responses", wave);
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
@@ -581,7 +585,7 @@ Test(hostile, non_object_bodies_are_400)
  * that says an array of responses is expected. */
 Test(hostile, import_body_that_is_not_an_array_is_refused_clearly)
 {
-    long long wave = th_wave_open(srv, admin, th_org(srv, admin, "GM0809"));
+    long long wave = th_wave_import(srv, admin, th_org(srv, admin, "GM0809"));
     char path[96];
     snprintf(path, sizeof path, "/api/v1/waves/%lld/responses", wave);
     const char *bodies[] = {"{\"layer\": \"beleid\", \"answers\": {\"ek-eff-1\": 3}}", "\"x\"", "1",
@@ -772,7 +776,8 @@ Test(hostile, sql_in_answer_keys_is_422_naming_it)
         th_response_free(&r);
     }
     char ipath[96];
-    snprintf(ipath, sizeof ipath, "/api/v1/waves/%lld/responses", wave);
+    snprintf(ipath, sizeof ipath, "/api/v1/waves/%lld/responses",
+             th_wave_import(srv, admin, th_org(srv, admin, "GM0815")));
     const char csv[] = "layer;ek-eff-1'; DROP TABLE responses; --\r\nbeleid;3\r\n";
     th_response r = th_request(srv, "POST", ipath, admin, "text/csv", csv, strlen(csv));
     cr_expect_eq(r.status, 422, "%s", r.body);
@@ -1171,8 +1176,11 @@ Test(hostile, token_guessing_is_429_per_address)
     cr_expect_lt(ms, 2000, "promptly (%.0f ms)", ms);
     th_response_free(&r);
     cr_expect_eq(guess("127.0.0.2", NULL, 0), 404, "127.0.0.2 has a budget of its own");
-    r = request_as_is("POST", valid, NULL, "{\"answers\": {\"ek-eff-1\": 3}, \"submit\": true}",
-                      "127.0.0.2");
+    json_t *o = json_pack("{s:o, s:b}", "answers", th_answers("beleid", 3, "a"), "submit", 1);
+    char *full = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    r = request_as_is("POST", valid, NULL, full, "127.0.0.2");
+    free(full);
     cr_expect_eq(r.status, 201, "and can submit: %s", r.body);
     th_response_free(&r);
     free(tok);

@@ -199,7 +199,7 @@ Test(http, metrics_in_prometheus_text_format)
     th_response_free(&r);
     r = th_get(srv, "/nothing", NULL);
     th_response_free(&r);
-    r = th_get(srv, "/metrics", NULL);
+    r = th_get(srv, "/metrics", admin); /* an admin key: see test_anonymity.c */
     cr_assert_eq(r.status, 200);
     char v[128];
     cr_expect(th_header(&r, "Content-Type", v, sizeof v) && strstr(v, "text/plain"), "%s", v);

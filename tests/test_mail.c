@@ -401,13 +401,6 @@ Test(mail, every_bad_or_duplicate_address_is_named_and_nothing_is_stored)
 
 /* ---- reminders ---------------------------------------------------------- */
 
-static th_response survey(const th_server *s, const char *token, const char *json)
-{
-    char path[128];
-    snprintf(path, sizeof path, "/api/v1/survey/%s", token);
-    return th_post_json(s, path, NULL, json);
-}
-
 /* The tokens of the 20 invitations, by address index. */
 static void tokens_by_address(json_t *msgs, int n, char tokens[][64])
 {
@@ -448,15 +441,16 @@ Test(mail, reminders_go_only_to_those_who_have_not_submitted_or_declined)
 
     /* 0-5 submit, 6-8 only save a draft, 9-12 decline (one of them through
      * the one-click unsubscribe of the mail program), 13-19 do nothing. */
+    json_t *answers = th_answers("beleid", 4, "a");
     for (int i = 0; i < 6; i++) {
-        th_response a = survey(s, tokens[i], "{\"answers\": {\"ek-eff-1\": 4}, \"submit\": true}");
-        cr_assert_eq(a.status, 201, "%s", a.body);
-        th_response_free(&a);
+        char *body = NULL;
+        cr_assert_eq(th_submit(s, tokens[i], answers, 1, &body), 201, "%s", body);
+        free(body);
     }
     for (int i = 6; i < 9; i++) {
-        th_response a = survey(s, tokens[i], "{\"answers\": {\"ek-eff-1\": 2}, \"submit\": false}");
-        cr_assert_eq(a.status, 200, "%s", a.body);
-        th_response_free(&a);
+        char *body = NULL;
+        cr_assert_eq(th_submit(s, tokens[i], answers, 0, &body), 200, "%s", body);
+        free(body);
     }
     for (int i = 9; i < 13; i++) {
         char path[128];
@@ -507,9 +501,8 @@ Test(mail, reminders_go_only_to_those_who_have_not_submitted_or_declined)
     free(n);
 
     /* Two more rounds (an hour apart, moved back here), then no more. */
-    th_response a = survey(s, tokens[13], "{\"answers\": {\"ek-eff-1\": 4}, \"submit\": true}");
-    cr_assert_eq(a.status, 201);
-    th_response_free(&a);
+    cr_assert_eq(th_submit(s, tokens[13], answers, 1, NULL), 201);
+    json_decref(answers);
     back_in_time(wave, "last_round_at", "2 hours");
     q = wave_post(s, wave, "mail/reminders", 202);
     cr_assert_eq(json_integer_value(json_object_get(q, "queued")), 9);

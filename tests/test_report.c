@@ -1,25 +1,28 @@
-/* test_report.c - Criterion tests for the Excel report (reports/report_xlsx.h).
+/* test_report.c - Criterion tests for the Excel report (reports/xlsx).
  *
  * The workbooks are opened with real readers, not only written:
  *
+ *  - tests/report_check.py (Debian: python3-openpyxl) reads both variants
+ *    in both languages back: every figure a reader sees is the fixture's
+ *    number at full precision and stored as a number, suppressed cells read
+ *    "< 5", the sentences name the right theme, layers and figures (one
+ *    measure each), the council variant has no statistics, the rates never
+ *    pass 100%, the trend is coloured only where p_holm < 0.05, conflicts
+ *    in the rules map are highlighted, nothing of the suppressed layer is
+ *    there (see that file);
  *  - LibreOffice (Debian: libreoffice-calc-nogui) converts them to PDF
- *    headless, which fails on a malformed file;
- *  - tests/report_check.py (Debian: python3-openpyxl) checks sheet names and
- *    order, that the figures of Samenvatting, Doorfluisteren, Kloven and Per
- *    vraag are the fixture's numbers at full precision and stored as numbers,
- *    that suppressed cells read "< 5", the page setup, properties, charts and
- *    conditional formats, and that nothing of the suppressed layer is there.
+ *    headless: the council summary is at most four pages with the chain
+ *    chart on page 1 (poppler-utils: pdfinfo, pdftotext).
  *
- * Fixtures (tests/fixtures/):
- *   analysis-five-layers.json          five layers, bestuur suppressed (3 of
- *                                      13 completed, k = 5), one cell with
- *                                      n < k (management, financien knowledge)
- *   analysis-five-layers-decoy.json    the same with bestuur NOT suppressed and
- *                                      sentinel figures (…0.7123…) for bestuur:
- *                                      the reader must find them in the decoy's
- *                                      workbook and in no other
- *   analysis-five-layers-progress.json invited/started/submitted per layer
- *   analysis-five-layers-open.json     open answers (no bestuur entries)
+ * Fixtures (tests/fixtures/, written by `make fixtures`, tools/report_fixtures.c:
+ * method-2 analyses of a synthetic municipality by the project's own code):
+ *   report-hidden.json    bestuur suppressed (4 of 12 completed, k = 5),
+ *                         with trend, benchmark (6 peers) and 8 rules
+ *   report-shown.json     the same wave with bestuur at 7: its figures are
+ *                         the sentinels; the reader must find them in its
+ *                         workbooks and in no other
+ *   report-progress.json  invited/started/submitted/imported per layer
+ *   report-open.json      open answers (no bestuur entries)
  *
  * The row source of the Data sheet deliberately also yields bestuur rows and
  * the open answers get a bestuur entry, both carrying the text sentinel
@@ -39,12 +42,12 @@
 #include "reports/xlsx/report_xlsx.h"
 #include "th.h"
 
-#define INSTRUMENT "survey-defs/thermometer-sociaal-domein-v1.json"
+#define INSTRUMENT "survey-defs/thermometer-sociaal-domein.json"
 #define FIXTURES "tests/fixtures/"
-#define FIX_MAIN FIXTURES "analysis-five-layers.json"
-#define FIX_DECOY FIXTURES "analysis-five-layers-decoy.json"
-#define FIX_PROGRESS FIXTURES "analysis-five-layers-progress.json"
-#define FIX_OPEN FIXTURES "analysis-five-layers-open.json"
+#define FIX_MAIN FIXTURES "report-hidden.json"
+#define FIX_DECOY FIXTURES "report-shown.json"
+#define FIX_PROGRESS FIXTURES "report-progress.json"
+#define FIX_OPEN FIXTURES "report-open.json"
 #define SECRET "BESTUUR-GEHEIM-7123"
 
 /* ------------------------------------------------------------------------
@@ -206,34 +209,35 @@ static void rows_free(rows_ctx *c)
 static json_t *open_answers(void)
 {
     json_t *o = load_json(FIX_OPEN);
-    json_array_append_new(o, json_pack("{s:s, s:s, s:[s]}", "item", "open-eff", "layer", "bestuur",
+    json_array_append_new(o, json_pack("{s:s, s:s, s:[s]}", "item", "open-goed", "layer", "bestuur",
                                        "answers", SECRET " (open antwoord van het bestuur)"));
     return o;
 }
 
-/* Writes one workbook; returns its path (caller frees). */
-static char *write_report(const char *dir, const char *fixture, int council, const char *lang,
-                          const char *tag)
+/* Writes one workbook from the analysis in `fixture` and the progress in
+ * `progress` (a path; NULL: the report takes the analysis' "response");
+ * returns its path (caller frees). */
+static char *write_report_p(const char *dir, const char *fixture, const char *progress_path,
+                            int council, const char *lang, const char *tag)
 {
     instrument *in = load_instrument();
     json_t *analysis = load_json(fixture);
-    json_t *progress = load_json(FIX_PROGRESS);
+    json_t *progress = load_json(progress_path ? progress_path : FIX_PROGRESS);
     json_t *open = open_answers();
     rows_ctx rc;
     rows_init(&rc, in, progress);
     report_row_source src = {&rc, rows_next};
-    /* the decoy has bestuur unsuppressed: its progress counts come from the analysis */
-    int decoy = strcmp(fixture, FIX_DECOY) == 0;
     report_input r = {.in = in,
                       .analysis = analysis,
-                      .progress = decoy ? NULL : progress,
+                      .progress = progress_path ? progress : NULL,
                       .open_answers = open,
                       .rows = council ? NULL : &src,
                       .council = council,
                       .lang = lang,
                       .generated_at = "2026-11-24 10:15",
                       .product_version = "1.0.0-test"};
-    if (decoy) rc.count[0] = 6;
+    /* without progress (the decoy), bestuur's rows follow the analysis */
+    if (!progress_path) rc.count[0] = 7;
     char *path;
     cr_assert(asprintf(&path, "%s/%s-%s-%s.xlsx", dir, tag, council ? "council" : "full", lang) >
               0);
@@ -251,10 +255,18 @@ static char *write_report(const char *dir, const char *fixture, int council, con
     return path;
 }
 
+/* The decoy has bestuur unsuppressed: its counts come from its analysis. */
+static char *write_report(const char *dir, const char *fixture, int council, const char *lang,
+                          const char *tag)
+{
+    return write_report_p(dir, fixture, strcmp(fixture, FIX_DECOY) ? FIX_PROGRESS : NULL, council,
+                          lang, tag);
+}
+
 /* Runs the reader on a workbook; asserts exit status 0 and shows its output
  * otherwise. */
-static void check(const char *path, const char *fixture, int council, const char *lang,
-                  const char *extra)
+static void check_p(const char *path, const char *fixture, const char *progress, int council,
+                    const char *lang, const char *extra)
 {
     require_openpyxl();
     char *cmd, *out = NULL;
@@ -263,12 +275,19 @@ static void check(const char *path, const char *fixture, int council, const char
                  "timeout 180 %s tests/report_check.py --file %s --fixture %s --decoy %s --main %s "
                  "--instrument %s --progress %s --open %s --variant %s --lang %s %s",
                  python(), path, fixture, FIX_DECOY, FIX_MAIN, INSTRUMENT,
-                 strcmp(fixture, FIX_DECOY) == 0 ? "none" : FIX_PROGRESS, FIX_OPEN,
-                 council ? "council" : "full", lang, extra ? extra : "") > 0);
+                 progress ? progress : "none", FIX_OPEN, council ? "council" : "full", lang,
+                 extra ? extra : "") > 0);
     int st = th_run(cmd, &out);
     cr_assert_eq(st, 0, "report_check.py failed (exit %d):\n%s\n%s", st, cmd, out ? out : "");
+    cr_log_info("%s", out ? out : "");
     free(cmd);
     free(out);
+}
+
+static void check(const char *path, const char *fixture, int council, const char *lang,
+                  const char *extra)
+{
+    check_p(path, fixture, strcmp(fixture, FIX_DECOY) ? FIX_PROGRESS : NULL, council, lang, extra);
 }
 
 /* ------------------------------------------------------------------------
@@ -295,12 +314,12 @@ Test(report, full_en_matches_analysis_and_leaks_nothing)
     check_variant(FIX_MAIN, 0, "en", "--sentinels absent");
 }
 
-Test(report, council_nl_has_no_data_or_open_answers)
+Test(report, council_nl_is_plain_and_matches_analysis)
 {
     check_variant(FIX_MAIN, 1, "nl", "--sentinels absent");
 }
 
-Test(report, council_en_has_no_data_or_open_answers)
+Test(report, council_en_is_plain_and_matches_analysis)
 {
     check_variant(FIX_MAIN, 1, "en", "--sentinels absent");
 }
@@ -312,9 +331,10 @@ Test(report, decoy_shows_the_sentinels_the_reader_looks_for)
     check_variant(FIX_DECOY, 0, "nl", "--sentinels present");
 }
 
-Test(report, decoy_council_en_shows_the_sentinels)
+Test(report, decoy_council_shows_the_sentinels)
 {
     check_variant(FIX_DECOY, 1, "en", "--sentinels present");
+    check_variant(FIX_DECOY, 1, "nl", "--sentinels present");
 }
 
 /* A cell with n < k that the producer forgot to flag is still shown as "< 5". */
@@ -333,27 +353,118 @@ Test(report, cell_with_n_below_k_is_suppressed_even_unflagged)
     cr_assert(asprintf(&fix, "%s/guard.json", dir) > 0);
     cr_assert_eq(json_dump_file(a, fix, JSON_INDENT(1)), 0);
     json_decref(a);
-    char *path = write_report(dir, fix, 0, "nl", "guard");
-    check(path, fix, 0, "nl", "--absent-number 66.61239");
-    free(path);
+    for (int council = 0; council < 2; council++) {
+        char *path = write_report(dir, fix, council, "nl", "guard");
+        check(path, fix, council, "nl", "--absent-number 66.61239");
+        free(path);
+    }
     free(fix);
     free(dir);
 }
 
+/* Imported rows have a column of their own and never raise a response
+ * rate: 26 partners of 20 invited, 10 of them read in, is 16 of 20 (80%);
+ * a layer with nothing but imported rows and no invitations has no rate. */
+Test(report, imported_rows_apart_and_rates_never_above_100)
+{
+    char *dir = test_dir("imported");
+    json_t *p = load_json(FIX_PROGRESS);
+    json_t *partners = json_array_get(json_object_get(p, "layers"), 4);
+    cr_assert_str_eq(json_string_value(json_object_get(partners, "layer")), "partners");
+    json_object_set_new(partners, "invited", json_integer(20));
+    json_object_set_new(partners, "started", json_integer(16));
+    json_object_set_new(partners, "imported", json_integer(10));
+    json_t *beleid = json_array_get(json_object_get(p, "layers"), 2);
+    json_object_set_new(beleid, "invited", json_integer(0));
+    json_object_set_new(beleid, "started", json_integer(0));
+    json_object_set_new(beleid, "imported", json_object_get(beleid, "submitted"));
+    json_incref(json_object_get(beleid, "submitted"));
+    char *prog;
+    cr_assert(asprintf(&prog, "%s/progress-imported.json", dir) > 0);
+    cr_assert_eq(json_dump_file(p, prog, JSON_INDENT(1)), 0);
+    json_decref(p);
+    for (int council = 0; council < 2; council++) {
+        char *path = write_report_p(dir, FIX_MAIN, prog, council, "nl", "imported");
+        check_p(path, FIX_MAIN, prog, council, "nl", NULL);
+        free(path);
+    }
+    free(prog);
+    free(dir);
+}
+
+/* A wave made for import says so, on the council's page 1 and in the full
+ * report's Samenvatting. */
+Test(report, an_import_wave_says_so)
+{
+    char *dir = test_dir("importwave");
+    json_t *a = load_json(FIX_MAIN);
+    json_object_set_new(json_object_get(a, "wave"), "collection", json_string("import"));
+    json_t *p = load_json(FIX_PROGRESS);
+    size_t i;
+    json_t *l;
+    json_array_foreach(json_object_get(p, "layers"), i, l)
+    {
+        json_object_set_new(l, "invited", json_integer(0));
+        json_object_set_new(l, "started", json_integer(0));
+        json_object_set(l, "imported", json_object_get(l, "submitted"));
+    }
+    char *fix, *prog;
+    cr_assert(asprintf(&fix, "%s/import.json", dir) > 0);
+    cr_assert(asprintf(&prog, "%s/import-progress.json", dir) > 0);
+    cr_assert_eq(json_dump_file(a, fix, JSON_INDENT(1)), 0);
+    cr_assert_eq(json_dump_file(p, prog, JSON_INDENT(1)), 0);
+    json_decref(a);
+    json_decref(p);
+    const char *langs[2] = {"nl", "en"};
+    for (int council = 0; council < 2; council++)
+        for (int k = 0; k < 2; k++) {
+            char *path = write_report_p(dir, fix, prog, council, langs[k], "import");
+            check_p(path, fix, prog, council, langs[k], NULL);
+            free(path);
+        }
+    free(fix);
+    free(prog);
+    free(dir);
+}
+
 /* ------------------------------------------------------------------------
- * LibreOffice opens every variant
+ * LibreOffice: every variant opens; the council summary is at most four
+ * A4 pages with the chain chart on page 1
  * ------------------------------------------------------------------------ */
 
-Test(report, libreoffice_converts_every_variant_to_pdf)
+static int pdf_pages(const char *pdf)
+{
+    char *cmd, *out = NULL;
+    cr_assert(asprintf(&cmd, "pdfinfo %s | sed -n 's/^Pages: *//p'", pdf) > 0);
+    cr_assert_eq(th_run(cmd, &out), 0, "pdfinfo %s (Debian: poppler-utils)", pdf);
+    int n = atoi(out ? out : "0");
+    free(out);
+    free(cmd);
+    return n;
+}
+
+/* The text of page `page` of pdf (caller frees). */
+static char *pdf_page_text(const char *pdf, int page)
+{
+    char *cmd, *out = NULL;
+    cr_assert(asprintf(&cmd, "pdftotext -f %d -l %d %s -", page, page, pdf) > 0);
+    cr_assert_eq(th_run(cmd, &out), 0, "pdftotext %s", pdf);
+    free(cmd);
+    return out;
+}
+
+Test(report, libreoffice_prints_the_council_summary_on_at_most_four_pages, .timeout = 300)
 {
     require_libreoffice();
     char *dir = test_dir("pdf");
-    char *files[6];
+    char *files[8];
     const char *langs[2] = {"nl", "en"};
     int n = 0;
     for (int l = 0; l < 2; l++)
         for (int council = 0; council < 2; council++)
             files[n++] = write_report(dir, FIX_MAIN, council, langs[l], "main");
+    files[n++] = write_report(dir, FIX_DECOY, 1, "nl", "decoy");
+    files[n++] = write_report(dir, FIX_DECOY, 1, "en", "decoy");
     files[n++] = write_report(dir, FIX_DECOY, 0, "nl", "decoy");
     char *cmd = NULL;
     size_t len = 0;
@@ -374,11 +485,24 @@ Test(report, libreoffice_converts_every_variant_to_pdf)
         struct stat sb;
         cr_assert(stat(pdf, &sb) == 0, "no PDF %s:\n%s", pdf, out ? out : "");
         cr_assert_gt(sb.st_size, 10000, "%s is nearly empty", pdf);
-        FILE *p = fopen(pdf, "rb");
-        char magic[5] = {0};
-        cr_assert_eq(fread(magic, 1, 4, p), 4);
-        fclose(p);
-        cr_assert_str_eq(magic, "%PDF");
+        int pages = pdf_pages(pdf);
+        int council = strstr(pdf, "-council-") != NULL;
+        int en = strstr(pdf, "-en.pdf") != NULL;
+        cr_log_info("%s: %d pages", pdf, pages);
+        if (council) {
+            cr_expect(pages >= 1 && pages <= 4, "%s: %d pages, the council summary is at most 4",
+                      pdf, pages);
+            char *p1 = pdf_page_text(pdf, 1);
+            const char *chart = en ? "The intent along the chain: perceived alignment per layer"
+                                   : "De bedoeling langs de keten: beleving per laag";
+            const char *sentences = en ? "What stands out?" : "Wat valt op?";
+            cr_expect(p1 && strstr(p1, chart), "%s: the chain chart is not on page 1:\n%s", pdf,
+                      p1);
+            cr_expect(p1 && strstr(p1, sentences), "%s: the sentences are not on page 1", pdf);
+            free(p1);
+        } else {
+            cr_expect_gt(pages, 4, "%s: the full report printed on %d pages only", pdf, pages);
+        }
         free(pdf);
         free(files[i]);
     }
@@ -391,19 +515,26 @@ Test(report, libreoffice_converts_every_variant_to_pdf)
  * Without a reader
  * ------------------------------------------------------------------------ */
 
-Test(report, filename_is_ascii_and_names_the_wave)
+Test(report, filename_is_ascii_and_differs_per_variant_and_language)
 {
-    char *f = report_filename("Gemeente Súdwest-Fryslân", "Meting 2026", "2026-11-24", 0);
-    cr_assert_str_eq(f, "Thermometer_Gemeente-Sudwest-Fryslan_Meting-2026_2026-11-24.xlsx");
+    char *f = report_filename("Gemeente Súdwest-Fryslân", "Meting 2026", "2026-11-24", 0, "nl");
+    cr_assert_str_eq(
+        f, "Thermometer_Gemeente-Sudwest-Fryslan_Meting-2026_volledig_nl_2026-11-24.xlsx");
     free(f);
-    f = report_filename("Gemeente X", "Meting 2026", "2026-11-24", 1);
-    cr_assert_str_eq(f, "Thermometer_Gemeente-X_Meting-2026_raad_2026-11-24.xlsx");
+    f = report_filename("Gemeente X", "Meting 2026", "2026-11-24", 1, "nl");
+    cr_assert_str_eq(f, "Thermometer_Gemeente-X_Meting-2026_raad_nl_2026-11-24.xlsx");
     free(f);
-    f = report_filename("'s-Hertogenbosch \"&\" Ærø; rm -rf /", NULL, "", 0);
-    cr_assert_str_eq(f, "Thermometer_s-Hertogenbosch-AEro-rm-rf.xlsx");
+    f = report_filename("Gemeente X", "Meting 2026", "2026-11-24", 0, "en");
+    cr_assert_str_eq(f, "Thermometer_Gemeente-X_Meting-2026_full_en_2026-11-24.xlsx");
     free(f);
-    f = report_filename(NULL, "★★★", NULL, 0);
-    cr_assert_str_eq(f, "Thermometer.xlsx");
+    f = report_filename("Gemeente X", "Meting 2026", "2026-11-24", 1, "en");
+    cr_assert_str_eq(f, "Thermometer_Gemeente-X_Meting-2026_council_en_2026-11-24.xlsx");
+    free(f);
+    f = report_filename("'s-Hertogenbosch \"&\" Ærø; rm -rf /", NULL, "", 0, NULL);
+    cr_assert_str_eq(f, "Thermometer_s-Hertogenbosch-AEro-rm-rf_volledig_nl.xlsx");
+    free(f);
+    f = report_filename(NULL, "★★★", NULL, 1, "en");
+    cr_assert_str_eq(f, "Thermometer_council_en.xlsx");
     free(f);
 }
 
@@ -492,11 +623,10 @@ Test(report, trend_and_benchmark_only_when_present)
     cr_assert_eq(report_write_xlsx(&r, path, &err), 0, "%s", err.message);
     char *cmd, *out = NULL;
     require_openpyxl();
-    cr_assert(
-        asprintf(&cmd,
-                 "timeout 180 %s tests/report_check.py --file %s --sheets Summary,Carry-through,"
-                 "Gaps,Per\\ item,Response,Open\\ answers,Method",
-                 python(), path) > 0);
+    cr_assert(asprintf(&cmd,
+                       "timeout 180 %s tests/report_check.py --file %s --sheets Summary,Dialogue,"
+                       "Carry-through,Gaps,Per\\ item,Rules\\ map,Response,Open\\ answers,Method",
+                       python(), path) > 0);
     cr_assert_eq(th_run(cmd, &out), 0, "%s", out);
     free(out);
     free(cmd);
@@ -514,7 +644,7 @@ static int multi_next(void *ctx, int *layer, const int16_t **scores, json_t **ex
     if (c->rows == 6) return 0;
     memset(c->scores, 0, c->in->n_items * sizeof *c->scores);
     json_decref(c->extra);
-    c->extra = json_pack("{s:[s,s]}", "achtergrond-jaren", "lt2", "5-10");
+    c->extra = json_pack("{s:[s,s]}", "contact-uitvoering", "week", "jaar");
     c->rows++;
     *layer = 3; /* uitvoering */
     *scores = c->scores;
@@ -531,7 +661,7 @@ Test(report, multiple_choice_answers_are_joined)
     {
         /* A multiple-choice item that is not a background question (those
          * stay out of the Data sheet). */
-        if (strcmp(json_string_value(json_object_get(it, "key")), "achtergrond-jaren") == 0) {
+        if (strcmp(json_string_value(json_object_get(it, "key")), "contact-uitvoering") == 0) {
             json_object_set_new(it, "multiple", json_true());
             json_object_del(it, "background");
         }
@@ -551,7 +681,7 @@ Test(report, multiple_choice_answers_are_joined)
     cr_assert_eq(report_write_xlsx(&r, path, &err), 0, "%s", err.message);
     cr_assert(asprintf(&cmd,
                        "%s -c \"import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); "
-                       "sys.exit(0 if any(b'<t>lt2, 5-10</t>' in z.read(n) for n in "
+                       "sys.exit(0 if any(b'<t>week, jaar</t>' in z.read(n) for n in "
                        "z.namelist()) else 1)\" %s",
                        python(), path) > 0);
     cr_assert_eq(th_run(cmd, &out), 0, "the joined answer is not in the Data sheet: %s", out);

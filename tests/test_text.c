@@ -1,12 +1,14 @@
 /* test_text.c - Dutch and English (core/text.h): the lookup that falls back
  * to Dutch, the template filler with {name} and {{name}}, what a missing
- * value looks like, and the report's table of texts read through them.
+ * value looks like, and the reports' tables of texts (the workbook's and
+ * the council summary's, reports/analysis/story.h) read through them.
  */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/text.h"
+#include "reports/analysis/story.h"
 #include "reports/xlsx/report_text.h"
 
 Test(text, english_when_asked_and_present)
@@ -95,11 +97,69 @@ Test(text, a_failed_buffer_is_reported)
     strbuf_release(&sb);
 }
 
-/* The names the report passes to its templates (reports/xlsx). */
+/* The names the report passes to its templates (reports/xlsx: rx_fill_std
+ * and the sheets' own). */
 static const tm_text_var report_vars[] = {
-    {"k", "5"},           {"goed", "70"},       {"aandacht", "55"},        {"layers", "bestuur"},
-    {"theme", "thema"},   {"carry", "80"},      {"last", "de uitvoering"}, {"from", "het bestuur"},
-    {"to", "management"}, {"measure", "score"}, {"diff", "12,5"},          {NULL, NULL}};
+    {"k", "5"},
+    {"goed", "70"},
+    {"aandacht", "55"},
+    {"layers", "bestuur"},
+    {"score", "beleving"},
+    {"Score", "Beleving"},
+    {"knowledge", "kennis"},
+    {"Knowledge", "Kennis"},
+    {"score_description", "hoe goed men vindt dat de bedoeling aankomt"},
+    {"knowledge_description", "het percentage kennisvragen"},
+    {"Score_description", "Hoe goed men vindt dat de bedoeling aankomt"},
+    {"Knowledge_description", "Het percentage kennisvragen"},
+    {"measure", "beleving"},
+    {"n", "6"},
+    {"items", "k2"},
+    {NULL, NULL}};
+
+/* The names the council summary's words are filled with (story_word: the
+ * standard ones and its callers'). */
+static const tm_text_var story_vars[] = {{"k", "5"},
+                                         {"goed", "70"},
+                                         {"aandacht", "55"},
+                                         {"score", "beleving"},
+                                         {"Score", "Beleving"},
+                                         {"knowledge", "kennis"},
+                                         {"Knowledge", "Kennis"},
+                                         {"measure", "beleving"},
+                                         {"Measure", "Beleving"},
+                                         {"organisation", "Gemeente X"},
+                                         {"wave", "Meting 2026"},
+                                         {"when", "2026-11-24 10:15"},
+                                         {NULL, NULL}};
+
+Test(text, the_council_summarys_words_are_complete_in_both_languages)
+{
+    const char *langs[] = {"nl", "en"};
+    for (int id = 0; id < SW__COUNT; id++) {
+        for (int l = 0; l < 2; l++) {
+            strbuf sb = STRBUF_INIT(4096);
+            cr_assert_eq(story_word((story_word_id)id, NULL, 5, langs[l], story_vars, &sb), 0);
+            cr_assert(sb.len > 0, "word %d lacks %s", id, langs[l]);
+            cr_assert_null(strchr(sb.buf, '{'), "word %d (%s) has a placeholder nobody fills: %s",
+                           id, langs[l], sb.buf);
+            strbuf_release(&sb);
+        }
+    }
+    size_t n;
+    const story_term *terms = story_reading(&n);
+    cr_assert_geq(n, 6);
+    for (size_t i = 0; i < n; i++)
+        for (int l = 0; l < 2; l++) {
+            strbuf t = STRBUF_INIT(256), x = STRBUF_INIT(4096);
+            cr_assert_eq(story_reading_term(&terms[i], 5, langs[l], &t), 0);
+            cr_assert_eq(story_reading_text(&terms[i], NULL, 5, langs[l], &x), 0);
+            cr_assert(t.len && x.len && !strchr(t.buf, '{') && !strchr(x.buf, '{'),
+                      "term %zu (%s): %s: %s", i, langs[l], t.buf, x.buf);
+            strbuf_release(&t);
+            strbuf_release(&x);
+        }
+}
 
 /* Every text of the report exists in both languages, and every placeholder
  * in it is one the report fills. */
@@ -129,7 +189,7 @@ Test(text, the_reports_texts_are_complete_in_both_languages)
             free(s);
         }
     }
-    cr_assert_str_eq(tm_text_get(defs[0].term, "en"), "Score (perceived alignment)");
+    cr_assert_str_eq(tm_text_get(defs[0].term, "en"), "{Score}", "the measure's name: measures.h");
     cr_assert_str_eq(rt_get(RT_SHEET_GAPS, "nl"), "Kloven");
     cr_assert_str_eq(rt_get(RT_SHEET_GAPS, "de"), "Kloven", "the report falls back to Dutch");
 }
@@ -137,16 +197,22 @@ Test(text, the_reports_texts_are_complete_in_both_languages)
 Test(text, the_report_writes_numbers_the_dutch_or_english_way)
 {
     char buf[32];
-    rt_number(buf, sizeof buf, 12.25, 1, "nl");
-    cr_assert_str_eq(buf, "12,2");
-    rt_number(buf, sizeof buf, 12.25, 1, "en");
-    cr_assert_str_eq(buf, "12.2");
-    rt_number(buf, sizeof buf, -0.04, 1, NULL);
+    /* half away from zero, as the workbook's number formats round: 62.5%
+     * in a sentence must not read 62 beside a cell showing 63 */
+    story_number(12.25, 1, "nl", buf, sizeof buf);
+    cr_assert_str_eq(buf, "12,3");
+    story_number(12.25, 1, "en", buf, sizeof buf);
+    cr_assert_str_eq(buf, "12.3");
+    story_number(62.5, 0, "nl", buf, sizeof buf);
+    cr_assert_str_eq(buf, "63");
+    story_number(-2.5, 0, "nl", buf, sizeof buf);
+    cr_assert_str_eq(buf, "-3");
+    story_number(-0.04, 1, NULL, buf, sizeof buf);
     cr_assert_str_eq(buf, "0,0", "no minus zero");
-    rt_layer_phrase(buf, sizeof buf, "uitvoering", "Uitvoering", "nl");
+    story_layer_phrase(NULL, "uitvoering", "nl", buf, sizeof buf);
     cr_assert_str_eq(buf, "de uitvoering");
-    rt_layer_phrase(buf, sizeof buf, "uitvoering", "Frontline", "en");
+    story_layer_phrase(NULL, "uitvoering", "en", buf, sizeof buf);
     cr_assert_str_eq(buf, "frontline staff");
-    rt_layer_phrase(buf, sizeof buf, "wijkteam", "Wijkteam", "en");
+    story_layer_phrase(NULL, "Wijkteam", "en", buf, sizeof buf);
     cr_assert_str_eq(buf, "wijkteam", "an unknown layer: its label in lower case");
 }

@@ -101,7 +101,9 @@ json_t *analysis_run(const wave_data *w, json_t *wave, json_t *response, tm_erro
  * key):
  *   {"theme", "layer", "measure", "previous_mean", "mean",
  *    "diff": mean - previous_mean|null, "p": two-sided Welch p|null,
- *    "comparable": bool, "changed_items": [item keys] (knowledge only)}
+ *    "comparable": bool, "changed_items": [item keys] (knowledge only),
+ *    "p_holm": p adjusted by Holm-Bonferroni over the entries of the same
+ *    measure that have a p|null}
  * A knowledge entry is "comparable": false, with diff and p null, when an
  * intent item of that theme that counts in either wave had another key (or
  * none) in the other wave: the two means then answer different questions.

@@ -187,6 +187,39 @@ static void trend_cell(writer *wr, json_t *out, json_t *theme, json_t *layer, js
     if (json_array_append_new(out, o)) wr->oom = 1;
 }
 
+/* p_holm of every trend entry: Holm-Bonferroni over the entries of the same
+ * measure that have a p (one family per measure, as the gaps have one per
+ * measure and level); null where p is null. */
+static void trend_holm(writer *wr, json_t *out)
+{
+    size_t n = json_array_size(out), i;
+    double *p = malloc((n + 1) * sizeof *p);
+    if (!p) {
+        wr->oom = 1;
+        return;
+    }
+    json_t *e;
+    for (int m = 0; m < MEASURE_COUNT; m++) {
+        json_array_foreach(out, i, e)
+        {
+            json_t *pv = json_object_get(e, "p");
+            const char *mk = json_string_value(json_object_get(e, "measure"));
+            p[i] =
+                mk && measure_from_key(mk) == m && json_is_number(pv) ? json_number_value(pv) : NAN;
+        }
+        if (stats_holm_adjust(p, n, p)) {
+            wr->oom = 1;
+            break;
+        }
+        json_array_foreach(out, i, e)
+        {
+            const char *mk = json_string_value(json_object_get(e, "measure"));
+            if (mk && measure_from_key(mk) == m) put(wr, e, "p_holm", json_real_or_null(p[i]));
+        }
+    }
+    free(p);
+}
+
 int analysis_add_trend(json_t *analysis, json_t *previous, tm_error *err)
 {
     if (check_analysis(analysis, err)) return -1;
@@ -208,6 +241,7 @@ int analysis_add_trend(json_t *analysis, json_t *previous, tm_error *err)
         }
         json_decref(changed);
     }
+    if (out && !wr.oom) trend_holm(&wr, out);
     return finish(analysis, "trend", out, &wr, err);
 }
 

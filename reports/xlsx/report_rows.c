@@ -149,6 +149,11 @@ int rs_open(rx *x, rs_sheet *s, rt_id name)
     s->ws = workbook_add_worksheet(x->wb, s->name);
     if (!s->ws)
         return tm_error_set(x->err, 500, "could not add the sheet \"%s\" to the report", s->name);
+    /* A default row height written into the file (libxlsxwriter writes it
+     * only when it is not Excel's 15 pt): charts are placed by rows, as if
+     * a row were the default height, and LibreOffice would draw rows
+     * without a height of their own lower than Excel and squash them. */
+    worksheet_set_default_row(s->ws, RS_ROW_PT, LXW_FALSE);
     worksheet_set_landscape(s->ws);
     worksheet_set_paper(s->ws, 9); /* A4 */
     worksheet_fit_to_pages(s->ws, 1, 0);
@@ -181,4 +186,56 @@ int rs_close(rs_sheet *s)
     rs_cell_name(cell, sizeof cell, s->err_row, s->err_col);
     return tm_error_set(s->x->err, 500, "could not write cell %s of the sheet \"%s\": %s", cell,
                         s->name, lxw_strerror(s->lerr));
+}
+
+/* Characters (code points) in the first n bytes of valid UTF-8. */
+static size_t chars_in(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return c;
+}
+
+double rs_text_height(const char *text, double width, double pt)
+{
+    /* about 1.05 characters per unit of column width at 11 pt (a unit is
+     * the width of a digit), scaled by the font size; a line is 1.3 times
+     * the font size high */
+    double per_line = width * 1.05 * 11.0 / pt;
+    if (per_line < 10) per_line = 10;
+    double lines = 0, run = 0;
+    /* count wrapped lines word by word, so that long words are not split */
+    for (const char *p = text ? text : ""; *p;) {
+        const char *sp = strchr(p, ' ');
+        size_t wl = sp ? (size_t)(sp - p) : strlen(p);
+        double w = (double)chars_in(p, wl);
+        if (run > 0 && run + 1 + w > per_line) {
+            lines++;
+            run = 0;
+        }
+        run += (run > 0 ? 1 : 0) + w;
+        p += wl;
+        while (*p == ' ')
+            p++;
+    }
+    return (lines + 1) * pt * 1.3 + 4;
+}
+
+void rs_wrapped(rs_sheet *s, lxw_col_t last, const char *text, lxw_format *f, double pt)
+{
+    double width = 0;
+    for (lxw_col_t c = 0; c <= last; c++)
+        width += c < RS_TRACKED_COLS && s->width[c] > 0 ? s->width[c] : LXW_DEF_COL_WIDTH;
+    rs_height(s, rs_text_height(text, width, pt));
+    rs_merge(s, 0, last, text, f);
+    rs_next(s);
+}
+
+int rs_open_page(rx *x, rs_sheet *s, rt_id name)
+{
+    if (rs_open(x, s, name) < 0) return -1;
+    worksheet_fit_to_pages(s->ws, 1, 1);
+    worksheet_set_margins(s->ws, 0.4, 0.4, 0.6, 0.6);
+    return 0;
 }

@@ -145,13 +145,13 @@ static int entry_pair(const rx *x, json_t *e, rx_pair *p)
     return p->from >= 0 && p->to >= 0 && active_pos(x, p->from) >= 0 && active_pos(x, p->to) >= 0;
 }
 
-static int measure_is(json_t *e, const char *measure)
+static int measure_is(json_t *e, const char *mkey)
 {
     const char *m = json_string_value(json_object_get(e, "measure"));
-    return !measure || (m && strcmp(m, measure) == 0);
+    return !mkey || (m && strcmp(m, mkey) == 0);
 }
 
-size_t rx_pairs(const rx *x, json_t *groups, const char *member, const char *measure, rx_pair *out)
+size_t rx_pairs(const rx *x, json_t *groups, const char *member, const char *mkey, rx_pair *out)
 {
     size_t n = 0, i, j;
     json_t *g, *e;
@@ -160,20 +160,20 @@ size_t rx_pairs(const rx *x, json_t *groups, const char *member, const char *mea
     {
         json_array_foreach(json_object_get(g, member), j, e)
         {
-            if (measure_is(e, measure) && entry_pair(x, e, &p)) n = rx_pair_add(x, out, n, p);
+            if (measure_is(e, mkey) && entry_pair(x, e, &p)) n = rx_pair_add(x, out, n, p);
         }
     }
     return n;
 }
 
-json_t *rx_pair_find(const rx *x, json_t *arr, rx_pair p, const char *measure)
+json_t *rx_pair_find(const rx *x, json_t *arr, rx_pair p, const char *mkey)
 {
     size_t i;
     json_t *e;
     rx_pair q;
     json_array_foreach(arr, i, e)
     {
-        if (measure_is(e, measure) && entry_pair(x, e, &q) && q.from == p.from && q.to == p.to)
+        if (measure_is(e, mkey) && entry_pair(x, e, &q) && q.from == p.from && q.to == p.to)
             return e;
     }
     return NULL;
@@ -190,18 +190,14 @@ const char *rx_carry_measure(const rx *x, const char *theme)
 {
     /* The analysis says which measure its carry used; fall back to the
      * contract's rule for an analysis without the field. */
-    size_t i;
-    json_t *t;
-    json_array_foreach(json_object_get(x->a, "themes"), i, t)
-    {
-        const char *key = json_string_value(json_object_get(t, "theme"));
-        const char *m = json_string_value(json_object_get(t, "carry_measure"));
-        if (key && theme && !strcmp(key, theme) && m) return m;
-    }
+    json_t *t = rx_find(json_object_get(x->a, "themes"), "theme", theme);
+    const char *m = json_string_value(json_object_get(t, "carry_measure"));
+    if (m) return m;
     int ti = theme ? instrument_theme_index(x->in, theme) : -1;
     for (size_t k = 0; ti >= 0 && k < x->in->n_items; k++)
-        if (x->in->items[k].theme == ti && x->in->items[k].type == ITEM_INTENT) return "knowledge";
-    return "score";
+        if (x->in->items[k].theme == ti && x->in->items[k].type == ITEM_INTENT)
+            return measure_key(MEASURE_KNOWLEDGE);
+    return measure_key(MEASURE_SCORE);
 }
 
 char *rx_suppressed_names(const rx *x, char *buf, size_t size)
@@ -213,4 +209,75 @@ char *rx_suppressed_names(const rx *x, char *buf, size_t size)
         strncat(buf, rx_layer_label(x, x->in->layers[x->chain[c]].key), size - strlen(buf) - 1);
     }
     return buf;
+}
+
+const char *rx_measure_label(const rx *x, const char *m)
+{
+    const char *label = measure_label(measure_from_key(m), x->lang);
+    return label ? label : m ? m : "";
+}
+
+/* label with an upper-case first letter (ASCII), into buf. */
+static char *capital(const char *label, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", label ? label : "");
+    if (buf[0] >= 'a' && buf[0] <= 'z') buf[0] = (char)(buf[0] - 'a' + 'A');
+    return buf;
+}
+
+const char *rx_fill_std(rx *x, const char *tmpl, const tm_text_var *vars)
+{
+    char k[16], goed[32], aandacht[32], score_c[64], knowledge_c[64], sd[256], kd[256];
+    snprintf(k, sizeof k, "%d", x->k);
+    story_number(x->in->band_goed, 0, x->lang, goed, sizeof goed);
+    story_number(x->in->band_aandacht, 0, x->lang, aandacht, sizeof aandacht);
+    const tm_text_var std[] = {
+        {"k", k},
+        {"goed", goed},
+        {"aandacht", aandacht},
+        {"score", measure_label(MEASURE_SCORE, x->lang)},
+        {"Score", capital(measure_label(MEASURE_SCORE, x->lang), score_c, sizeof score_c)},
+        {"knowledge", measure_label(MEASURE_KNOWLEDGE, x->lang)},
+        {"Knowledge",
+         capital(measure_label(MEASURE_KNOWLEDGE, x->lang), knowledge_c, sizeof knowledge_c)},
+        {"score_description", measure_description(MEASURE_SCORE, x->lang)},
+        {"knowledge_description", measure_description(MEASURE_KNOWLEDGE, x->lang)},
+        {"Score_description", capital(measure_description(MEASURE_SCORE, x->lang), sd, sizeof sd)},
+        {"Knowledge_description",
+         capital(measure_description(MEASURE_KNOWLEDGE, x->lang), kd, sizeof kd)},
+        {NULL, NULL}};
+    /* the standard values first, then the caller's (whose values, names of
+     * items or organisations, are never read as a template themselves) */
+    strbuf first = STRBUF_INIT(1u << 20);
+    tm_text_fill(&first, tmpl, std);
+    const char *out = rx_fill(x, first.buf, vars);
+    if (first.status != STRBUF_OK) out = NULL, rx_oom(x);
+    strbuf_release(&first);
+    return out;
+}
+
+const char *rx_story(rx *x, const story_fact *f)
+{
+    strbuf_reset(&x->scratch);
+    if (story_sentence(f, x->a, x->in, x->lang, &x->scratch) < 0) {
+        rx_oom(x);
+        return NULL;
+    }
+    return x->scratch.buf;
+}
+
+const char *rx_band_label(const rx *x, const char *band)
+{
+    const char *s = story_band_label(band, x->lang);
+    return s ? s : "–";
+}
+
+const char *rx_word(rx *x, story_word_id id, const tm_text_var *vars)
+{
+    strbuf_reset(&x->scratch);
+    if (story_word(id, x->in, x->k, x->lang, vars, &x->scratch) < 0) {
+        rx_oom(x);
+        return NULL;
+    }
+    return x->scratch.buf;
 }

@@ -46,11 +46,6 @@ static int significant(json_t *gap)
     return !isnan(p) && p < 0.05;
 }
 
-static rt_id measure_word(const char *m)
-{
-    return m && strcmp(m, "knowledge") == 0 ? RT_KNOWLEDGE : RT_SCORE;
-}
-
 static void matrix_head(rs_sheet *s, const group_kind *k, const rx_pair *pairs, size_t np)
 {
     rx *x = s->x;
@@ -124,7 +119,7 @@ static void gap_matrix(rs_sheet *s, const group_kind *k, const char *m)
     size_t np = rx_pairs(x, groups, "gaps", m, pairs), i;
     if (np == 0) return;
     char title[200];
-    snprintf(title, sizeof title, "%s – %s", rx_t(x, k->title), rx_t(x, measure_word(m)));
+    snprintf(title, sizeof title, "%s – %s", rx_t(x, k->title), rx_measure_label(x, m));
     rs_str(s, 0, title, x->f.section);
     rs_next(s);
     matrix_head(s, k, pairs, np);
@@ -142,15 +137,14 @@ static void anova_rows(rs_sheet *s, const group_kind *k)
     rx *x = s->x;
     size_t i;
     json_t *g;
-    const char *measures[2] = {"score", "knowledge"};
     json_array_foreach(json_object_get(x->a, k->array), i, g)
     {
         json_t *an = json_object_get(g, "anova");
-        for (int m = 0; m < 2; m++) {
-            if (!json_object_get(an, measures[m])) continue;
-            json_t *a = json_object_get(an, measures[m]);
+        for (int m = 0; m < MEASURE_COUNT; m++) {
+            if (!json_object_get(an, measure_key(m))) continue;
+            json_t *a = json_object_get(an, measure_key(m));
             rs_str(s, 0, group_label(x, k, g), x->f.text);
-            rs_str(s, 1, rx_t(x, measure_word(measures[m])), x->f.text);
+            rs_str(s, 1, measure_label(m, x->lang), x->f.text);
             rs_jnum(s, 2, json_object_get(a, "f"), x->f.num2);
             rs_jnum(s, 3, json_object_get(a, "df1"), x->f.int0);
             rs_jnum(s, 4, json_object_get(a, "df2"), x->f.int0);
@@ -182,7 +176,7 @@ static void detail_row(rs_sheet *s, const char *name, json_t *gap)
     const char *to = json_string_value(json_object_get(gap, "to"));
     json_t *ci = json_object_get(gap, "ci95");
     rs_str(s, 0, name, x->f.text);
-    rs_str(s, 1, rx_t(x, measure_word(json_string_value(json_object_get(gap, "measure")))),
+    rs_str(s, 1, rx_measure_label(x, json_string_value(json_object_get(gap, "measure"))),
            x->f.text);
     rs_str(s, 2, rx_layer_label(x, from), x->f.text);
     rs_str(s, 3, rx_layer_label(x, to), x->f.text);
@@ -240,13 +234,13 @@ int rx_sheet_gaps(rx *x)
     rs_sheet s;
     if (rs_open(x, &s, RT_SHEET_GAPS) < 0) return -1;
     rs_width(&s, 0, 0, 24, NULL);
-    rs_width(&s, 1, 15, 11, NULL);
+    rs_width(&s, 1, 1, 18, NULL); /* also the measure of the ANOVA and the details */
+    rs_width(&s, 2, 15, 11, NULL);
     rs_title(&s, rx_t(x, RT_GAPS_TITLE), rx_t(x, RT_GAPS_NOTE), GAPS_LAST_COL);
     if (rs_suppressed_note(&s, GAPS_LAST_COL) < 0) return -1;
-    for (int k = 0; k < 2; k++) {
-        gap_matrix(&s, &kinds[k], "score");
-        gap_matrix(&s, &kinds[k], "knowledge");
-    }
+    for (int k = 0; k < 2; k++)
+        for (int m = 0; m < MEASURE_COUNT; m++)
+            gap_matrix(&s, &kinds[k], measure_key(m));
     anova_table(&s);
     detail_table(&s);
     return rs_close(&s);
@@ -262,6 +256,7 @@ enum {
     IT_THEME,
     IT_DOMAIN,
     IT_TYPE,
+    IT_CORE,
     IT_TEXT,
     IT_N,
     IT_MEAN,
@@ -291,8 +286,8 @@ static int dist_width(const instrument *in)
  * the cell itself when the statistics are not nested. */
 static json_t *item_stat(json_t *cell)
 {
-    json_t *m = json_object_get(cell, "score");
-    if (!m) m = json_object_get(cell, "knowledge");
+    json_t *m = json_object_get(cell, measure_key(MEASURE_SCORE));
+    if (!m) m = json_object_get(cell, measure_key(MEASURE_KNOWLEDGE));
     return m ? m : cell;
 }
 
@@ -352,13 +347,19 @@ static void item_row(rs_sheet *s, json_t *item, const tm_item *it, json_t *cell,
     const char *layer = json_string_value(json_object_get(cell, "layer"));
     rs_str(s, IT_KEY, json_string_value(json_object_get(item, "item")), x->f.text);
     if (it) {
+        /* the question text wraps in its column, so that it prints whole */
+        const char *q = tm_text_get(it->text, x->lang);
+        rs_height(s, rs_text_height(q ? q : "", s->width[IT_TEXT], 11));
         if (it->theme >= 0)
             rs_str(s, IT_THEME, rx_theme_label(x, x->in->themes[it->theme].key), x->f.text);
         if (it->domain >= 0)
             rs_str(s, IT_DOMAIN, rx_domain_label(x, x->in->domains[it->domain].key), x->f.text);
         rs_str(s, IT_TYPE, rt_item_type(it->type, x->lang), x->f.text);
-        rs_str(s, IT_TEXT, tm_text_get(it->text, x->lang), x->f.text);
+        rs_str(s, IT_TEXT, q, x->f.wrap);
     }
+    json_t *core = json_object_get(item, "core");
+    if (json_is_boolean(core))
+        rs_str(s, IT_CORE, rx_t(x, json_is_true(core) ? RT_YES : RT_NO), x->f.text);
     rs_str(s, IT_LAYER, rx_layer_label(x, layer), x->f.text);
     json_t *st = item_stat(cell);
     if (rx_cell_state(x, st) == RX_SUPPRESSED ||
@@ -372,8 +373,9 @@ static void item_row(rs_sheet *s, json_t *item, const tm_item *it, json_t *cell,
 static void items_head(rs_sheet *s, int width)
 {
     rx *x = s->x;
-    rt_id heads[IT_DIST] = {RT_ITEM,   RT_LAYER, RT_THEME, RT_DOMAIN, RT_TYPE,    RT_ITEM_TEXT,
-                            RT__COUNT, RT_MEAN,  RT_SD,    RT_CI_LOW, RT_CI_HIGH, RT_DK_SHARE};
+    rt_id heads[IT_DIST] = {RT_ITEM,   RT_LAYER,     RT_THEME,   RT_DOMAIN, RT_TYPE,
+                            RT_CORE,   RT_ITEM_TEXT, RT__COUNT,  RT_MEAN,   RT_SD,
+                            RT_CI_LOW, RT_CI_HIGH,   RT_DK_SHARE};
     rs_height(s, 30);
     for (lxw_col_t c = 0; c < IT_DIST; c++)
         rs_str(s, c, heads[c] == RT__COUNT ? "n" : rx_t(x, heads[c]),
@@ -396,7 +398,8 @@ int rx_sheet_items(rx *x)
     rs_width(&s, IT_KEY, IT_KEY, 16, NULL);
     rs_width(&s, IT_THEME, IT_THEME, 18, NULL);
     rs_width(&s, IT_DOMAIN, IT_DOMAIN, 14, NULL);
-    rs_width(&s, IT_TYPE, IT_TYPE, 13, NULL);
+    rs_width(&s, IT_TYPE, IT_TYPE, 18, NULL);
+    rs_width(&s, IT_CORE, IT_CORE, 6, NULL);
     rs_width(&s, IT_TEXT, IT_TEXT, 50, NULL);
     rs_width(&s, IT_LAYER, IT_LAYER, 12, NULL);
     rs_width(&s, IT_N, IT_N, 6, NULL);
@@ -414,9 +417,12 @@ int rx_sheet_items(rx *x)
     {
         const tm_item *it =
             instrument_item(x->in, json_string_value(json_object_get(item, "item")));
+        const char *m = json_string_value(json_object_get(item, "measure"));
         json_array_foreach(json_object_get(item, "layers"), j, cell)
         {
             if (rx_layer_suppressed(x, json_string_value(json_object_get(cell, "layer")))) continue;
+            /* null: the item is not asked of this layer, a row of dashes */
+            if (m && json_is_null(json_object_get(cell, m))) continue;
             item_row(&s, item, it, cell, width);
         }
     }

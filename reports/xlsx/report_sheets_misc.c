@@ -1,13 +1,16 @@
 /* report_sheets_misc.c - the Respons, Trend, Benchmark, Open antwoorden and
- * Verantwoording sheets.
+ * Verantwoording sheets of the full report.
  *
- * Respons: invited, started, completed and the rate per layer, with a column
- * chart; counts may be shown for every layer, suppressed ones included.
- * Trend and Benchmark: one row per theme x layer x measure of the analysis'
- * arrays, suppressed layers left out. Open antwoorden (full variant): the
- * answers per item and layer, never those of a suppressed layer.
- * Verantwoording: the instrument, the anonymity rule, what was suppressed,
- * and the definition of every measure in plain words.
+ * Respons: invited, started, completed online, read in (imported) and the
+ * rate per layer (completed online / invited, never above 100%), with a
+ * column chart; counts may be shown for every layer, suppressed ones
+ * included. Trend: one row per theme x layer x measure with both means, the
+ * difference, p and p (Holm); only a difference whose p (Holm) is below 0.05
+ * is coloured, and knowledge that is not comparable says why. Benchmark:
+ * the peer group named and counted. Open antwoorden: the answers per item
+ * and layer, never those of a suppressed layer. Verantwoording: the
+ * instrument, the method, the anonymity rule, what was suppressed, and the
+ * definition of every figure in plain words.
  */
 #define REPORT_XLSX_INTERNAL
 #include "reports/xlsx/report_xlsx.h"
@@ -23,20 +26,10 @@ static double wrapped_height(size_t len, size_t per_line)
     return 15.0 * (double)(len / per_line + 1) + 2;
 }
 
-/* Text id with {k} filled in (rx_fill: valid until x's scratch is used
- * again), or NULL with x->err set. */
-static const char *with_k(rx *x, rt_id id)
+/* Title and a note with the standard values filled in. */
+static int title_std(rs_sheet *s, rt_id title, rt_id note, lxw_col_t last)
 {
-    char k[16];
-    snprintf(k, sizeof k, "%d", x->k);
-    const tm_text_var vars[] = {{"k", k}, {NULL, NULL}};
-    return rx_fill(x, rx_t(x, id), vars);
-}
-
-/* Title and a note that names k. */
-static int title_k(rs_sheet *s, rt_id title, rt_id note, lxw_col_t last)
-{
-    const char *text = with_k(s->x, note);
+    const char *text = rx_fill_std(s->x, rx_t(s->x, note), NULL);
     if (!text) return -1;
     rs_title(s, rx_t(s->x, title), text, last);
     return 0;
@@ -46,17 +39,13 @@ static int title_k(rs_sheet *s, rt_id title, rt_id note, lxw_col_t last)
  * Respons
  * ------------------------------------------------------------------------ */
 
-static json_t *response_entry(const rx *x, const char *layer)
-{
-    json_t *e = rx_find(json_object_get(x->r->progress, "layers"), "layer", layer);
-    return e ? e : rx_find(json_object_get(x->a, "response"), "layer", layer);
-}
+enum { RP_LAYER, RP_INVITED, RP_STARTED, RP_SUBMITTED, RP_IMPORTED, RP_RATE, RP_SHOWN, RP_COLS };
 
 static void response_chart(rs_sheet *s, lxw_row_t first, lxw_row_t last)
 {
     lxw_chart *c = rs_new_chart(s, LXW_CHART_COLUMN);
     if (!c) return;
-    lxw_col_t cols[2] = {1, 3};
+    lxw_col_t cols[2] = {RP_INVITED, RP_SUBMITTED};
     lxw_chart_fill fills[2] = {{.color = 0xB4C7E7}, {.color = 0x2F5597}};
     for (int i = 0; i < 2; i++) {
         lxw_chart_series *ser = chart_add_series(c, NULL, NULL);
@@ -76,47 +65,62 @@ static void response_chart(rs_sheet *s, lxw_row_t first, lxw_row_t last)
     rs_chart(s, s->row, 0, c, 640, 300);
 }
 
+/* One layer's counts (or the totals when e is NULL and tot is given). */
+static void response_cells(rs_sheet *s, const story_response *r, int total)
+{
+    rx *x = s->x;
+    lxw_format *n = total ? x->f.total_int : x->f.int0;
+    rs_num(s, RP_INVITED, r->invited, n);
+    rs_num(s, RP_SUBMITTED, r->online, n);
+    rs_num(s, RP_IMPORTED, r->imported, n);
+    rs_num(s, RP_RATE, r->rate, total ? x->f.total_pct : x->f.pct1);
+}
+
 int rx_sheet_response(rx *x)
 {
     rs_sheet s;
     if (rs_open(x, &s, RT_SHEET_RESPONSE) < 0) return -1;
     rs_width(&s, 0, 0, 22, NULL);
-    rs_width(&s, 1, 4, 13, NULL);
-    rs_width(&s, 5, 5, 32, NULL);
-    if (title_k(&s, RT_RESP_TITLE, RT_RESP_NOTE, 5) < 0) return -1;
-    rt_id heads[] = {RT_LAYER, RT_INVITED, RT_STARTED, RT_SUBMITTED_COL, RT_RATE, RT_SHOWN};
-    for (lxw_col_t c = 0; c < 6; c++)
+    rs_width(&s, 1, RP_RATE, 13, NULL);
+    rs_width(&s, RP_SHOWN, RP_SHOWN, 32, NULL);
+    if (title_std(&s, RT_RESP_TITLE, RT_RESP_NOTE, RP_SHOWN) < 0) return -1;
+    rt_id heads[RP_COLS] = {RT_LAYER,    RT_INVITED, RT_STARTED, RT_SUBMITTED_COL,
+                            RT_IMPORTED, RT_RATE,    RT_SHOWN};
+    rs_height(&s, 30);
+    for (lxw_col_t c = 0; c < RP_COLS; c++)
         rs_str(&s, c, rx_t(x, heads[c]),
-               c == 0   ? x->f.head
-               : c == 5 ? x->f.head_pad
-                        : x->f.head_num);
+               c == 0          ? x->f.head
+               : c == RP_SHOWN ? x->f.head_pad
+                               : x->f.head_num);
     rs_next(&s);
-    const char *no = with_k(x, RT_SHOWN_NO);
+    const char *no = rx_fill_std(x, rx_t(x, RT_SHOWN_NO), NULL);
     if (!no) return -1;
+    char no_text[128];
+    snprintf(no_text, sizeof no_text, "%s", no);
     lxw_row_t first = s.row;
-    double tot[3] = {0, 0, 0};
-    int any[3] = {0, 0, 0};
-    const char *fields[3] = {"invited", "started", "submitted"};
+    double started = 0;
+    int any_started = 0;
     for (size_t c = 0; c < x->n_chain; c++) {
         const char *key = x->in->layers[x->chain[c]].key;
-        json_t *e = response_entry(x, key);
+        json_t *e = rx_find(x->progress_layers, "layer", key);
+        story_response r;
+        story_response_layer(e, &r);
         rs_str(&s, 0, rx_layer_label(x, key), x->f.text);
-        for (int f = 0; f < 3; f++) {
-            double v = rx_dbl(e, fields[f]);
-            rs_num(&s, (lxw_col_t)(1 + f), v, x->f.int0);
-            if (!isnan(v)) tot[f] += v, any[f] = 1;
-        }
-        double inv = rx_dbl(e, "invited"), sub = rx_dbl(e, "submitted");
-        rs_num(&s, 4, inv > 0 && !isnan(sub) ? sub / inv : NAN, x->f.pct1);
-        rs_str(&s, 5, rx_layer_suppressed(x, key) ? no : rx_t(x, RT_SHOWN_YES), x->f.pad);
+        response_cells(&s, &r, 0);
+        double st = rx_dbl(e, "started");
+        rs_num(&s, RP_STARTED, st, x->f.int0);
+        if (!isnan(st)) started += st, any_started = 1;
+        rs_str(&s, RP_SHOWN, rx_layer_suppressed(x, key) ? no_text : rx_t(x, RT_SHOWN_YES),
+               x->f.pad);
         rs_next(&s);
     }
     lxw_row_t last = s.row - 1;
+    story_response tot;
+    story_response_count(x->a, x->r->progress, &tot);
     rs_str(&s, 0, rx_t(x, RT_TOTAL), x->f.total_label);
-    for (int f = 0; f < 3; f++)
-        rs_num(&s, (lxw_col_t)(1 + f), any[f] ? tot[f] : NAN, x->f.total_int);
-    rs_num(&s, 4, tot[0] > 0 && any[2] ? tot[2] / tot[0] : NAN, x->f.total_pct);
-    rs_str(&s, 5, "", x->f.total_label);
+    response_cells(&s, &tot, 1);
+    rs_num(&s, RP_STARTED, any_started ? started : NAN, x->f.total_int);
+    rs_str(&s, RP_SHOWN, "", x->f.total_label);
     rs_next(&s);
     rs_next(&s);
     if (last >= first) response_chart(&s, first, last);
@@ -127,126 +131,168 @@ int rx_sheet_response(rx *x)
  * Trend and Benchmark
  * ------------------------------------------------------------------------ */
 
-/* The first of the members keys (NULL-terminated) that obj has. */
-static json_t *member(json_t *obj, const char *const *keys)
-{
-    for (; *keys; keys++) {
-        json_t *v = json_object_get(obj, *keys);
-        if (v) return v;
-    }
-    return NULL;
-}
+enum { TR_THEME, TR_LAYER, TR_MEASURE, TR_PREV, TR_CUR, TR_DIFF, TR_P, TR_HOLM, TR_COMP, TR_COLS };
 
-typedef struct column {
-    rt_id head;
-    const char *const *keys; /* aliases of the member */
-    int fmt;                 /* 0 num1, 1 signed1, 2 p, 3 int0 */
-} column;
-
-static const char *const k_prev[] = {"previous", "previous_mean", "prev", NULL};
-static const char *const k_cur[] = {"current", "mean", "this", NULL};
-static const char *const k_diff[] = {"diff", NULL};
-static const char *const k_p[] = {"p", NULL};
-static const char *const k_own[] = {"mean", "value", "current", NULL};
-static const char *const k_median[] = {"median", NULL};
-static const char *const k_pct[] = {"percentile", NULL};
-static const char *const k_orgs[] = {"organisations", "n_organisations", "n", NULL};
-
-static const column trend_cols[] = {
-    {RT_PREVIOUS, k_prev, 0}, {RT_CURRENT, k_cur, 0}, {RT_DIFF, k_diff, 1}, {RT__COUNT, k_p, 2}};
-static const column bench_cols[] = {{RT_THIS_ORG, k_own, 0},
-                                    {RT_MEDIAN, k_median, 0},
-                                    {RT_PERCENTILE, k_pct, 0},
-                                    {RT_ORGS, k_orgs, 3}};
-
-static lxw_format *column_format(const rx *x, int fmt)
-{
-    switch (fmt) {
-    case 1:
-        return x->f.signed1;
-    case 2:
-        return x->f.p;
-    case 3:
-        return x->f.int0;
-    default:
-        return x->f.num1;
-    }
-}
-
-static void series_row(rs_sheet *s, json_t *e, const column *cols, size_t nc)
+static void series_head(rs_sheet *s, const char *const *heads, size_t n)
 {
     rx *x = s->x;
-    const char *m = json_string_value(json_object_get(e, "measure"));
+    rs_height(s, 30);
+    for (size_t c = 0; c < n; c++)
+        rs_str(s, (lxw_col_t)c, heads[c],
+               c < 3                          ? x->f.head
+               : c == TR_COMP && n == TR_COLS ? x->f.head_pad
+                                              : x->f.head_num);
+    rs_next(s);
+}
+
+static void series_start(rs_sheet *s, json_t *e)
+{
+    rx *x = s->x;
     rs_str(s, 0, rx_theme_label(x, json_string_value(json_object_get(e, "theme"))), x->f.text);
     rs_str(s, 1, rx_layer_label(x, json_string_value(json_object_get(e, "layer"))), x->f.text);
-    rs_str(s, 2, rx_t(x, m && strcmp(m, "knowledge") == 0 ? RT_KNOWLEDGE : RT_SCORE), x->f.text);
-    int supp = rx_cell_state(x, e) == RX_SUPPRESSED;
-    for (size_t c = 0; c < nc; c++) {
-        if (supp)
-            rs_str(s, (lxw_col_t)(3 + c), x->supp_text, x->f.supp);
-        else
-            rs_jnum(s, (lxw_col_t)(3 + c), member(e, cols[c].keys), column_format(x, cols[c].fmt));
+    rs_str(s, 2, rx_measure_label(x, json_string_value(json_object_get(e, "measure"))), x->f.text);
+}
+
+/* "k2, k3": the changed items of a trend entry, into buf. */
+static void changed_items(json_t *e, char *buf, size_t size)
+{
+    size_t i;
+    json_t *it;
+    buf[0] = '\0';
+    json_array_foreach(json_object_get(e, "changed_items"), i, it)
+    {
+        size_t used = strlen(buf);
+        snprintf(buf + used, size - used, "%s%s", i ? ", " : "", json_string_value(it));
+    }
+}
+
+static void trend_row(rs_sheet *s, json_t *e)
+{
+    rx *x = s->x;
+    series_start(s, e);
+    if (rx_cell_state(x, e) == RX_SUPPRESSED) {
+        for (lxw_col_t c = TR_PREV; c <= TR_HOLM; c++)
+            rs_str(s, c, x->supp_text, x->f.supp);
+        rs_next(s);
+        return;
+    }
+    double holm = rx_dbl(e, "p_holm"), diff = rx_dbl(e, "diff");
+    int sig = !isnan(holm) && holm < 0.05 && !isnan(diff);
+    rs_jnum(s, TR_PREV, json_object_get(e, "previous_mean"), x->f.num1);
+    rs_jnum(s, TR_CUR, json_object_get(e, "mean"), x->f.num1);
+    rs_jnum(s, TR_DIFF, json_object_get(e, "diff"),
+            !sig       ? x->f.signed1
+            : diff > 0 ? x->f.up
+                       : x->f.down);
+    rs_jnum(s, TR_P, json_object_get(e, "p"), x->f.p);
+    rs_jnum(s, TR_HOLM, json_object_get(e, "p_holm"), x->f.p);
+    if (json_is_false(json_object_get(e, "comparable"))) {
+        char items[256];
+        changed_items(e, items, sizeof items);
+        const tm_text_var vars[] = {{"items", items}, {NULL, NULL}};
+        const char *t = rx_fill(x, rx_t(x, RT_NOT_COMPARABLE), vars);
+        rs_str(s, TR_COMP, t, x->f.pad);
+    } else {
+        rs_str(s, TR_COMP, rx_t(x, RT_YES), x->f.pad);
     }
     rs_next(s);
 }
 
 /* A sheet of one row per entry of the analysis array `name`. */
-static int series_sheet(rx *x, rt_id sheet, rt_id title, rt_id note, const char *name,
-                        const column *cols, size_t nc, int diff_scale)
+static int series_sheet(rx *x, rt_id sheet, rs_sheet *s, const char *note, lxw_col_t last,
+                        rt_id title)
 {
-    rs_sheet s;
-    if (rs_open(x, &s, sheet) < 0) return -1;
-    rs_width(&s, 0, 0, 24, NULL);
-    rs_width(&s, 1, 2, 13, NULL);
-    rs_width(&s, 3, (lxw_col_t)(2 + nc), 15, NULL);
-    rs_title(&s, rx_t(x, title), rx_t(x, note), (lxw_col_t)(2 + nc));
-    if (rs_suppressed_note(&s, (lxw_col_t)(2 + nc)) < 0) return -1;
-    lxw_row_t head = s.row;
-    rt_id heads[3] = {RT_THEME, RT_LAYER, RT_MEASURE};
-    rs_height(&s, 30);
-    for (lxw_col_t c = 0; c < 3; c++)
-        rs_str(&s, c, rx_t(x, heads[c]), x->f.head);
-    for (size_t c = 0; c < nc; c++)
-        rs_str(&s, (lxw_col_t)(3 + c), cols[c].head == RT__COUNT ? "p" : rx_t(x, cols[c].head),
-               x->f.head_num);
-    rs_next(&s);
-    size_t i;
-    json_t *e;
-    json_array_foreach(json_object_get(x->a, name), i, e)
-    {
-        if (rx_layer_suppressed(x, json_string_value(json_object_get(e, "layer")))) continue;
-        series_row(&s, e, cols, nc);
-    }
-    lxw_row_t last = s.row > head + 1 ? s.row - 1 : head + 1;
-    if (diff_scale && s.row > head + 1) {
-        lxw_conditional_format cf = {.type = LXW_CONDITIONAL_3_COLOR_SCALE,
-                                     .min_rule_type = LXW_CONDITIONAL_RULE_TYPE_NUMBER,
-                                     .min_value = -10,
-                                     .min_color = 0xF8696B,
-                                     .mid_rule_type = LXW_CONDITIONAL_RULE_TYPE_NUMBER,
-                                     .mid_value = 0,
-                                     .mid_color = 0xFFFFFF,
-                                     .max_rule_type = LXW_CONDITIONAL_RULE_TYPE_NUMBER,
-                                     .max_value = 10,
-                                     .max_color = 0x63BE7B};
-        rs_check(&s, worksheet_conditional_format_range(s.ws, head + 1, 5, last, 5, &cf), 5);
-    }
-    worksheet_freeze_panes(s.ws, head + 1, 0);
-    rs_check(&s, worksheet_repeat_rows(s.ws, head, head), 0);
-    rs_check(&s, worksheet_autofilter(s.ws, head, 0, last, (lxw_col_t)(2 + nc)), 0);
-    return rs_close(&s);
+    if (rs_open(x, s, sheet) < 0) return -1;
+    rs_width(s, 0, 0, 24, NULL);
+    rs_width(s, 1, 2, 14, NULL);
+    rs_width(s, 3, last, 14, NULL);
+    rs_title(s, rx_t(x, title), note, last);
+    return rs_suppressed_note(s, last);
+}
+
+static void series_finish(rs_sheet *s, lxw_row_t head, lxw_col_t last)
+{
+    lxw_row_t end = s->row > head + 1 ? s->row - 1 : head + 1;
+    worksheet_freeze_panes(s->ws, head + 1, 0);
+    rs_check(s, worksheet_repeat_rows(s->ws, head, head), 0);
+    rs_check(s, worksheet_autofilter(s->ws, head, 0, end, last), 0);
 }
 
 int rx_sheet_trend(rx *x)
 {
-    return series_sheet(x, RT_SHEET_TREND, RT_TREND_TITLE, RT_TREND_NOTE, "trend", trend_cols,
-                        sizeof trend_cols / sizeof trend_cols[0], 1);
+    rs_sheet s;
+    const char *note = rx_fill_std(x, rx_t(x, RT_TREND_NOTE), NULL);
+    char *copy = note ? strdup(note) : NULL;
+    if (!copy) return rx_oom(x);
+    int rc = series_sheet(x, RT_SHEET_TREND, &s, copy, TR_COMP, RT_TREND_TITLE);
+    free(copy);
+    if (rc < 0) return -1;
+    rs_width(&s, TR_COMP, TR_COMP, 30, NULL);
+    const char *heads[TR_COLS] = {rx_t(x, RT_THEME),
+                                  rx_t(x, RT_LAYER),
+                                  rx_t(x, RT_MEASURE),
+                                  rx_t(x, RT_PREVIOUS),
+                                  rx_t(x, RT_CURRENT),
+                                  rx_t(x, RT_DIFF),
+                                  "p",
+                                  rx_t(x, RT_P_HOLM),
+                                  rx_t(x, RT_COMPARABLE)};
+    lxw_row_t head = s.row;
+    series_head(&s, heads, TR_COLS);
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(x->a, "trend"), i, e)
+    {
+        if (rx_layer_suppressed(x, json_string_value(json_object_get(e, "layer")))) continue;
+        trend_row(&s, e);
+    }
+    series_finish(&s, head, TR_COMP);
+    return rs_close(&s);
 }
 
 int rx_sheet_benchmark(rx *x)
 {
-    return series_sheet(x, RT_SHEET_BENCHMARK, RT_BENCH_TITLE, RT_BENCH_NOTE, "benchmark",
-                        bench_cols, sizeof bench_cols / sizeof bench_cols[0], 0);
+    rs_sheet s;
+    /* the most organisations any row compares with: the group's size here */
+    double most = 0;
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(x->a, "benchmark"), i, e)
+    {
+        double n = rx_dbl(e, "organisations");
+        if (!isnan(n) && n > most) most = n;
+    }
+    char n[32];
+    snprintf(n, sizeof n, "%.0f", most);
+    const tm_text_var vars[] = {{"n", n}, {NULL, NULL}};
+    const char *note = rx_fill_std(x, rx_t(x, RT_BENCH_NOTE), vars);
+    char *copy = note ? strdup(note) : NULL;
+    if (!copy) return rx_oom(x);
+    int rc = series_sheet(x, RT_SHEET_BENCHMARK, &s, copy, 6, RT_BENCH_TITLE);
+    free(copy);
+    if (rc < 0) return -1;
+    rs_width(&s, 6, 6, 16, NULL);
+    const char *heads[7] = {rx_t(x, RT_THEME),    rx_t(x, RT_LAYER),  rx_t(x, RT_MEASURE),
+                            rx_t(x, RT_THIS_ORG), rx_t(x, RT_MEDIAN), rx_t(x, RT_PERCENTILE),
+                            rx_t(x, RT_ORGS)};
+    lxw_row_t head = s.row;
+    series_head(&s, heads, 7);
+    static const char *const fields[4] = {"mean", "median", "percentile", "organisations"};
+    json_array_foreach(json_object_get(x->a, "benchmark"), i, e)
+    {
+        if (rx_layer_suppressed(x, json_string_value(json_object_get(e, "layer")))) continue;
+        series_start(&s, e);
+        for (int f = 0; f < 4; f++) {
+            if (rx_cell_state(x, e) == RX_SUPPRESSED)
+                rs_str(&s, (lxw_col_t)(3 + f), x->supp_text, x->f.supp);
+            else
+                rs_jnum(&s, (lxw_col_t)(3 + f), json_object_get(e, fields[f]),
+                        f == 3 ? x->f.int0 : x->f.num1);
+        }
+        rs_next(&s);
+    }
+    series_finish(&s, head, 6);
+    return rs_close(&s);
 }
 
 /* ------------------------------------------------------------------------
@@ -289,7 +335,7 @@ int rx_sheet_open(rx *x)
     rs_width(&s, 0, 0, 45, NULL);
     rs_width(&s, 1, 1, 14, NULL);
     rs_width(&s, 2, 2, 90, NULL);
-    if (title_k(&s, RT_OPEN_TITLE, RT_OPEN_NOTE, 2) < 0) return -1;
+    if (title_std(&s, RT_OPEN_TITLE, RT_OPEN_NOTE, 2) < 0) return -1;
     lxw_row_t head = s.row;
     rt_id heads[3] = {RT_ITEM, RT_LAYER, RT_ANSWER};
     for (lxw_col_t c = 0; c < 3; c++)
@@ -332,6 +378,12 @@ static void method_facts(rs_sheet *s)
                 rx_t(x, x->r->council ? RT_VARIANT_COUNCIL : RT_VARIANT_FULL));
     method_fact(s, rx_t(x, RT_GENERATED), x->r->generated_at ? x->r->generated_at : "");
     method_fact(s, rx_t(x, RT_PRODUCT), x->r->product_version ? x->r->product_version : "");
+    json_t *method = json_object_get(x->a, "method");
+    if (json_is_integer(method)) {
+        rs_str(s, 0, rx_t(x, RT_METHOD_VERSION), x->f.label);
+        rs_num(s, 1, (double)json_integer_value(method), x->f.int_left);
+        rs_next(s);
+    }
     rs_str(s, 0, rx_t(x, RT_K), x->f.label);
     rs_num(s, 1, x->k, x->f.int_left);
     rs_next(s);
@@ -343,20 +395,22 @@ static void method_facts(rs_sheet *s)
 static int method_definitions(rs_sheet *s)
 {
     rx *x = s->x;
-    char k[16], goed[32], aandacht[32];
-    snprintf(k, sizeof k, "%d", x->k);
-    rt_number(goed, sizeof goed, x->in->band_goed, 0, x->lang);
-    rt_number(aandacht, sizeof aandacht, x->in->band_aandacht, 0, x->lang);
-    const tm_text_var vars[] = {{"k", k}, {"goed", goed}, {"aandacht", aandacht}, {NULL, NULL}};
     size_t n;
     const rt_def *defs = rt_definitions(&n);
     rs_str(s, 0, rx_t(x, RT_TERM), x->f.head);
     rs_str(s, 1, rx_t(x, RT_EXPLANATION), x->f.head);
     rs_next(s);
     for (size_t i = 0; i < n; i++) {
-        const char *text = rx_fill(x, tm_text_get(defs[i].text, x->lang), vars);
-        if (!text) return -1;
-        method_fact(s, tm_text_get(defs[i].term, x->lang), text);
+        const char *term = rx_fill_std(x, tm_text_get(defs[i].term, x->lang), NULL);
+        char *term_copy = term ? strdup(term) : NULL;
+        const char *text =
+            term_copy ? rx_fill_std(x, tm_text_get(defs[i].text, x->lang), NULL) : NULL;
+        if (!text) {
+            free(term_copy);
+            return rx_oom(x);
+        }
+        method_fact(s, term_copy, text);
+        free(term_copy);
     }
     return 0;
 }

@@ -1,15 +1,18 @@
-/* report_sheets_summary.c - the Samenvatting (council summary) and
- * Doorfluisteren (the intent along the chain) sheets.
+/* report_sheets_summary.c - the Samenvatting and Doorfluisteren sheets of
+ * the full report.
  *
- * Samenvatting: organisation, wave and response; per theme the thermometer
- * (temperature, grade, band, in cells coloured by band) and the carry-through
- * index; the three largest significant gaps between successive layers as
- * plain sentences; a bar chart of the temperatures.
+ * Samenvatting: organisation, wave, how the answers were collected and the
+ * response; per theme the thermometer (temperature with a bar, grade, band
+ * in cells coloured by band, the measure it is based on) and the
+ * carry-through index with its interval and the layers it runs between;
+ * the largest losses between successive layers as sentences (one measure
+ * each, reports/analysis/story.h); a bar chart of the temperatures.
  *
- * Doorfluisteren: per theme the layer means of score and knowledge and the
+ * Doorfluisteren: per theme the layer means of beleving and kennis and the
  * perception gap along the chain, the carry-through per link, and a line
- * chart (layers on the x axis, one line per theme) drawn from a block of
- * chart data in which a cell that may not be shown is blank, never text.
+ * chart per measure (layers on the x axis, one line per theme) drawn from a
+ * block of chart data in which a cell that may not be shown is blank, never
+ * text.
  */
 #define REPORT_XLSX_INTERNAL
 #include "reports/xlsx/report_xlsx.h"
@@ -19,53 +22,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SUM_LAST_COL 6
+#define SUM_LAST_COL 8
 #define MAX_THEMES 64
-
-static const rt_id band_words[3] = {RT_GOED, RT_AANDACHT, RT_ZORG};
 
 /* ------------------------------------------------------------------------
  * Samenvatting
  * ------------------------------------------------------------------------ */
 
-/* Sums field over the layers of the progress (else the analysis response). */
-static double count_total(const rx *x, const char *field)
-{
-    json_t *arr = json_object_get(x->r->progress, "layers"), *e;
-    if (!json_is_array(arr) || json_array_size(arr) == 0) arr = json_object_get(x->a, "response");
-    double sum = 0;
-    int any = 0;
-    size_t i;
-    json_array_foreach(arr, i, e)
-    {
-        double v = rx_dbl(e, field);
-        if (!isnan(v)) {
-            sum += v;
-            any = 1;
-        }
-    }
-    return any ? sum : NAN;
-}
-
 static void fact_str(rs_sheet *s, rt_id label, const char *value)
 {
     rs_str(s, 0, rx_t(s->x, label), s->x->f.label);
-    rs_str(s, 1, value, s->x->f.text);
+    rs_merge(s, 1, SUM_LAST_COL, value, s->x->f.text);
     rs_next(s);
 }
 
-static void fact_num(rs_sheet *s, rt_id label, double value, lxw_format *f)
-{
-    rs_str(s, 0, rx_t(s->x, label), s->x->f.label);
-    rs_num(s, 1, value, f);
-    rs_next(s);
-}
-
-static void summary_facts(rs_sheet *s)
+static int summary_facts(rs_sheet *s)
 {
     rx *x = s->x;
-    const char *instr =
-        json_string_value(json_object_get(json_object_get(x->a, "wave"), "instrument"));
+    json_t *wave = json_object_get(x->a, "wave");
+    const char *instr = json_string_value(json_object_get(wave, "instrument"));
+    const char *collection = json_string_value(json_object_get(wave, "collection"));
     char buf[256];
     if (!instr) {
         snprintf(buf, sizeof buf, "%s@%s", x->in->key, x->in->version);
@@ -74,25 +50,49 @@ static void summary_facts(rs_sheet *s)
     fact_str(s, RT_ORGANISATION, x->organisation);
     fact_str(s, RT_WAVE, x->wave_name);
     fact_str(s, RT_INSTRUMENT, instr);
-    double sub = count_total(x, "submitted"), inv = count_total(x, "invited");
-    fact_num(s, RT_SUBMITTED, sub, x->f.int0);
-    fact_num(s, RT_INVITED_TOTAL, inv, x->f.int0);
-    fact_num(s, RT_RATE_TOTAL, inv > 0 ? sub / inv : NAN, x->f.pct1);
-    fact_str(s, RT_GENERATED, x->r->generated_at);
+    if (collection)
+        fact_str(
+            s, RT_COLLECTION,
+            rx_t(x, !strcmp(collection, "import") ? RT_COLLECTION_IMPORT : RT_COLLECTION_ONLINE));
+    strbuf_reset(&x->scratch);
+    if (story_response_line(x->a, x->r->progress, x->lang, &x->scratch) < 0) return rx_oom(x);
+    fact_str(s, RT_RESPONSE, x->scratch.buf);
+    story_response r;
+    story_response_count(x->a, x->r->progress, &r);
+    rs_str(s, 0, rx_t(x, RT_SUBMITTED), x->f.label);
+    rs_num(s, 1, r.submitted, x->f.int_left);
     rs_next(s);
+    fact_str(s, RT_GENERATED, x->r->generated_at);
+    strbuf_reset(&x->scratch);
+    int said = story_reference_note(x->a, x->in, x->lang, &x->scratch);
+    if (said < 0) return rx_oom(x);
+    if (said) rs_wrapped(s, SUM_LAST_COL, x->scratch.buf, x->f.note, 9);
+    rs_next(s);
+    return 0;
 }
 
-/* "Management → Partners": the ends of the theme's links. */
+/* "Management → Partners": the layers the theme's carry runs between. */
 static void chain_span(const rx *x, json_t *theme, char *buf, size_t size)
 {
-    json_t *links = json_object_get(theme, "links");
-    size_t n = json_array_size(links);
+    const char *from = json_string_value(json_object_get(theme, "carry_from"));
+    const char *to = json_string_value(json_object_get(theme, "carry_to"));
     buf[0] = '\0';
-    if (n == 0) return;
-    const char *from = json_string_value(json_object_get(json_array_get(links, 0), "from"));
-    const char *to = json_string_value(json_object_get(json_array_get(links, n - 1), "to"));
-    if (rx_layer_suppressed(x, from) || rx_layer_suppressed(x, to)) return;
+    if (!from || !to || rx_layer_suppressed(x, from) || rx_layer_suppressed(x, to)) return;
     snprintf(buf, size, "%s → %s", rx_layer_label(x, from), rx_layer_label(x, to));
+}
+
+/* A data bar 0..100 in the band's colour behind the temperature cell. */
+static void temperature_bar(rs_sheet *s, lxw_col_t col, int band)
+{
+    static const lxw_color_t bars[4] = {0x63BE7B, 0xFFC000, 0xE0565B, 0xA6A6A6};
+    lxw_conditional_format cf = {.type = LXW_CONDITIONAL_DATA_BAR,
+                                 .min_rule_type = LXW_CONDITIONAL_RULE_TYPE_NUMBER,
+                                 .min_value = 0,
+                                 .max_rule_type = LXW_CONDITIONAL_RULE_TYPE_NUMBER,
+                                 .max_value = 100,
+                                 .bar_color = bars[band >= 0 ? band : 3],
+                                 .bar_solid = LXW_TRUE};
+    rs_check(s, worksheet_conditional_format_cell(s->ws, s->row, col, &cf), col);
 }
 
 static void thermo_row(rs_sheet *s, json_t *theme)
@@ -100,20 +100,23 @@ static void thermo_row(rs_sheet *s, json_t *theme)
     rx *x = s->x;
     const char *key = json_string_value(json_object_get(theme, "theme"));
     json_t *th = json_object_get(theme, "thermometer");
-    int b = rx_band(json_string_value(json_object_get(th, "band")));
+    const char *band = json_string_value(json_object_get(th, "band"));
+    int b = rx_band(band);
+    json_t *ci = json_object_get(theme, "carry_ci95");
     rs_str(s, 0, rx_theme_label(x, key), x->f.text);
-    if (json_is_number(json_object_get(th, "temperature")))
-        rs_jnum(s, 1, json_object_get(th, "temperature"), b >= 0 ? x->f.band_num[b] : x->f.num1);
-    /* else blank: the chart draws no bar */
+    if (json_is_number(json_object_get(th, "temperature"))) {
+        rs_jnum(s, 1, json_object_get(th, "temperature"), x->f.num1);
+        temperature_bar(s, 1, b);
+    } /* else blank: the chart draws no bar */
     rs_jnum(s, 2, json_object_get(th, "grade"), b >= 0 ? x->f.band_num[b] : x->f.num1);
-    rs_str(s, 3, b >= 0 ? rx_t(x, band_words[b]) : "–", b >= 0 ? x->f.band_text[b] : x->f.dash);
-    rs_jnum(s, 4, json_object_get(theme, "carry"), x->f.num1);
+    rs_str(s, 3, rx_band_label(x, band), b >= 0 ? x->f.band_text[b] : x->f.dash);
+    rs_str(s, 4, rx_measure_label(x, rx_carry_measure(x, key)), x->f.text);
+    rs_jnum(s, 5, json_object_get(theme, "carry"), x->f.num1);
+    rs_jnum(s, 6, json_array_get(ci, 0), x->f.num1);
+    rs_jnum(s, 7, json_array_get(ci, 1), x->f.num1);
     char span[200];
     chain_span(x, theme, span, sizeof span);
-    rs_str(s, 5, span[0] ? span : "–", span[0] ? x->f.text : x->f.dash);
-    rs_str(s, 6,
-           rx_t(x, strcmp(rx_carry_measure(x, key), "knowledge") == 0 ? RT_KNOWLEDGE : RT_SCORE),
-           x->f.text);
+    rs_str(s, 8, span[0] ? span : "–", span[0] ? x->f.text : x->f.dash);
     rs_next(s);
 }
 
@@ -133,7 +136,7 @@ static void temperature_chart(rs_sheet *s, json_t *themes, lxw_row_t first, lxw_
     chart_series_set_categories(ser, s->name, first, 0, last, 0);
     chart_series_set_values(ser, s->name, first, 1, last, 1);
     chart_series_set_labels(ser);
-    chart_series_set_labels_num_format(ser, "0.0");
+    chart_series_set_labels_num_format(ser, "0");
 
     static lxw_chart_fill fills[4] = {
         {.color = 0x63BE7B}, {.color = 0xFFC000}, {.color = 0xE0565B}, {.color = 0xA6A6A6}};
@@ -164,168 +167,24 @@ static void temperature_chart(rs_sheet *s, json_t *themes, lxw_row_t first, lxw_
     rs_chart(s, at, 0, c, 760, 300);
 }
 
-/* A theme-level gap that may go into a sentence. */
-typedef struct gap_pick {
-    json_t *theme, *gap;
-    double diff;
-} gap_pick;
-
-/* Whether gap g of theme is a first-to-last gap: another gap of the same
- * measure starts at the same layer and ends nearer. */
-static int gap_is_span(const rx *x, json_t *theme, json_t *g)
-{
-    const char *m = json_string_value(json_object_get(g, "measure"));
-    const char *from = json_string_value(json_object_get(g, "from"));
-    int to = rx_layer(x, json_string_value(json_object_get(g, "to")));
-    size_t i;
-    json_t *o;
-    int pos_to = -1;
-    for (size_t c = 0; c < x->n_chain; c++)
-        if (x->chain[c] == to) pos_to = (int)c;
-    json_array_foreach(json_object_get(theme, "gaps"), i, o)
-    {
-        const char *om = json_string_value(json_object_get(o, "measure"));
-        const char *of = json_string_value(json_object_get(o, "from"));
-        int oto = rx_layer(x, json_string_value(json_object_get(o, "to")));
-        if (o == g || !om || !m || !of || !from || strcmp(om, m) || strcmp(of, from)) continue;
-        for (size_t c = 0; c < x->n_chain; c++)
-            if (x->chain[c] == oto && (int)c < pos_to) return 1;
-    }
-    return 0;
-}
-
-static int same_pair(json_t *a, json_t *b)
-{
-    const char *af = json_string_value(json_object_get(a, "from"));
-    const char *at = json_string_value(json_object_get(a, "to"));
-    const char *bf = json_string_value(json_object_get(b, "from"));
-    const char *bt = json_string_value(json_object_get(b, "to"));
-    return af && at && bf && bt && !strcmp(af, bf) && !strcmp(at, bt);
-}
-
-/* When a pick for the same theme and link has a smaller difference, removes
- * it (the caller then inserts the larger one) and returns 1; else 0. */
-static int replaces(gap_pick *out, size_t *n, const json_t *theme, json_t *g, double diff)
-{
-    for (size_t k = 0; k < *n; k++) {
-        if (out[k].theme != theme || !same_pair(out[k].gap, g)) continue;
-        if (out[k].diff >= diff) return 0;
-        memmove(&out[k], &out[k + 1], (*n - k - 1) * sizeof *out);
-        (*n)--;
-        return 1;
-    }
-    return 1;
-}
-
-/* The three largest significant losses between successive layers, at most
- * one per theme and link (the larger of score and knowledge). */
-static size_t gaps_pick(const rx *x, gap_pick *out)
-{
-    size_t n = 0, i, j;
-    json_t *t, *g;
-    json_array_foreach(json_object_get(x->a, "themes"), i, t)
-    {
-        json_array_foreach(json_object_get(t, "gaps"), j, g)
-        {
-            double p = rx_dbl(g, "p_holm"), diff = rx_dbl(g, "diff");
-            if (isnan(p) || p >= 0.05 || isnan(diff) || diff <= 0) continue;
-            if (rx_layer_suppressed(x, json_string_value(json_object_get(g, "from"))) ||
-                rx_layer_suppressed(x, json_string_value(json_object_get(g, "to"))) ||
-                gap_is_span(x, t, g))
-                continue;
-            int dup = 0; /* the same link of the same theme on the other measure */
-            for (size_t k = 0; k < n; k++)
-                dup |= out[k].theme == t && same_pair(out[k].gap, g);
-            if (dup && !replaces(out, &n, t, g, diff)) continue;
-            size_t at = n < 3 ? n : 3;
-            while (at > 0 && out[at - 1].diff < diff) {
-                if (at < 3) out[at] = out[at - 1];
-                at--;
-            }
-            if (at < 3) {
-                out[at] = (gap_pick){t, g, diff};
-                if (n < 3) n++;
-            }
-        }
-    }
-    return n;
-}
-
-/* The sentence about picked gap i (rx_fill: valid until x's scratch is used
- * again), or NULL with x->err set. */
-static const char *gap_sentence(rx *x, const gap_pick *picks, size_t i)
-{
-    json_t *t = picks[i].theme, *g = picks[i].gap;
-    int first = 1;
-    for (size_t j = 0; j < i; j++)
-        if (picks[j].theme == t) first = 0;
-    const char *from = json_string_value(json_object_get(g, "from"));
-    const char *to = json_string_value(json_object_get(g, "to"));
-    const char *m = json_string_value(json_object_get(g, "measure"));
-    json_t *links = json_object_get(t, "links");
-    const char *last =
-        json_string_value(json_object_get(json_array_get(links, json_array_size(links) - 1), "to"));
-    double carry = rx_dbl(t, "carry");
-    char theme[160], f[80], to_s[80], last_s[80], carry_s[32], diff_s[32];
-    rt_lower(theme, sizeof theme,
-             rx_theme_label(x, json_string_value(json_object_get(t, "theme"))));
-    rt_lower(f, sizeof f, rx_layer_label(x, from));
-    rt_lower(to_s, sizeof to_s, rx_layer_label(x, to));
-    rt_number(carry_s, sizeof carry_s, carry, 0, x->lang);
-    rt_number(diff_s, sizeof diff_s, picks[i].diff, 1, x->lang);
-    int with_carry = first && !isnan(carry) && last && !rx_layer_suppressed(x, last);
-    if (with_carry) rt_layer_phrase(last_s, sizeof last_s, last, rx_layer_label(x, last), x->lang);
-    const tm_text_var vars[] = {
-        {"theme", theme},
-        {"carry", carry_s},
-        {"last", with_carry ? last_s : ""},
-        {"from", f},
-        {"to", to_s},
-        {"measure", rx_t(x, m && strcmp(m, "knowledge") == 0 ? RT_KNOWLEDGE : RT_SCORE)},
-        {"diff", diff_s},
-        {NULL, NULL}};
-    rt_id tmpl = !first ? RT_GAP_MORE : with_carry ? RT_GAP_FIRST : RT_GAP_FIRST_NOCARRY;
-    return rx_fill(x, rx_t(x, tmpl), vars);
-}
-
-static void sentence_row(rs_sheet *s, const char *text, lxw_format *f)
-{
-    double width = 0;
-    for (lxw_col_t c = 0; c <= SUM_LAST_COL; c++)
-        width += s->width[c];
-    size_t per_line = (size_t)(width * (f == s->x->f.note ? 1.6 : 1.3));
-    rs_height(s, (f == s->x->f.note ? 12.0 : 15.0) * (double)(strlen(text) / per_line + 1) + 3);
-    rs_merge(s, 0, SUM_LAST_COL, text, f);
-    rs_next(s);
-}
-
+/* The largest losses along the chain, one measure per sentence. */
 static int summary_gaps(rs_sheet *s)
 {
     rx *x = s->x;
-    gap_pick picks[3];
-    size_t n = gaps_pick(x, picks);
+    story_fact f[3];
+    size_t n = story_losses(x->a, f, 3);
     rs_str(s, 0, rx_t(x, RT_SUM_GAPS), x->f.section);
     rs_next(s);
-    if (n == 0) sentence_row(s, rx_t(x, RT_GAP_NONE), x->f.wrap);
+    size_t shown = 0;
     for (size_t i = 0; i < n; i++) {
-        const char *text = gap_sentence(x, picks, i);
+        if (isnan(f[i].p_holm) || f[i].p_holm >= STORY_ALPHA) continue;
+        const char *text = rx_story(x, &f[i]);
         if (!text) return -1;
-        sentence_row(s, text, x->f.wrap);
+        rs_wrapped(s, SUM_LAST_COL, text, x->f.wrap, 11);
+        shown++;
     }
-    sentence_row(s, rx_t(x, RT_GAP_FOOT), x->f.note);
-    rs_next(s);
-    return 0;
-}
-
-static int summary_note(rs_sheet *s)
-{
-    char goed[32], aandacht[32];
-    rt_number(goed, sizeof goed, s->x->in->band_goed, 0, s->x->lang);
-    rt_number(aandacht, sizeof aandacht, s->x->in->band_aandacht, 0, s->x->lang);
-    const tm_text_var vars[] = {{"goed", goed}, {"aandacht", aandacht}, {NULL, NULL}};
-    const char *note = rx_fill(s->x, rx_t(s->x, RT_SUM_NOTE), vars);
-    if (!note) return -1;
-    sentence_row(s, note, s->x->f.note);
+    if (shown == 0) rs_wrapped(s, SUM_LAST_COL, rx_t(x, RT_GAP_NONE), x->f.wrap, 11);
+    rs_wrapped(s, SUM_LAST_COL, rx_t(x, RT_GAP_FOOT), x->f.note, 9);
     rs_next(s);
     return 0;
 }
@@ -334,25 +193,29 @@ int rx_sheet_summary(rx *x)
 {
     rs_sheet s;
     if (rs_open(x, &s, RT_SHEET_SUMMARY) < 0) return -1;
-    rs_width(&s, 0, 0, 30, NULL);
-    rs_width(&s, 1, 2, 14, NULL);
-    rs_width(&s, 3, 3, 12, NULL);
-    rs_width(&s, 4, 4, 20, NULL);
-    rs_width(&s, 5, 5, 28, NULL);
-    rs_width(&s, 6, 6, 12, NULL);
+    rs_width(&s, 0, 0, 28, NULL);
+    rs_width(&s, 1, 1, 14, NULL);
+    rs_width(&s, 2, 2, 13, NULL);
+    rs_width(&s, 3, 3, 17, NULL);
+    rs_width(&s, 4, 4, 19, NULL);
+    rs_width(&s, 5, 5, 19, NULL);
+    rs_width(&s, 6, 7, 12, NULL);
+    rs_width(&s, 8, 8, 26, NULL);
     char title[200];
     snprintf(title, sizeof title, "%s: %s", rx_t(x, RT_REPORT), rx_t(x, RT_SUM_TITLE));
     rs_title(&s, title, NULL, SUM_LAST_COL);
-    summary_facts(&s);
+    if (summary_facts(&s) < 0) return -1;
 
     json_t *themes = json_object_get(x->a, "themes"), *t;
     rs_str(&s, 0, rx_t(x, RT_SUM_THERMO), x->f.section);
     rs_next(&s);
-    rt_id heads[] = {RT_THEME, RT_TEMPERATURE, RT_GRADE,        RT_BAND,
-                     RT_CARRY, RT_CHAIN_SPAN,  RT_CARRY_MEASURE};
+    rt_id heads[SUM_LAST_COL + 1] = {RT_THEME,        RT_TEMPERATURE,   RT_GRADE,
+                                     RT_BAND,         RT_BASED_ON,      RT_CARRY,
+                                     RT_CARRY_CI_LOW, RT_CARRY_CI_HIGH, RT_CHAIN_SPAN};
     rs_height(&s, 30);
     for (lxw_col_t c = 0; c <= SUM_LAST_COL; c++)
-        rs_str(&s, c, rx_t(x, heads[c]), c == 0 || c >= 5 ? x->f.head : x->f.head_num);
+        rs_str(&s, c, rx_t(x, heads[c]),
+               c == 0 || c == 3 || c == 4 || c == 8 ? x->f.head : x->f.head_num);
     rs_next(&s);
     lxw_row_t first = s.row;
     size_t i;
@@ -361,7 +224,11 @@ int rx_sheet_summary(rx *x)
         thermo_row(&s, t);
     }
     lxw_row_t last = s.row - 1;
-    if (summary_note(&s) < 0 || summary_gaps(&s) < 0) return -1;
+    const char *note = rx_fill_std(x, rx_t(x, RT_MEASURES_NOTE), NULL);
+    if (!note) return -1;
+    rs_wrapped(&s, SUM_LAST_COL, note, x->f.note, 9);
+    rs_next(&s);
+    if (summary_gaps(&s) < 0) return -1;
     if (last >= first) {
         /* the chart on a page of its own rather than cut in two */
         lxw_row_t breaks[2] = {s.row, 0};
@@ -379,31 +246,35 @@ int rx_sheet_summary(rx *x)
 
 #define CH_FIRST_LAYER_COL 2
 
+static json_t *layer_entry(const rx *x, json_t *theme, size_t a)
+{
+    return rx_find(json_object_get(theme, "layers"), "layer", x->in->layers[x->active[a]].key);
+}
+
 /* Whether any shown layer of the theme has measure m (a value or "< k"). */
 static int theme_has_measure(const rx *x, json_t *theme, const char *m)
 {
-    for (size_t a = 0; a < x->n_active; a++) {
-        json_t *e =
-            rx_find(json_object_get(theme, "layers"), "layer", x->in->layers[x->active[a]].key);
-        if (rx_cell_state(x, json_object_get(e, m)) != RX_ABSENT) return 1;
-    }
+    for (size_t a = 0; a < x->n_active; a++)
+        if (rx_cell_state(x, json_object_get(layer_entry(x, theme, a), m)) != RX_ABSENT) return 1;
     return 0;
 }
 
-static void means_row(rs_sheet *s, json_t *theme, const char *m, rt_id label, int first)
+/* A row of theme means of measure m, or of the perception gap (m NULL). */
+static void means_row(rs_sheet *s, json_t *theme, const char *m, int first)
 {
     rx *x = s->x;
     const char *key = json_string_value(json_object_get(theme, "theme"));
     if (first) rs_str(s, 0, rx_theme_label(x, key), x->f.bold);
-    rs_str(s, 1, rx_t(x, label), x->f.text);
+    rs_str(s, 1, m ? rx_measure_label(x, m) : rx_t(x, RT_PERCEPTION), x->f.text);
     for (size_t a = 0; a < x->n_active; a++) {
-        json_t *e =
-            rx_find(json_object_get(theme, "layers"), "layer", x->in->layers[x->active[a]].key);
+        json_t *e = layer_entry(x, theme, a);
         lxw_col_t col = (lxw_col_t)(CH_FIRST_LAYER_COL + a);
         if (m) {
             rs_stat(s, col, json_object_get(e, m), "mean", x->f.num1);
-        } else if (rx_cell_state(x, json_object_get(e, "score")) == RX_SUPPRESSED ||
-                   rx_cell_state(x, json_object_get(e, "knowledge")) == RX_SUPPRESSED) {
+        } else if (rx_cell_state(x, json_object_get(e, measure_key(MEASURE_SCORE))) ==
+                       RX_SUPPRESSED ||
+                   rx_cell_state(x, json_object_get(e, measure_key(MEASURE_KNOWLEDGE))) ==
+                       RX_SUPPRESSED) {
             rs_str(s, col, x->supp_text, x->f.supp);
         } else {
             rs_jnum(s, col, json_object_get(e, "perception_gap"), x->f.signed1);
@@ -430,12 +301,13 @@ static void chain_means(rs_sheet *s, json_t *themes)
     rs_next(s);
     size_t i;
     json_t *t;
+    const char *sk = measure_key(MEASURE_SCORE), *kk = measure_key(MEASURE_KNOWLEDGE);
     json_array_foreach(themes, i, t)
     {
-        int has_s = theme_has_measure(x, t, "score"), has_k = theme_has_measure(x, t, "knowledge");
-        if (has_s) means_row(s, t, "score", RT_SCORE, 1);
-        if (has_k) means_row(s, t, "knowledge", RT_KNOWLEDGE, !has_s);
-        if (has_s && has_k) means_row(s, t, NULL, RT_PERCEPTION, 0);
+        int has_s = theme_has_measure(x, t, sk), has_k = theme_has_measure(x, t, kk);
+        if (has_s) means_row(s, t, sk, 1);
+        if (has_k) means_row(s, t, kk, !has_s);
+        if (has_s && has_k) means_row(s, t, NULL, 0);
     }
     rs_next(s);
 }
@@ -448,11 +320,10 @@ static void chain_links(rs_sheet *s, json_t *themes)
     if (np == 0) return;
     rs_str(s, 0, rx_t(x, RT_LINKS), x->f.section);
     rs_next(s);
-    rs_merge(s, 0, (lxw_col_t)(CH_FIRST_LAYER_COL + x->n_active), rx_t(x, RT_LINKS_NOTE),
-             x->f.note);
-    rs_next(s);
+    rs_wrapped(s, (lxw_col_t)(CH_FIRST_LAYER_COL + x->n_active), rx_t(x, RT_LINKS_NOTE), x->f.note,
+               9);
     rs_str(s, 0, rx_t(x, RT_THEME), x->f.head);
-    rs_str(s, 1, "", x->f.head);
+    rs_str(s, 1, rx_t(x, RT_MEASURE), x->f.head);
     char label[200];
     for (size_t p = 0; p < np; p++)
         rs_str(s, (lxw_col_t)(CH_FIRST_LAYER_COL + p),
@@ -463,7 +334,9 @@ static void chain_links(rs_sheet *s, json_t *themes)
     json_t *t;
     json_array_foreach(themes, i, t)
     {
-        rs_str(s, 0, rx_theme_label(x, json_string_value(json_object_get(t, "theme"))), x->f.text);
+        const char *key = json_string_value(json_object_get(t, "theme"));
+        rs_str(s, 0, rx_theme_label(x, key), x->f.text);
+        rs_str(s, 1, rx_measure_label(x, rx_carry_measure(x, key)), x->f.text);
         for (size_t p = 0; p < np; p++) {
             json_t *link = rx_pair_find(x, json_object_get(t, "links"), pairs[p], NULL);
             rs_jnum(s, (lxw_col_t)(CH_FIRST_LAYER_COL + p), json_object_get(link, "ratio"),
@@ -474,15 +347,20 @@ static void chain_links(rs_sheet *s, json_t *themes)
     rs_next(s);
 }
 
-/* The chart's data: per theme the means of its carry measure, blank where a
- * value cannot be shown; then the line chart below it. */
-static void chain_chart(rs_sheet *s, json_t *themes)
+/* The chart data of measure m (per theme with m, its means; blank where a
+ * value cannot be shown) and its line chart, not yet placed (NULL when
+ * there is nothing to draw or on failure, with the sheet's error set). */
+static lxw_chart *chain_chart(rs_sheet *s, json_t *themes, int m)
 {
     rx *x = s->x;
-    if (x->n_active == 0 || json_array_size(themes) == 0) return;
-    lxw_row_t breaks[2] = {s->row, 0}; /* data and chart on a page of their own */
-    rs_check(s, worksheet_set_h_pagebreaks(s->ws, breaks), 0);
-    rs_str(s, 0, rx_t(x, RT_CHART_DATA), x->f.section);
+    const char *mk = measure_key(m);
+    size_t i, n = 0;
+    json_t *t;
+    json_array_foreach(themes, i, t) n += theme_has_measure(x, t, mk);
+    if (x->n_active == 0 || n == 0) return NULL;
+    const tm_text_var vars[] = {{"measure", measure_label(m, x->lang)}, {NULL, NULL}};
+    const char *title = rx_fill(x, rx_t(x, RT_CHART_DATA), vars);
+    if (title) rs_str(s, 0, title, x->f.section);
     rs_next(s);
     lxw_row_t head = s->row;
     rs_str(s, 0, rx_t(x, RT_THEME), x->f.head);
@@ -492,18 +370,13 @@ static void chain_chart(rs_sheet *s, json_t *themes)
                rx_layer_label(x, x->in->layers[x->active[a]].key), x->f.head_num);
     rs_next(s);
     lxw_row_t first = s->row;
-    size_t i;
-    json_t *t;
     json_array_foreach(themes, i, t)
     {
-        const char *key = json_string_value(json_object_get(t, "theme"));
-        const char *m = rx_carry_measure(x, key);
-        rs_str(s, 0, rx_theme_label(x, key), x->f.text);
-        rs_str(s, 1, rx_t(x, strcmp(m, "knowledge") == 0 ? RT_KNOWLEDGE : RT_SCORE), x->f.text);
+        if (!theme_has_measure(x, t, mk)) continue;
+        rs_str(s, 0, rx_theme_label(x, json_string_value(json_object_get(t, "theme"))), x->f.text);
+        rs_str(s, 1, measure_label(m, x->lang), x->f.text);
         for (size_t a = 0; a < x->n_active; a++) {
-            json_t *e =
-                rx_find(json_object_get(t, "layers"), "layer", x->in->layers[x->active[a]].key);
-            json_t *stat = json_object_get(e, m);
+            json_t *stat = json_object_get(layer_entry(x, t, a), mk);
             if (rx_cell_state(x, stat) == RX_OK)
                 rs_jnum_or_blank(s, (lxw_col_t)(CH_FIRST_LAYER_COL + a),
                                  json_object_get(stat, "mean"), x->f.num1);
@@ -511,16 +384,19 @@ static void chain_chart(rs_sheet *s, json_t *themes)
         rs_next(s);
     }
     lxw_row_t last = s->row - 1;
+    const char *empty = rx_fill_std(x, rx_t(x, RT_CHART_EMPTY_NOTE), NULL);
+    if (empty) rs_merge(s, 0, (lxw_col_t)(CH_FIRST_LAYER_COL + x->n_active - 1), empty, x->f.note);
+    rs_next(s);
     rs_next(s);
 
     lxw_chart *c = rs_new_chart(s, LXW_CHART_LINE);
-    if (!c) return;
+    if (!c) return NULL;
     lxw_col_t c0 = CH_FIRST_LAYER_COL, c1 = (lxw_col_t)(CH_FIRST_LAYER_COL + x->n_active - 1);
     for (lxw_row_t r = first; r <= last; r++) {
         lxw_chart_series *ser = chart_add_series(c, NULL, NULL);
         if (!ser) {
             rs_check(s, LXW_ERROR_MEMORY_MALLOC_FAILED, 0);
-            return;
+            return NULL;
         }
         chart_series_set_categories(ser, s->name, head, c0, head, c1);
         chart_series_set_values(ser, s->name, r, c0, r, c1);
@@ -528,14 +404,17 @@ static void chain_chart(rs_sheet *s, json_t *themes)
         chart_series_set_marker_type(ser, LXW_CHART_MARKER_CIRCLE);
         chart_series_set_marker_size(ser, 6);
     }
-    chart_title_set_name(c, rx_t(x, RT_CHART_CHAIN));
+    const char *ctitle = rx_fill(x, rx_t(x, RT_CHART_CHAIN), vars);
+    if (ctitle) chart_title_set_name(c, ctitle);
+    lxw_chart_font tf = {.size = 11, .bold = LXW_TRUE};
+    chart_title_set_name_font(c, &tf);
     chart_axis_set_min(c->y_axis, 0);
     chart_axis_set_max(c->y_axis, 100);
     chart_axis_set_major_unit(c->y_axis, 20);
     chart_axis_set_name(c->x_axis, rx_t(x, RT_LAYER));
-    chart_legend_set_position(c, LXW_CHART_LEGEND_RIGHT);
+    chart_legend_set_position(c, LXW_CHART_LEGEND_BOTTOM);
     chart_show_blanks_as(c, LXW_CHART_BLANKS_AS_GAP);
-    rs_chart(s, s->row, 0, c, 820, 340);
+    return c;
 }
 
 int rx_sheet_chain(rx *x)
@@ -543,17 +422,31 @@ int rx_sheet_chain(rx *x)
     rs_sheet s;
     if (rs_open(x, &s, RT_SHEET_CHAIN) < 0) return -1;
     lxw_col_t carry = (lxw_col_t)(CH_FIRST_LAYER_COL + x->n_active);
-    lxw_col_t last = carry > 5 ? carry : 5;
+    lxw_col_t last = carry > 6 ? carry : 6;
     rs_width(&s, 0, 0, 26, NULL);
-    rs_width(&s, 1, 1, 16, NULL);
+    rs_width(&s, 1, 1, 18, NULL);
     if (x->n_active) rs_width(&s, CH_FIRST_LAYER_COL, carry - 1, 14, NULL);
-    rs_width(&s, carry, carry, 20, NULL); /* also the links table's columns beyond */
+    rs_width(&s, carry, carry, 22, NULL); /* also the links table's columns beyond */
     rs_width(&s, carry + 1, carry + 8, 14, NULL);
-    rs_title(&s, rx_t(x, RT_CHAIN_TITLE), rx_t(x, RT_CHAIN_NOTE), last);
+    const char *note = rx_fill_std(x, rx_t(x, RT_CHAIN_NOTE), NULL);
+    if (!note) return -1;
+    rs_title(&s, rx_t(x, RT_CHAIN_TITLE), note, last);
     if (rs_suppressed_note(&s, last) < 0) return -1;
     json_t *themes = json_object_get(x->a, "themes");
     chain_means(&s, themes);
     chain_links(&s, themes);
-    chain_chart(&s, themes);
+    /* the charts' data on a page of their own, the two charts side by side
+     * below it */
+    lxw_row_t breaks[2] = {s.row, 0};
+    rs_check(&s, worksheet_set_h_pagebreaks(s.ws, breaks), 0);
+    lxw_chart *charts[MEASURE_COUNT];
+    for (int m = 0; m < MEASURE_COUNT; m++)
+        charts[m] = chain_chart(&s, themes, m);
+    lxw_col_t at = 0;
+    for (int m = 0; m < MEASURE_COUNT; m++) {
+        if (!charts[m]) continue;
+        rs_chart(&s, s.row, at, charts[m], 540, 360);
+        at = CH_FIRST_LAYER_COL + 2;
+    }
     return rs_close(&s);
 }

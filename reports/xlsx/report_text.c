@@ -21,21 +21,31 @@ const char *rt_get(rt_id id, const char *lang)
 }
 
 static const rt_def definitions[] = {
-    {{"Score (ervaren afstemming)", "Score (perceived alignment)"},
-     {"Per respondent het gemiddelde van zijn antwoorden op de stellingen en "
-      "rapportcijfers van een thema of onderwerp, omgerekend naar 0–100: een stelling "
-      "als 100 · (antwoord − 1) / (aantal punten − 1), een rapportcijfer als 100 · "
-      "(cijfer − 1) / 9.",
-      "Per respondent the mean of their answers to the statements and grades of a theme or "
-      "subject, rescaled to 0–100: a statement as 100 · (answer − 1) / (points − "
-      "1), a grade as 100 · (grade − 1) / 9."}},
-    {{"Kennis", "Knowledge"},
-     {"Per respondent het percentage juiste antwoorden op de kennisvragen van een thema of "
-      "onderwerp. Het juiste antwoord ligt vast in het instrument, of is het meest gekozen "
-      "antwoord van de eerste getoonde laag van de keten.",
-      "Per respondent the percentage of correct answers to the knowledge questions of a "
-      "theme or subject. The correct answer is fixed in the instrument, or is the answer "
-      "chosen most often by the first layer of the chain that is shown."}},
+    {{"{Score}", "{Score}"},
+     {"{Score_description}. Per respondent het gemiddelde van zijn antwoorden op de stellingen "
+      "en rapportcijfers van een thema of onderwerp, omgerekend naar 0–100: een stelling als "
+      "100 · (antwoord − 1) / (aantal punten − 1), een rapportcijfer als 100 · (cijfer − 1) / 9. "
+      "Een omgekeerd geformuleerde stelling telt als 100 min die waarde.",
+      "{Score_description}. Per respondent the mean of their answers to the statements and "
+      "grades of a theme or subject, rescaled to 0–100: a statement as 100 · (answer − 1) / "
+      "(points − 1), a grade as 100 · (grade − 1) / 9. A reverse-worded statement counts as 100 "
+      "minus that value."}},
+    {{"{Knowledge}", "{Knowledge}"},
+     {"{Knowledge_description}. Per respondent het percentage juiste antwoorden op de "
+      "kennisvragen van een thema of onderwerp. Het juiste antwoord is de sleutel die de meting "
+      "zelf zette (de bedoeling van deze gemeente), anders de vaste sleutel van het instrument; "
+      "een kennisvraag zonder sleutel telt nergens mee.",
+      "{Knowledge_description}. Per respondent the percentage of correct answers to the "
+      "knowledge questions of a theme or subject. The correct answer is the key the round set "
+      "itself (this municipality's intent), else the instrument's fixed key; a knowledge "
+      "question without a key counts nowhere."}},
+    {{"Kernvragen", "Core items"},
+     {"Alleen vragen die aan alle lagen gesteld zijn tellen mee in thema's en onderwerpen, zodat "
+      "lagen op dezelfde vragen worden vergeleken. Een vraag met minder dan {k} antwoorden in "
+      "een laag telt in die laag nergens mee.",
+      "Only items asked of every layer count in themes and subjects, so that layers are "
+      "compared on the same questions. An item with fewer than {k} answers in a layer counts "
+      "nowhere in that layer."}},
     {{"Half beantwoord", "Half answered"},
      {"Een respondent telt bij een thema of onderwerp alleen mee als hij minstens de helft "
       "(naar boven afgerond) van de stellingen en cijfers, of van de kennisvragen, "
@@ -43,17 +53,21 @@ static const rt_def definitions[] = {
       "A respondent counts for a theme or subject only if they answered at least half "
       "(rounded up) of its statements and grades, or of its knowledge questions."}},
     {{"Weet niet", "Don't know"},
-     {"Bij kennis telt ‘weet niet’ als beantwoord en fout (0). Bij de score telt "
+     {"Bij {knowledge} telt ‘weet niet’ als beantwoord en fout (0). Bij {score} telt "
       "‘weet niet’ niet mee: het is geen oordeel over de stelling. Het aandeel ‘weet "
       "niet’ staat per vraag op het blad Per vraag.",
-      "For knowledge, ‘don't know’ counts as answered and wrong (0). For the score it "
+      "For {knowledge}, ‘don't know’ counts as answered and wrong (0). For {score} it "
       "is left out: it is no opinion on the statement. The share of ‘don't know’ per "
       "item is on the Per item sheet."}},
     {{"Gemiddelde, sd, 95%-BI", "Mean, sd, 95% CI"},
-     {"De standaarddeviatie (sd) met n − 1 in de noemer; het "
-      "95%-betrouwbaarheidsinterval is gemiddelde ± t(0,975; n − 1) · sd / √n.",
-      "The standard deviation (sd) with n − 1 in the denominator; the 95% confidence "
-      "interval is mean ± t(0.975; n − 1) · sd / √n."}},
+     {"De standaarddeviatie (sd) met n − 1 in de noemer; het 95%-betrouwbaarheidsinterval is "
+      "gemiddelde ± t(0,975; n − 1) · sd / √n, begrensd tot 0–100. Voor het percentage juist "
+      "van één kennisvraag is het het Wilson-interval, dat ook bij 0% of 100% juist een breedte "
+      "heeft.",
+      "The standard deviation (sd) with n − 1 in the denominator; the 95% confidence interval "
+      "is mean ± t(0.975; n − 1) · sd / √n, clamped to 0–100. For the share correct of one "
+      "knowledge question it is the Wilson interval, which keeps a width at 0% or 100% "
+      "correct."}},
     {{"Kloof", "Gap"},
      {"Het verschil tussen twee lagen: het gemiddelde van de hogere laag min dat van de "
       "lagere laag, voor elk paar opeenvolgende getoonde lagen en voor de eerste tegen de "
@@ -75,12 +89,13 @@ static const rt_def definitions[] = {
       "for small groups. Rule of thumb: 0.2 small, 0.5 medium, 0.8 large."}},
     {{"Holm-correctie", "Holm correction"},
      {"Omdat veel kloven tegelijk worden getoetst, zijn de p-waarden aangepast volgens "
-      "Holm–Bonferroni: apart over alle kloven in score en over alle kloven in kennis op "
-      "themaniveau. Een kloof heet significant als de aangepaste p kleiner is dan 0,05.",
-      "Because many gaps are tested at once, p-values are adjusted after "
-      "Holm–Bonferroni: separately over all theme-level gaps in score and over all "
-      "theme-level gaps in knowledge. A gap is called significant when the adjusted p is "
-      "below 0.05."}},
+      "Holm–Bonferroni, per familie: de kloven in {score} en die in {knowledge}, elk apart op "
+      "het niveau van thema's, onderwerpen, thema × onderwerp en vragen; in de trend per maat. "
+      "Een verschil heet significant als de aangepaste p kleiner is dan 0,05.",
+      "Because many gaps are tested at once, p-values are adjusted after Holm–Bonferroni, per "
+      "family: the gaps in {score} and those in {knowledge}, each separately at the level of "
+      "themes, subjects, theme × subject and items; in the trend per measure. A difference is "
+      "called significant when the adjusted p is below 0.05."}},
     {{"ANOVA", "ANOVA"},
      {"Eenweg-variantieanalyse over alle getoonde lagen: toetst of de lagen onderling "
       "verschillen. F met vrijheidsgraden df1 = lagen − 1 en df2 = respondenten − "
@@ -89,20 +104,24 @@ static const rt_def definitions[] = {
       "differ. F with degrees of freedom df1 = layers − 1 and df2 = respondents − "
       "layers, p, and eta² = the share of the spread explained by the layer."}},
     {{"Doorfluisterindex", "Carry-through index"},
-     {"100 · gemiddelde van de laatste laag / gemiddelde van de eerste laag, op kennis "
-      "als het thema kennisvragen heeft en anders op score. 100% betekent dat de bedoeling "
-      "volledig doorkomt.",
-      "100 · mean of the last layer / mean of the first layer, on knowledge when the "
-      "theme has knowledge questions and on score otherwise. 100% means the intent carries "
-      "through fully."}},
+     {"100 · gemiddelde van de laatste getoonde laag / gemiddelde van de eerste getoonde laag, "
+      "op {knowledge} als het thema kennisvragen met een sleutel heeft die in minstens twee "
+      "lagen te tonen zijn, anders op {score}. 100% betekent dat de bedoeling volledig doorkomt. "
+      "Het 95%-interval is berekend op de logschaal. Begint de vergelijking niet bij de bovenste "
+      "laag (te weinig antwoorden daar), dan staat dat in de kolom Van → tot.",
+      "100 · mean of the last layer shown / mean of the first layer shown, on {knowledge} when "
+      "the theme has knowledge questions with a key that can be shown in at least two layers, "
+      "else on {score}. 100% means the intent carries through fully. The 95% interval is "
+      "computed on the log scale. When the comparison does not start at the top layer (too few "
+      "answers there), the From → to column says so."}},
     {{"Doorgifte per schakel", "Carry-through per link"},
      {"Dezelfde verhouding voor elk paar opeenvolgende lagen (lagere laag gedeeld door "
       "hogere).",
       "The same ratio for every pair of successive layers (lower layer divided by upper)."}},
     {{"Perceptiekloof", "Perception gap"},
-     {"Score min kennis van een laag. Positief: men denkt de bedoeling te kennen, maar de "
-      "kennisvragen laten minder zien.",
-      "Score minus knowledge of a layer. Positive: people believe they know the intent, "
+     {"{Score} min {knowledge} van een laag. Positief: men denkt de bedoeling te kennen, maar "
+      "de kennisvragen laten minder zien.",
+      "{Score} minus {knowledge} of a layer. Positive: people believe they know the intent, "
       "but the knowledge questions show less."}},
     {{"Temperatuur", "Temperature"},
      {"Het gemiddelde van de laaggemiddelden (op de maat van de doorfluisterindex) min de "
@@ -114,9 +133,18 @@ static const rt_def definitions[] = {
     {{"Rapportcijfer", "Grade"},
      {"De temperatuur als cijfer: 1 + 9 · temperatuur / 100, op één decimaal.",
       "The temperature as a Dutch report mark: 1 + 9 · temperature / 100, one decimal."}},
-    {{"Oordeel", "Rating"},
-     {"Goed bij een temperatuur vanaf {goed}, aandacht vanaf {aandacht}, zorg daaronder.",
-      "Good at a temperature from {goed}, attention from {aandacht}, concern below."}},
+    {{"Beoordeling", "Rating"},
+     {"Goed bij een temperatuur vanaf {goed}, vraagt aandacht vanaf {aandacht}, zorgelijk "
+      "daaronder.",
+      "Good at a temperature from {goed}, needs attention from {aandacht}, of concern below."}},
+    {{"Regelkaart", "Rules map"},
+     {"Elke laag beoordeelde de eigen regels van de gemeente: helpt, maakt niet uit, "
+      "belemmert of ken ik niet. Saldo = 100 · (helpt − belemmert) / beoordelingen. Twee lagen "
+      "waarvan de saldo's 50 punten of meer verschillen, zijn een tegenstelling. Een cel met "
+      "minder dan {k} beoordelingen wordt niet getoond.",
+      "Every layer rated the municipality's own rules: helps, makes no difference, hinders or "
+      "don't know it. Net = 100 · (helps − hinders) / ratings. Two layers whose nets differ by "
+      "50 points or more are a conflict. A cell with fewer than {k} ratings is not shown."}},
     {{"rwg", "rwg"},
      {"Overeenstemming binnen een laag bij een stelling: 1 − (variantie van de "
       "antwoorden / variantie bij willekeurig antwoorden), begrensd tot 0–1. Dicht bij "
@@ -127,32 +155,35 @@ static const rt_def definitions[] = {
      {"Resultaten worden alleen getoond voor groepen van minstens {k} personen. Een laag "
       "met minder dan {k} ingevulde vragenlijsten blijft overal weg (alleen de aantallen "
       "uitgenodigd en ingevuld worden genoemd); een cel met minder dan {k} antwoorden "
-      "toont ‘< {k}’. Totalen gaan alleen over getoonde respondenten, zodat niets door "
+      "toont ‘< {k}’. Er staan geen totalen over lagen in het rapport, zodat niets door "
       "aftrekken terug te rekenen is.",
       "Results are shown only for groups of at least {k} people. A layer with fewer than "
       "{k} completed questionnaires is left out everywhere (only the numbers invited and "
-      "completed are given); a cell with fewer than {k} answers reads ‘< {k}’. Totals "
-      "cover shown respondents only, so nothing can be recovered by subtraction."}},
+      "completed are given); a cell with fewer than {k} answers reads ‘< {k}’. The report "
+      "has no totals over layers, so nothing can be recovered by subtraction."}},
     {{"Trend", "Trend"},
      {"Per thema, laag en maat het gemiddelde van de vorige meting, van deze meting, het "
-      "verschil en de p-waarde van de Welch-toets.",
+      "verschil, de p-waarde van de Welch-toets en die na Holm-correctie. {Knowledge} is niet "
+      "vergelijkbaar als de sleutel van een kennisvraag van het thema veranderde.",
       "Per theme, layer and measure the mean of the previous round, of this round, the "
-      "difference and the p-value of the Welch test."}},
+      "difference, the p-value of the Welch test and after Holm correction. {Knowledge} is not "
+      "comparable when the key of a knowledge question of the theme changed."}},
     {{"Benchmark", "Benchmark"},
-     {"Per thema, laag en maat de mediaan van de laaggemiddelden van andere organisaties "
-      "met hetzelfde instrument en het percentiel van deze organisatie; alleen als "
-      "minstens vijf organisaties bijdragen.",
-      "Per theme, layer and measure the median of the layer means of other organisations "
-      "with the same instrument and this organisation's percentile; only when at least "
-      "five organisations contribute."}},
+     {"Per thema, laag en maat de mediaan van de laaggemiddelden van de vergelijkingsgroep: "
+      "organisaties die de beheerder daarvoor aanwees, met hetzelfde instrument; alleen als "
+      "minstens vijf van hen bijdragen.",
+      "Per theme, layer and measure the median of the layer means of the peer group: "
+      "organisations the administrator marked as peers, with the same instrument; only when "
+      "at least five of them contribute."}},
     {{"Data", "Data"},
      {"Alleen in het volledige rapport: één rij per respondent van een getoonde laag, "
       "met de laag en de antwoorden (getallen bij stellingen en cijfers, de sleutel van de "
-      "gekozen optie, de tekst); geen tijdstippen of andere gegevens die naar een persoon "
-      "wijzen.",
+      "gekozen optie); geen open antwoorden, tijdstippen of andere gegevens die naar een "
+      "persoon wijzen, en leeg waar een cel minder dan {k} antwoorden heeft.",
       "Full report only: one row per respondent of a layer that is shown, with the layer "
-      "and the answers (numbers for statements and grades, the key of the chosen option, "
-      "the text); no times or other data that point to a person."}},
+      "and the answers (numbers for statements and grades, the key of the chosen option); no "
+      "open answers, times or other data that point to a person, and blank where a cell has "
+      "fewer than {k} answers."}},
     {{"Weergave", "Display"},
      {"Cellen bevatten de getallen van de analyse in volle precisie; de weergave is "
       "afgerond. ‘–’ betekent: niet te berekenen.",
@@ -164,47 +195,6 @@ const rt_def *rt_definitions(size_t *n)
 {
     *n = sizeof definitions / sizeof definitions[0];
     return definitions;
-}
-
-void rt_number(char *buf, size_t size, double v, int decimals, const char *lang)
-{
-    static const tm_text decimal_mark = {",", "."};
-    if (size == 0) return;
-    snprintf(buf, size, "%.*f", decimals, v);
-    if (strcmp(buf, "-0") == 0 || strcmp(buf, "-0.0") == 0) memmove(buf, buf + 1, strlen(buf));
-    char *dot = strchr(buf, '.');
-    if (dot) *dot = *tm_text_get(decimal_mark, lang);
-}
-
-char *rt_lower(char *buf, size_t size, const char *label)
-{
-    if (size == 0) return buf;
-    snprintf(buf, size, "%s", label ? label : "");
-    if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
-        buf[0] = (char)(buf[0] - 'A' + 'a');
-    return buf;
-}
-
-static const struct {
-    const char *key;
-    tm_text phrase;
-} layer_phrases[] = {
-    {"bestuur", {"het bestuur", "the council and executive"}},
-    {"management", {"het management", "management"}},
-    {"beleid", {"beleid", "policy staff"}},
-    {"uitvoering", {"de uitvoering", "frontline staff"}},
-    {"partners", {"de partners", "the partners"}},
-};
-
-char *rt_layer_phrase(char *buf, size_t size, const char *key, const char *label, const char *lang)
-{
-    for (size_t i = 0; key && i < sizeof(layer_phrases) / sizeof(layer_phrases[0]); i++) {
-        if (strcmp(layer_phrases[i].key, key) == 0) {
-            snprintf(buf, size, "%s", tm_text_get(layer_phrases[i].phrase, lang));
-            return buf;
-        }
-    }
-    return rt_lower(buf, size, label ? label : key);
 }
 
 const char *rt_item_type(item_type t, const char *lang)

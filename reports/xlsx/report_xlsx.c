@@ -78,6 +78,9 @@ static int formats_create(rx *x)
     F->label = fmt(x, &ok);
     F->text = fmt(x, &ok);
     F->wrap = fmt(x, &ok);
+    F->wrap_bold = fmt(x, &ok);
+    F->wrap_pad = fmt(x, &ok);
+    F->sentence = fmt(x, &ok);
     F->bold = fmt(x, &ok);
     F->sig = fmt(x, &ok);
     F->supp = fmt(x, &ok);
@@ -88,22 +91,39 @@ static int formats_create(rx *x)
     F->head_pad = fmt_head(x, &ok, LXW_ALIGN_LEFT);
     F->pad = fmt(x, &ok);
     F->int_left = fmt_num(x, &ok, "0");
+    F->num0 = fmt_num(x, &ok, "0");
     F->num1 = fmt_num(x, &ok, "0.0");
     F->num2 = fmt_num(x, &ok, "0.00");
     F->p = fmt_num(x, &ok, "[<0.001]0.0E+00;0.000");
     F->int0 = fmt_num(x, &ok, "0");
+    F->pct0 = fmt_num(x, &ok, "0%");
     F->pct1 = fmt_num(x, &ok, "0.0%");
     F->signed1 = fmt_num(x, &ok, "+0.0;-0.0;0.0");
+    F->signed0 = fmt_num(x, &ok, "+0;-0;0");
     F->num1_bold = fmt_num(x, &ok, "0.0");
+    F->up = fmt_num(x, &ok, "+0.0;-0.0;0.0");
+    F->down = fmt_num(x, &ok, "+0.0;-0.0;0.0");
+    F->conflict = fmt_num(x, &ok, "+0;-0;0");
     F->total_label = fmt(x, &ok);
     F->total_int = fmt_num(x, &ok, "0");
     F->total_pct = fmt_num(x, &ok, "0.0%");
+    F->total_pct0 = fmt_num(x, &ok, "0%");
     for (int b = 0; b < 3; b++) {
         F->band_text[b] = fmt(x, &ok);
         F->band_num[b] = fmt_num(x, &ok, "0.0");
     }
     if (!ok) return rx_oom(x);
 
+    /* figures beside wrapped text line up with its first line */
+    lxw_format *top[] = {F->int_left, F->num0,     F->num1,    F->num2,    F->p,         F->int0,
+                         F->pct0,     F->pct1,     F->signed1, F->signed0, F->num1_bold, F->up,
+                         F->down,     F->conflict, F->supp,    F->dash,    F->sig};
+    for (size_t i = 0; i < sizeof top / sizeof top[0]; i++)
+        format_set_align(top[i], LXW_ALIGN_VERTICAL_TOP);
+    for (int b = 0; b < 3; b++) {
+        format_set_align(F->band_text[b], LXW_ALIGN_VERTICAL_TOP);
+        format_set_align(F->band_num[b], LXW_ALIGN_VERTICAL_TOP);
+    }
     format_set_bold(F->title);
     format_set_font_size(F->title, 16);
     format_set_font_color(F->title, C_NAVY);
@@ -122,6 +142,15 @@ static int formats_create(rx *x)
     format_set_align(F->text, LXW_ALIGN_VERTICAL_TOP);
     format_set_text_wrap(F->wrap);
     format_set_align(F->wrap, LXW_ALIGN_VERTICAL_TOP);
+    format_set_text_wrap(F->wrap_pad);
+    format_set_indent(F->wrap_pad, 1);
+    format_set_align(F->wrap_pad, LXW_ALIGN_VERTICAL_TOP);
+    format_set_text_wrap(F->wrap_bold);
+    format_set_bold(F->wrap_bold);
+    format_set_align(F->wrap_bold, LXW_ALIGN_VERTICAL_TOP);
+    format_set_text_wrap(F->sentence);
+    format_set_font_size(F->sentence, 11);
+    format_set_align(F->sentence, LXW_ALIGN_VERTICAL_TOP);
     format_set_bold(F->bold);
     format_set_indent(F->pad, 1);
     format_set_indent(F->head_pad, 1);
@@ -134,8 +163,17 @@ static int formats_create(rx *x)
     format_set_align(F->supp, LXW_ALIGN_RIGHT);
     format_set_font_color(F->dash, C_GREY);
     format_set_align(F->dash, LXW_ALIGN_RIGHT);
-    lxw_format *totals[3] = {F->total_label, F->total_int, F->total_pct};
-    for (int i = 0; i < 3; i++) {
+    format_set_bg_color(F->up, band_colours[RX_BAND_GOED].fill);
+    format_set_font_color(F->up, band_colours[RX_BAND_GOED].font);
+    format_set_bold(F->up);
+    format_set_bg_color(F->down, band_colours[RX_BAND_ZORG].fill);
+    format_set_font_color(F->down, band_colours[RX_BAND_ZORG].font);
+    format_set_bold(F->down);
+    format_set_bold(F->conflict);
+    format_set_border(F->conflict, LXW_BORDER_MEDIUM);
+    format_set_border_color(F->conflict, 0x9C0006);
+    lxw_format *totals[4] = {F->total_label, F->total_int, F->total_pct, F->total_pct0};
+    for (int i = 0; i < 4; i++) {
         format_set_bold(totals[i]);
         format_set_top(totals[i], LXW_BORDER_THIN);
     }
@@ -212,6 +250,7 @@ static void layers_derive(rx *x)
     }
     json_t *counts[2] = {json_object_get(x->a, "response"),
                          json_object_get(x->r->progress, "layers")};
+    x->progress_layers = json_array_size(counts[1]) ? counts[1] : counts[0];
     for (int c = 0; c < 2; c++) {
         json_array_foreach(counts[c], i, e)
         {
@@ -265,14 +304,19 @@ static int has_entries(json_t *a, const char *key)
 
 static int sheets_write(rx *x)
 {
-    if (rx_sheet_summary(x) < 0 || rx_sheet_chain(x) < 0 || rx_sheet_gaps(x) < 0 ||
-        rx_sheet_items(x) < 0 || rx_sheet_response(x) < 0)
+    if (x->r->council)
+        return rx_sheet_council_front(x) < 0 || rx_sheet_council_themes(x) < 0 ||
+                       rx_sheet_council_reading(x) < 0
+                   ? -1
+                   : 0;
+    if (rx_sheet_summary(x) < 0 || rx_sheet_talk(x) < 0 || rx_sheet_chain(x) < 0 ||
+        rx_sheet_gaps(x) < 0 || rx_sheet_items(x) < 0 || rx_sheet_rules(x) < 0 ||
+        rx_sheet_response(x) < 0)
         return -1;
     if (has_entries(x->a, "trend") && rx_sheet_trend(x) < 0) return -1;
     if (has_entries(x->a, "benchmark") && rx_sheet_benchmark(x) < 0) return -1;
-    if (!x->r->council && rx_sheet_open(x) < 0) return -1;
-    if (rx_sheet_method(x) < 0) return -1;
-    if (!x->r->council && x->r->rows && rx_sheet_data(x) < 0) return -1;
+    if (rx_sheet_open(x) < 0 || rx_sheet_method(x) < 0) return -1;
+    if (x->r->rows && rx_sheet_data(x) < 0) return -1;
     return 0;
 }
 
@@ -379,13 +423,16 @@ static void name_part(char *buf, size_t size, const char *part)
     buf[n] = '\0';
 }
 
-char *report_filename(const char *organisation, const char *wave, const char *date, int council)
+char *report_filename(const char *organisation, const char *wave, const char *date, int council,
+                      const char *lang)
 {
-    const char *parts[4] = {organisation, wave, council ? "raad" : NULL, date};
+    lang = tm_text_lang(lang);
+    const char *parts[5] = {organisation, wave,
+                            rt_get(council ? RT_FILE_COUNCIL : RT_FILE_FULL, lang), lang, date};
     char part[61];
     strbuf name = STRBUF_INIT(256);
     strbuf_adds(&name, "Thermometer");
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 5; i++) {
         if (!parts[i]) continue;
         name_part(part, sizeof part, parts[i]);
         if (!part[0]) continue;

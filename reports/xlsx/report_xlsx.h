@@ -2,18 +2,26 @@
  * consultants ("full") and the short summary for the council ("council").
  *
  * The workbook is written with libxlsxwriter in constant-memory mode from the
- * analysis JSON (docs/method.md) and, for the Data sheet, from a stream
- * of respondent rows. Every figure in it is the analysis value at full
+ * analysis JSON (docs/method.md, method 2) and, for the Data sheet, from a
+ * stream of respondent rows. Every figure in it is the analysis value at full
  * precision with a display format; a cell whose group is smaller than the
  * wave's minimum group size k reads "< k" in grey, and nothing of a layer the
  * analysis suppressed is written (its name and response counts excepted).
+ * Measures are named by reports/analysis/measures.h, the council's sentences
+ * and plain words come from reports/analysis/story.h (the web page of the
+ * summary, reports/html, uses the same).
  *
  * Sheets, in this order (English titles with lang "en"):
- *   Samenvatting, Doorfluisteren, Kloven, Per vraag, Respons,
- *   [Trend], [Benchmark]          only when the analysis has entries
- *   [Open antwoorden]             full variant only
- *   Verantwoording,
- *   [Data]                        full variant only
+ *
+ *   full:    Samenvatting, Gesprek, Doorfluisteren, Kloven, Per vraag,
+ *            Regelkaart, Respons, [Trend], [Benchmark], Open antwoorden,
+ *            Verantwoording, [Data]
+ *            ([...]: only when the analysis has entries, Data only with rows)
+ *   council: Samenvatting, Per thema, Respons en uitleg: one A4 landscape
+ *            page each. Page 1: title, organisation and wave, the response
+ *            in one line, the chain chart (beleving per layer, one line per
+ *            theme), the thermometer per theme and 3-5 plain sentences. No
+ *            p-values, no per-item figures, no data.
  *
  *   report_input r = {.in = in, .analysis = a, .progress = p, .rows = &src,
  *                     .lang = "nl", .generated_at = "2026-11-24 10:15",
@@ -44,14 +52,15 @@ typedef struct report_row_source {
 
 /* Everything a report is made of. All pointers are borrowed. */
 typedef struct report_input {
-    const instrument *in; /* labels, item texts, band bounds */
-    json_t *analysis;     /* the analysis JSON as docs/method.md describes it */
-    json_t *progress;     /* {"layers":[{"layer","invited","started","submitted"}]}; may be NULL */
-    json_t *open_answers; /* [{"item","layer","answers":[...]}]; may be NULL */
-    report_row_source *rows;     /* Data sheet rows; NULL gives no Data sheet */
-    int council;                 /* 1: council variant (no Open antwoorden, no Data) */
-    const char *lang;            /* "nl" (default) or "en" */
-    const char *generated_at;    /* shown as is, e.g. "2026-11-24 10:15" */
+    const instrument *in;     /* labels, item texts, band bounds */
+    json_t *analysis;         /* the analysis JSON as docs/method.md describes it */
+    json_t *progress;         /* {"layers":[{"layer","invited","started","submitted","imported"}]};
+                                 may be NULL (the analysis' "response" is used) */
+    json_t *open_answers;     /* [{"item","layer","answers":[...]}]; may be NULL */
+    report_row_source *rows;  /* Data sheet rows; NULL gives no Data sheet */
+    int council;              /* 1: council variant (no Open antwoorden, no Data) */
+    const char *lang;         /* "nl" (default) or "en" */
+    const char *generated_at; /* shown as is, e.g. "2026-11-24 10:15" */
     const char *product_version; /* shown in Verantwoording */
 } report_input;
 
@@ -60,20 +69,25 @@ typedef struct report_input {
  * written file is removed. Reads the row source to its end. */
 int report_write_xlsx(const report_input *r, const char *path, tm_error *err);
 
-/* The download name "Thermometer_<organisation>_<wave>_<date>.xlsx" (council:
- * "..._<wave>_raad_<date>.xlsx"), ASCII letters, digits and '-' only (accents
- * are dropped from their letters, everything else becomes '-'), so it can go
- * into a Content-Disposition header unquoted and unencoded. Any argument may
- * be NULL or empty and is then left out. Returns a new string the caller
- * frees, or NULL when out of memory. */
-char *report_filename(const char *organisation, const char *wave, const char *date, int council);
+/* The download name, different for each variant and language:
+ * "Thermometer_<organisation>_<wave>_<variant>_<lang>_<date>.xlsx" with
+ * variant "volledig" or "raad" in Dutch and "full" or "council" in English
+ * (lang "nl" or "en"), ASCII letters, digits and '-' only (accents are
+ * dropped from their letters, everything else becomes '-'), so it can go
+ * into a Content-Disposition header unquoted and unencoded. organisation,
+ * wave and date may be NULL or empty and are then left out. Returns a new
+ * string the caller frees, or NULL when out of memory. */
+char *report_filename(const char *organisation, const char *wave, const char *date, int council,
+                      const char *lang);
 
 /* ------------------------------------------------------------------------
  * Internal: shared by the files of reports/xlsx/, one prefix each:
  *   report_xlsx.c        report_   the workbook (above)
  *   report_rx.c          rx_       the report being written: lookups, texts
  *   report_rows.c        rs_       the row writer of a sheet
- *   report_sheets_*.c    rx_sheet_ one function per sheet
+ *   report_sheets_*.c    rx_sheet_ one function per sheet (summary, council,
+ *                                  talk: Gesprek and Regelkaart, gaps, misc,
+ *                                  data)
  *   report_text.c        rt_       the words (report_text.h)
  * Nothing outside reports/xlsx/ defines REPORT_XLSX_INTERNAL.
  * ------------------------------------------------------------------------ */
@@ -82,21 +96,27 @@ char *report_filename(const char *organisation, const char *wave, const char *da
 
 #include "core/strbuf.h"
 #include "core/text.h"
+#include "reports/analysis/measures.h"
+#include "reports/analysis/story.h"
 #include "reports/xlsx/report_text.h"
 
 /* Formats, created once per workbook. */
 typedef struct rx_formats {
-    lxw_format *title, *subtitle, *section, *note, *label, *text, *wrap, *bold;
+    lxw_format *title, *subtitle, *section, *note, *label, *text, *wrap, *bold, *wrap_bold;
+    lxw_format *wrap_pad; /* wrapped and indented: text right of a column of figures */
+    lxw_format *sentence; /* a sentence of the council's page, wrapped, 11 pt */
     lxw_format *head, *head_c, *head_num,
         *head_pad;              /* header row: left, centred, numbers, indented */
     lxw_format *pad, *int_left; /* indented text; a whole number on the left */
-    lxw_format *num1, *num2, *p, *int0, *pct1, *signed1;
+    lxw_format *num0, *num1, *num2, *p, *int0, *pct0, *pct1, *signed1, *signed0;
     lxw_format *num1_bold;                  /* a significant difference */
     lxw_format *sig;                        /* the "*" of significance */
     lxw_format *supp;                       /* "< k" in grey */
     lxw_format *dash;                       /* "–" for a statistic that cannot be computed */
     lxw_format *band_text[3], *band_num[3]; /* goed, aandacht, zorg */
-    lxw_format *total_label, *total_int, *total_pct;
+    lxw_format *up, *down;                  /* a significant change: higher, lower */
+    lxw_format *conflict;                   /* a rule cell in a conflict: bold, boxed */
+    lxw_format *total_label, *total_int, *total_pct, *total_pct0;
 } rx_formats;
 
 enum { RX_BAND_GOED, RX_BAND_AANDACHT, RX_BAND_ZORG };
@@ -117,6 +137,7 @@ typedef struct rx {
     int active[INSTRUMENT_MAX_LAYERS]; /* the chain without suppressed layers */
     size_t n_active;
     const char *organisation, *wave_name;
+    json_t *progress_layers;       /* the response counts per layer: progress, else the analysis' */
     char header[256], footer[256]; /* page header and footer */
     strbuf scratch;                /* text being built (a filled template, joined answers): reset
                                       before each use, valid until the next */
@@ -126,6 +147,7 @@ typedef struct rx {
 /* A worksheet written strictly row by row (constant-memory mode). The first
  * libxlsxwriter error sticks; rs_close turns it into a tm_error. */
 #define RS_TRACKED_COLS 32
+#define RS_ROW_PT 15.75 /* the default row height of every sheet (21 px) */
 typedef struct rs_sheet {
     rx *x;
     double width[RS_TRACKED_COLS]; /* column widths set, for wrapped notes */
@@ -142,21 +164,28 @@ typedef enum rx_cell { RX_ABSENT, RX_SUPPRESSED, RX_OK } rx_cell;
 
 /* --- sheets (report_sheets_*.c); each returns 0 or -1 with x->err --- */
 int rx_sheet_summary(rx *x);
+int rx_sheet_talk(rx *x);
 int rx_sheet_chain(rx *x);
 int rx_sheet_gaps(rx *x);
 int rx_sheet_items(rx *x);
+int rx_sheet_rules(rx *x);
 int rx_sheet_response(rx *x);
 int rx_sheet_trend(rx *x);
 int rx_sheet_benchmark(rx *x);
 int rx_sheet_open(rx *x);
 int rx_sheet_method(rx *x);
 int rx_sheet_data(rx *x);
+int rx_sheet_council_front(rx *x);
+int rx_sheet_council_themes(rx *x);
+int rx_sheet_council_reading(rx *x);
 
 /* --- the row writer (report_rows.c) --- */
 
 /* Adds the worksheet named by text id `name`, with the page setup (A4
  * landscape, fit to width, header and footer). Returns 0 or -1 with x->err. */
 int rs_open(rx *x, rs_sheet *s, rt_id name);
+/* The same fit to exactly one page (the council's pages). */
+int rs_open_page(rx *x, rs_sheet *s, rt_id name);
 /* Turns the sticky error into x->err. Returns 0 or -1. */
 int rs_close(rs_sheet *s);
 /* Records e when it is the first error. */
@@ -179,6 +208,12 @@ void rs_title(rs_sheet *s, const char *title, const char *note, lxw_col_t last);
 /* When layers are suppressed, a note naming them (merged over columns
  * 0..last) and a blank row. Returns 0, or -1 when out of memory. */
 int rs_suppressed_note(rs_sheet *s, lxw_col_t last);
+/* A merged row of wrapped text over columns 0..last, its height set from
+ * the text's length and the columns' widths (pt: the font size). */
+void rs_wrapped(rs_sheet *s, lxw_col_t last, const char *text, lxw_format *f, double pt);
+/* The height in points a row needs for text wrapped in a column of width
+ * units at font size pt. */
+double rs_text_height(const char *text, double width, double pt);
 /* A chart anchored at (row, col), scaled to width x height pixels. */
 void rs_chart(rs_sheet *s, lxw_row_t row, lxw_col_t col, lxw_chart *chart, int width, int height);
 /* A new chart, or NULL with the sheet's error set. */
@@ -230,16 +265,33 @@ size_t rx_pair_add(const rx *x, rx_pair *out, size_t n, rx_pair p);
  * "links") of every entry of `groups` (themes or domains), for measure
  * `measure` (NULL: any), leaving out pairs that touch a layer not shown.
  * Returns the count. */
-size_t rx_pairs(const rx *x, json_t *groups, const char *member, const char *measure, rx_pair *out);
+size_t rx_pairs(const rx *x, json_t *groups, const char *member, const char *mkey, rx_pair *out);
 /* Whether the ends of p are not neighbours among the shown layers. */
 int rx_pair_is_span(const rx *x, rx_pair p);
 /* "from → to" with the layers' labels, into buf; returns buf. */
 char *rx_pair_label(const rx *x, rx_pair p, char *buf, size_t size);
 /* The entry of `arr` (gaps or links) for pair p and measure (NULL: any). */
-json_t *rx_pair_find(const rx *x, json_t *arr, rx_pair p, const char *measure);
-/* The measure of the theme's carry-through index and temperature:
- * "knowledge" when the theme has intent items, else "score". */
+json_t *rx_pair_find(const rx *x, json_t *arr, rx_pair p, const char *mkey);
+/* The measure of the theme's carry-through index and temperature (its
+ * carry_measure; for an analysis without one: "knowledge" when the theme has
+ * intent items, else "score"). */
 const char *rx_carry_measure(const rx *x, const char *theme);
+/* The reader's name of measure key m ("beleving", "kennis": measures.h);
+ * the key itself when unknown. */
+const char *rx_measure_label(const rx *x, const char *m);
+/* The template tmpl with the report's standard values filled in ({k},
+ * {goed}, {aandacht}, {score}, {Score}, {knowledge}, {Knowledge},
+ * {score_description}, {knowledge_description}) and then vars (may be
+ * NULL); like rx_fill, in x->scratch. */
+const char *rx_fill_std(rx *x, const char *tmpl, const tm_text_var *vars);
+/* The sentence of a story fact (reports/analysis/story.h) in x->scratch, or
+ * NULL with x->err set. */
+const char *rx_story(rx *x, const story_fact *f);
+/* A word of the council summary (story.h) with vars filled in, in
+ * x->scratch; NULL with x->err set. */
+const char *rx_word(rx *x, story_word_id id, const tm_text_var *vars);
+/* The band word of a thermometer band ("vraagt aandacht"), "–" when none. */
+const char *rx_band_label(const rx *x, const char *band);
 #endif /* REPORT_XLSX_INTERNAL */
 
 #endif

@@ -6,68 +6,31 @@
 #include <string.h>
 
 #include "reports/analysis/analysis.h"
+#include "server/app/mixer.h"
 #include "server/store/analysis_cache.h"
 #include "server/store/invitations.h"
 #include "server/store/responses.h"
 
-/* Whether a stored analysis of an open wave may be replaced by a fresh one.
- * Two analyses that differ by one respondent would show that respondent's
- * answers by subtraction, so the live view moves only when every layer has
- * either no new responses or at least k of them. Returns 0 (keep the stored
- * one: nothing new, or too few new in some layer) or 1 (refresh). */
-static int snapshot_may_refresh(json_t *stored, json_t *progress_layers, int k)
-{
-    int grew = 0;
-    size_t i;
-    json_t *now;
-    json_array_foreach(progress_layers, i, now)
-    {
-        json_int_t before = json_integer_value(
-            json_object_get(json_array_get(json_object_get(stored, "response"), i), "submitted"));
-        json_int_t after = json_integer_value(json_object_get(now, "submitted"));
-        if (after == before) continue;
-        if (after - before < k) return 0;
-        grew = 1;
-    }
-    return grew;
-}
-
-/* The bare analysis of one wave (no trend, no benchmark). A closed wave's is
- * computed once and kept. An open wave's (the live view during collection)
- * is a snapshot that moves in steps of at least k responses per layer. New
- * reference. */
+/* The bare analysis of one closed wave (no trend, no benchmark), computed
+ * once and kept: a closed wave never changes. Before it is computed, every
+ * submission still waiting to be mixed is released, so it holds every
+ * acknowledged one. New reference. */
 static json_t *analyse_plain(app *a, PGconn *c, const wave_info *w, tm_error *err)
 {
-    int closed = !strcmp(w->status, "closed");
     json_t *stored = store_analysis_cache_get(c, w->id, err);
     if (err->status) return NULL;
-    if (stored && json_integer_value(json_object_get(stored, "method")) != ANALYSIS_METHOD) {
-        json_decref(stored); /* computed by an earlier method: compute it again */
-        stored = NULL;
-    }
-    const char *stored_status =
-        json_string_value(json_object_get(json_object_get(stored, "wave"), "status"));
-    if (closed && stored && stored_status && !strcmp(stored_status, "closed")) return stored;
+    if (stored && json_integer_value(json_object_get(stored, "method")) == ANALYSIS_METHOD)
+        return stored;
+    json_decref(stored); /* none, or computed by an earlier method: compute it again */
 
+    if (mixer_flush_wave(a, c, w->id, err) != 0) return NULL;
     const instrument *in = app_instrument(a, c, w->instrument_id, err);
-    if (!in) {
-        json_decref(stored);
-        return NULL;
-    }
+    if (!in) return NULL;
     const char *keys[INSTRUMENT_MAX_LAYERS];
     for (size_t i = 0; i < in->n_layers; i++)
         keys[i] = in->layers[i].key;
     json_t *progress = store_invitations_progress(c, w->id, keys, in->n_layers, err);
-    if (!progress) {
-        json_decref(stored);
-        return NULL;
-    }
-    if (!closed && stored &&
-        !snapshot_may_refresh(stored, json_object_get(progress, "layers"), w->min_group_size)) {
-        json_decref(progress);
-        return stored;
-    }
-    json_decref(stored);
+    if (!progress) return NULL;
     json_t *response = json_array();
     size_t i;
     json_t *l;
@@ -96,10 +59,6 @@ static json_t *analyse_plain(app *a, PGconn *c, const wave_info *w, tm_error *er
     json_decref(meta);
     json_decref(response);
     store_responses_free(&ans);
-    if (result && !closed)
-        json_object_set_new(
-            result, "live",
-            json_pack("{s:b, s:i}", "snapshot", 1, "refreshes_in_steps_of", w->min_group_size));
     if (result) {
         tm_error ignored = TM_ERROR_INIT; /* a cache miss next time is harmless */
         store_analysis_cache_put(c, w->id, result, &ignored);
@@ -108,11 +67,18 @@ static json_t *analyse_plain(app *a, PGconn *c, const wave_info *w, tm_error *er
     return result;
 }
 
+int analysis_service_published(const wave_info *w, tm_error *err)
+{
+    if (!strcmp(w->status, "closed")) return 0;
+    return tm_error_set(err, 409, ANALYSIS_NOT_YET);
+}
+
 static int add_trend(app *a, PGconn *c, const wave_info *w, json_t *analysis, tm_error *err)
 {
     if (!w->previous_wave_id) return 0;
     wave_info prev;
     if (store_waves_get(c, NULL, w->previous_wave_id, &prev, err) != 0) return -1;
+    if (strcmp(prev.status, "closed")) return 0; /* its results do not exist yet */
     json_t *pa = analyse_plain(a, c, &prev, err);
     if (!pa) return -1;
     int rc = analysis_add_trend(analysis, pa, err);
@@ -147,6 +113,7 @@ static int add_benchmark(app *a, PGconn *c, const wave_info *w, json_t *analysis
 
 json_t *analysis_service_run(app *a, PGconn *c, const wave_info *w, tm_error *err)
 {
+    if (analysis_service_published(w, err) != 0) return NULL;
     json_t *plain = analyse_plain(a, c, w, err);
     if (!plain) return NULL;
     /* The cached copy is shared; trend and benchmark go on a private one. */
@@ -161,4 +128,18 @@ json_t *analysis_service_run(app *a, PGconn *c, const wave_info *w, tm_error *er
         return NULL;
     }
     return full;
+}
+
+json_t *analysis_service_council(json_t *analysis)
+{
+    static const char *const keep[] = {
+        "method",   "wave",   "chain", "min_group_size", "suppressed_layers",
+        "response", "themes", "trend", "benchmark"};
+    json_t *o = json_object();
+    for (size_t i = 0; o && i < sizeof keep / sizeof *keep; i++) {
+        json_t *v = json_object_get(analysis, keep[i]);
+        if (v) json_object_set(o, keep[i], v);
+    }
+    if (o) json_object_set_new(o, "council", json_true());
+    return o;
 }

@@ -13,8 +13,28 @@
 #include "server/app/app.h"
 #include "server/store/waves.h"
 
+/* One publication: a wave's results exist only once it is closed. Two
+ * publications of one wave that differ by fewer than k respondents would
+ * give those respondents' answers by subtraction; during collection only
+ * response counts are shown (waves_progress). */
+#define ANALYSIS_NOT_YET "results appear when the wave closes"
+
+/* 0 when wave w's results may be shown (it is closed), else -1 with err 409
+ * ANALYSIS_NOT_YET. */
+int analysis_service_published(const wave_info *w, tm_error *err);
+
 /* The whole analysis JSON of wave w (already found in the caller's scope,
- * e.g. by waves_get). Returns a new reference or NULL with err. */
+ * e.g. by waves_get): 409 ANALYSIS_NOT_YET while w is open. The first
+ * computation releases every submission still waiting to be mixed (mixer.h)
+ * and keeps the result. Returns a new reference or NULL with err. */
 json_t *analysis_service_run(app *a, PGconn *c, const wave_info *w, tm_error *err);
+
+/* What a viewer (the council's key) reads: the part of analysis
+ * (borrowed) the council summary shows, and nothing per item: method, wave,
+ * chain, min_group_size, suppressed_layers, response, themes (per layer
+ * score and knowledge, gaps, ANOVA, carry, links, thermometer), trend and
+ * benchmark (per theme), and "council": true. No domains, theme x domain
+ * cells, items or rules. New reference. */
+json_t *analysis_service_council(json_t *analysis);
 
 #endif

@@ -2,6 +2,7 @@
 #include "server/app/app.h"
 
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,9 +11,6 @@
 #include "server/app/ratelimit.h"
 #include "server/store/instruments.h"
 #include "server/store/migrate.h"
-
-/* Failed token look-ups an address may make per minute before it waits. */
-#define TOKEN_FAILURES_PER_MINUTE 50
 
 /* Parsed instruments by database id. Entries are never evicted or changed,
  * so a borrowed pointer stays valid for the life of the app. */
@@ -27,8 +25,11 @@ struct app {
     cached_instrument *instruments;
     size_t n_instruments, cap_instruments;
     char base_url[256];
-    metrics *metrics;   /* may be NULL */
-    ratelimit *limiter; /* may be NULL */
+    metrics *metrics; /* may be NULL */
+    int limiter;      /* count failed token look-ups (ratelimit.h) */
+    seal_key seal;
+    int has_seal;
+    int metrics_elsewhere;
     mail_service *mail; /* may be NULL; owned by server/app/mail.c */
 };
 
@@ -64,14 +65,18 @@ app *app_open(const app_config *cfg, tm_error *err)
     }
     pthread_mutex_init(&a->lock, NULL);
     if (cfg->base_url) app_set_base_url(a, cfg->base_url);
+    if (cfg->seal) {
+        a->seal = *cfg->seal;
+        a->has_seal = 1;
+    }
     a->pool = db_pool_create(cfg->conninfo, cfg->pool_size, err);
     if (!a->pool) {
         app_close(a);
         return NULL;
     }
     if (cfg->metrics) a->metrics = metrics_create();
-    if (cfg->limiter) a->limiter = ratelimit_create(TOKEN_FAILURES_PER_MINUTE, 60);
-    if ((cfg->metrics && !a->metrics) || (cfg->limiter && !a->limiter)) {
+    a->limiter = cfg->limiter;
+    if (cfg->metrics && !a->metrics) {
         app_close(a);
         tm_error_set(err, 500, "out of memory starting");
         return NULL;
@@ -87,8 +92,8 @@ void app_close(app *a)
         instrument_free(a->instruments[i].in);
     free(a->instruments);
     metrics_free(a->metrics);
-    ratelimit_free(a->limiter);
     pthread_mutex_destroy(&a->lock);
+    sodium_memzero(&a->seal, sizeof a->seal);
     free(a);
 }
 
@@ -107,6 +112,11 @@ void app_set_base_url(app *a, const char *url)
     snprintf(a->base_url, sizeof a->base_url, "%s", url);
     size_t n = strlen(a->base_url);
     if (n && a->base_url[n - 1] == '/') a->base_url[n - 1] = '\0';
+}
+
+const seal_key *app_seal_key(const app *a)
+{
+    return a->has_seal ? &a->seal : NULL;
 }
 
 const char *app_base_url(const app *a)
@@ -132,6 +142,16 @@ int app_health(app *a, tm_error *err)
     return rc;
 }
 
+void app_set_metrics_elsewhere(app *a, int elsewhere)
+{
+    a->metrics_elsewhere = elsewhere;
+}
+
+int app_metrics_elsewhere(const app *a)
+{
+    return a->metrics_elsewhere;
+}
+
 void app_observe_request(app *a, const char *route, int status, double seconds)
 {
     metrics_observe_request(a->metrics, route, status, seconds);
@@ -153,14 +173,9 @@ char *app_metrics_text(app *a, tm_error *err)
     return text;
 }
 
-int app_token_wait(app *a, const char *client)
+int app_token_failed(app *a, PGconn *c, const char *client, const char *token, tm_error *err)
 {
-    return a->limiter ? ratelimit_check(a->limiter, client) : 0;
-}
-
-void app_token_failed(app *a, const char *client)
-{
-    if (a->limiter) ratelimit_fail(a->limiter, client);
+    return a->limiter ? ratelimit_failed(c, client, token, err) : 0;
 }
 
 /* ---- instruments ------------------------------------------------------- */

@@ -19,6 +19,7 @@
 
 #include "core/error.h"
 #include "core/instrument.h"
+#include "server/app/seal.h"
 #include "server/store/db.h" /* PGconn: a borrowed connection passes through */
 
 typedef struct app app;
@@ -27,8 +28,10 @@ typedef struct app_config {
     const char *conninfo; /* libpq connection string */
     int pool_size;        /* database connections (1 for a command) */
     int metrics;          /* keep counters for GET /metrics */
-    int limiter;          /* slow down token guessing per client address */
+    int limiter;          /* slow down token guessing (ratelimit.h) */
     const char *base_url; /* public address for links; may be NULL (app_set_base_url) */
+    const seal_key *seal; /* the key submissions wait under (copied); NULL: none (a command
+                             that needs none; submissions are then refused) */
 } app_config;
 
 /* The connection string to use: DATABASE_URL, else NULL. */
@@ -59,6 +62,9 @@ void app_db_release(app *a, PGconn *c);
 void app_set_base_url(app *a, const char *url);
 const char *app_base_url(const app *a);
 
+/* The seal key, or NULL when the app has none. */
+const seal_key *app_seal_key(const app *a);
+
 /* The mail service (server/app/mail.h), kept by mail_start and dropped
  * by mail_stop; NULL for a command that does not send mail. */
 typedef struct mail_service mail_service;
@@ -67,6 +73,11 @@ mail_service *app_mail(const app *a);
 
 /* Whether the database answers: 0, or -1 with err (503). */
 int app_health(app *a, tm_error *err);
+
+/* Whether the metrics have an address of their own (METRICS_BIND): the
+ * public address then has none. Set once before requests arrive. */
+void app_set_metrics_elsewhere(app *a, int elsewhere);
+int app_metrics_elsewhere(const app *a);
 
 /* Counts one finished request of route (a static string). */
 void app_observe_request(app *a, const char *route, int status, double seconds);
@@ -78,11 +89,11 @@ void app_count_submissions(app *a, long n);
  * err: 404 when the app keeps no metrics, 500 out of memory. */
 char *app_metrics_text(app *a, tm_error *err);
 
-/* Seconds client must wait before it may look up a token again (too many
- * unknown tokens from its address), or 0; and the record of one unknown
- * token. Both do nothing without a limiter. */
-int app_token_wait(app *a, const char *client);
-void app_token_failed(app *a, const char *client);
+/* Counts one unknown token looked up by client (server/app/ratelimit.h:
+ * per address and per token prefix, shared by every replica). Returns 0, or
+ * the seconds to wait with err set to 429 when either is over its limit.
+ * Does nothing without a limiter. */
+int app_token_failed(app *a, PGconn *c, const char *client, const char *token, tm_error *err);
 
 /* The instrument with database id, parsed and cached: borrowed, valid until
  * app_close. NULL with err (404 when no such id). Thread-safe. */

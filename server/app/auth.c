@@ -17,12 +17,12 @@ static void secret_hash(const char *secret, unsigned char hash[STORE_KEY_HASH_BY
                        NULL, 0);
 }
 
-int auth_key_create(PGconn *c, role r, const long long *orgs, size_t n, char **key_out,
+int auth_key_create(PGconn *c, const auth_key_spec *spec, char **key_out, long long *id_out,
                     tm_error *err)
 {
-    if (r == ROLE_ADMIN && n > 0)
+    if (spec->role == ROLE_ADMIN && spec->n_orgs > 0)
         return tm_error_set(err, 422, "an admin key sees every organisation; drop --organisation");
-    if (r == ROLE_VIEWER && n != 1)
+    if (spec->role == ROLE_VIEWER && spec->n_orgs != 1)
         return tm_error_set(err, 422, "a viewer key needs exactly one --organisation");
 
     unsigned char raw[KEY_SECRET_BYTES], hash[STORE_KEY_HASH_BYTES];
@@ -33,9 +33,11 @@ int auth_key_create(PGconn *c, role r, const long long *orgs, size_t n, char **k
                       sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     secret_hash(secret, hash);
     long long id = 0;
-    int rc = store_keys_insert(c, r, hash, orgs, n, &id, err);
+    store_key_new k = {spec->role, hash, spec->orgs, spec->n_orgs, spec->name, spec->expires_at};
+    int rc = store_keys_insert(c, &k, &id, err);
     if (rc == 0 && asprintf(key_out, "tm_%lld_%s", id, secret) < 0)
         rc = tm_error_set(err, 500, "out of memory");
+    if (rc == 0 && id_out) *id_out = id;
     sodium_memzero(raw, sizeof raw);
     sodium_memzero(secret, sizeof secret);
     return rc;
@@ -63,14 +65,13 @@ int auth_key_check(PGconn *c, const char *authorization, caller *who, tm_error *
     unsigned char want[STORE_KEY_HASH_BYTES], stored[STORE_KEY_HASH_BYTES];
     secret_hash(key + 1, want);
     role r = ROLE_NONE;
-    int found = store_keys_find(c, strtoll(id, NULL, 10), &r, stored, err);
+    int stale = 0;
+    int found = store_keys_find(c, strtoll(id, NULL, 10), &r, stored, &stale, err);
     if (found < 0) return -1;
     if (!found || sodium_memcmp(want, stored, sizeof want) != 0)
-        return tm_error_set(err, 401, "the API key is not valid (unknown or revoked)");
-    who->role = r;
-    who->key_id = strtoll(id, NULL, 10);
-    snprintf(who->key_id_text, sizeof who->key_id_text, "%lld", who->key_id);
-    return 0;
+        return tm_error_set(err, 401, "the API key is not valid (unknown, revoked or expired)");
+    caller_set_key(who, r, strtoll(id, NULL, 10));
+    return stale ? store_keys_touch(c, who->key_id, err) : 0;
 
 malformed:
     return tm_error_set(err, 401, "the API key is malformed: expected \"Bearer tm_<id>_<secret>\"");

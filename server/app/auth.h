@@ -19,15 +19,28 @@
 #define TOKEN_HASH_HEX (2 * TOKEN_HASH_BYTES + 1) /* the hash as hex, with its NUL */
 #define TOKEN_TEXT_MAX 48                         /* room for a token and its NUL */
 
-/* Creates an API key for role r, granted the organisations orgs[0..n) (a
- * consultant may have several, a viewer exactly one, an admin none).
- * *key_out receives the key text (caller frees); only its hash is stored.
- * Returns 0 or -1 with err (422 for a bad combination or unknown organisation). */
-int auth_key_create(PGconn *c, role r, const long long *orgs, size_t n, char **key_out,
+/* What a new API key is: its role, the organisations granted to it (a
+ * consultant may have several, a viewer exactly one, an admin none), a name
+ * and an expiry (timestamptz text; NULL: never). Checked by
+ * server/app/apikeys.c; auth_key_create checks only the role's rule. */
+typedef struct auth_key_spec {
+    role role;
+    const long long *orgs;
+    size_t n_orgs;
+    const char *name;
+    const char *expires_at;
+} auth_key_spec;
+
+/* Creates an API key. *key_out receives the key text (caller frees); only
+ * its hash is stored; *id (may be NULL) its id. Returns 0 or -1 with err (422
+ * for a bad combination or unknown organisation). */
+int auth_key_create(PGconn *c, const auth_key_spec *spec, char **key_out, long long *id,
                     tm_error *err);
 
-/* Checks an Authorization header value ("Bearer KEY"). Returns 0 and fills
- * who, or -1 with err 401 (no key, malformed, unknown, revoked) or 503. */
+/* Checks an Authorization header value ("Bearer KEY") against the database
+ * on every call (no cache: a revoked or expired key is refused at once) and
+ * notes the key's use at most once a minute. Returns 0 and fills who, or -1
+ * with err 401 (no key, malformed, unknown, revoked, expired) or 503. */
 int auth_key_check(PGconn *c, const char *authorization, caller *who, tm_error *err);
 
 /* A new respondent token: at least 128 random bits as URL-safe base64

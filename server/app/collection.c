@@ -58,6 +58,11 @@ static int layer_count_check(app *a, PGconn *c, const wave_info *w, json_t *body
         return -1;
     if (!strcmp(w->status, "closed"))
         return tm_error_set(err, 409, "the wave is closed: no new %s", what);
+    if (strcmp(w->collection, "online"))
+        return tm_error_set(err, 409,
+                            "wave %lld was made for import (\"collection\": \"import\"): it has no "
+                            "%s; answers reach it only by bulk import",
+                            w->id, what);
     return 0;
 }
 
@@ -89,7 +94,8 @@ json_t *collection_invitations(app *a, PGconn *c, const wave_info *w, json_t *bo
         json_decref(list);
         return NULL;
     }
-    return json_pack("{s:s, s:o}", "layer", lc.in->layers[lc.layer].key, "invitations", list);
+    return json_pack("{s:s, s:o, s:s}", "layer", lc.in->layers[lc.layer].key, "invitations", list,
+                     "warning", COLLECTION_TOKEN_WARNING);
 }
 
 json_t *collection_link(app *a, PGconn *c, const wave_info *w, json_t *body, tm_error *err)
@@ -113,11 +119,16 @@ struct collection_import {
     import_parser *parser;
     const instrument *in;
     long long wave;
+    long long batch; /* the stored batch, once finished */
 };
 
 collection_import *collection_import_open(app *a, PGconn *c, const wave_info *w,
                                           const char *content_type, tm_error *err)
 {
+    if (strcmp(w->collection, "import")) {
+        tm_error_set(err, 409, COLLECTION_ONLINE_NO_IMPORT, w->id);
+        return NULL;
+    }
     const instrument *in = app_instrument(a, c, w->instrument_id, err);
     if (!in) return NULL;
     collection_import *im = calloc(1, sizeof *im);
@@ -127,6 +138,7 @@ collection_import *collection_import_open(app *a, PGconn *c, const wave_info *w,
         tm_error_set(err, 500, "out of memory reading the import");
         return NULL;
     }
+    import_parser_require_core(im->parser);
     im->in = in;
     im->wave = w->id;
     return im;
@@ -150,7 +162,8 @@ int collection_import_finish(app *a, PGconn *c, collection_import *im, size_t *r
 {
     if (import_parser_finish(im->parser, err) != 0) return -1;
     size_t n = import_parser_rows(im->parser);
-    if (store_responses_import(c, im->wave, n, im->in->n_items, import_row, im->parser, err) != 0)
+    if (store_responses_import(c, im->wave, n, im->in->n_items, import_row, im->parser, &im->batch,
+                               err) != 0)
         return -1;
     app_count_submissions(a, (long)n);
     *rows = n;
@@ -173,6 +186,11 @@ int collection_invite_answered(PGconn *c, long long wave, int layer, int invited
     free(hashes);
     free(refs);
     return rc;
+}
+
+long long collection_import_batch(const collection_import *im)
+{
+    return im ? im->batch : 0;
 }
 
 void collection_import_free(collection_import *im)

@@ -13,11 +13,27 @@
 #include "server/app/app.h"
 #include "server/store/waves.h"
 
+/* A wave collects either online (invitations and open links: "collection":
+ * "online") or by bulk import ("import"), never both: rows of known answers
+ * imported into an online wave would lift a small layer over k. Each way
+ * refuses the other with a 409. */
+#define COLLECTION_ONLINE_NO_IMPORT                                                                \
+    "wave %lld collects answers online (invitations and open links): a bulk import goes only "     \
+    "into a wave made for import (\"collection\": \"import\"), never into one with real "          \
+    "respondents"
+
+/* The warning the invitations carry: whoever holds a token (in a mail
+ * merge, the consultant) can open its draft until it is sent. */
+#define COLLECTION_TOKEN_WARNING                                                                   \
+    "whoever holds a token can open its survey, and read a saved draft, until it is submitted: "   \
+    "give each token only to its respondent and keep no copy"
+
 /* Creates invitations for wave w from the API's fields (body, borrowed):
  * layer (a layer key of the instrument) and count (1..10,000). Returns
  * {"layer": key, "invitations": [{"token", "url"}]} (new reference); only
  * the tokens' hashes are stored. 422 naming a bad field, 409 when w is
- * closed. */
+ * closed or made for import. The answer carries "warning":
+ * COLLECTION_TOKEN_WARNING. */
 json_t *collection_invitations(app *a, PGconn *c, const wave_info *w, json_t *body, tm_error *err);
 
 /* Creates an open link for wave w from body: layer and max_responses
@@ -30,7 +46,9 @@ json_t *collection_link(app *a, PGconn *c, const wave_info *w, json_t *body, tm_
  * checked. */
 typedef struct collection_import collection_import;
 
-/* Starts an import into wave w. NULL with err (500). */
+/* Starts an import into wave w: 409 when w collects online. Every row must
+ * answer half of its layer's core items (import_parser_require_core). NULL
+ * with err. */
 collection_import *collection_import_open(app *a, PGconn *c, const wave_info *w,
                                           const char *content_type, tm_error *err);
 
@@ -42,6 +60,9 @@ void collection_import_feed(collection_import *im, const char *data, size_t len)
  * how many. 422 with one detail per bad row (nothing stored), 409 when the
  * wave is closed. */
 int collection_import_finish(app *a, PGconn *c, collection_import *im, size_t *rows, tm_error *err);
+
+/* The import batch a finished import stored (imports.h undoes it), or 0. */
+long long collection_import_batch(const collection_import *im);
 
 void collection_import_free(collection_import *im);
 

@@ -71,7 +71,9 @@ static int16_t draw_answer(demo_wave *d, const tm_item *it, int layer, double pe
     case ITEM_LIKERT:
         if (it->dont_know && gsl_rng_uniform(d->rng) < 0.02 + 0.10 * (1 - carry))
             return SCORE_DONT_KNOW;
-        return draw_scale(d, level, it->points);
+        /* a reverse-worded statement ("I often have to follow rules that do
+         * not fit") is agreed with where the intent is lost */
+        return draw_scale(d, it->reverse ? 1 - level : level, it->points);
     case ITEM_GRADE:
         return draw_scale(d, level, 10);
     case ITEM_INTENT: {
@@ -134,8 +136,8 @@ static long long make_wave(PGconn *c, const instrument *in, long long org, const
                            long long previous, double improvement, double scale, unsigned long seed,
                            tm_error *err)
 {
-    json_t *body = json_pack("{s:I, s:s, s:s}", "organisation_id", (json_int_t)org, "instrument",
-                             DEMO_INSTRUMENT, "name", name);
+    json_t *body = json_pack("{s:I, s:s, s:s, s:s}", "organisation_id", (json_int_t)org,
+                             "instrument", DEMO_INSTRUMENT, "name", name, "collection", "import");
     if (previous) json_object_set_new(body, "previous_wave_id", json_integer(previous));
     json_t *w = waves_create(c, NULL, body, err);
     json_decref(body);
@@ -173,7 +175,8 @@ static long long make_wave(PGconn *c, const instrument *in, long long org, const
         rc = collection_invite_answered(c, id, l, invited[l], answered[l], err);
     }
     if (rc == 0) rc = store_waves_set_status(c, id, "open", err);
-    if (rc == 0) rc = store_responses_import(c, id, total, in->n_items, demo_row, &d, err);
+    long long batch = 0;
+    if (rc == 0) rc = store_responses_import(c, id, total, in->n_items, demo_row, &d, &batch, err);
     if (rc == 0) rc = store_waves_set_status(c, id, "closed", err);
     demo_wave_free(&d);
     gsl_rng_free(d.rng);
@@ -186,7 +189,8 @@ static long long make_org(PGconn *c, const char *name, const char *code, tm_erro
     if (!o) return -1;
     long long id = json_integer_value(json_object_get(o, "id"));
     json_decref(o);
-    return id;
+    /* Made-up answers: never a benchmark peer of a real municipality. */
+    return store_organisations_mark_demo(c, id, err) == 0 ? id : -1;
 }
 
 static int build_demo(PGconn *c, const instrument *in, long long *org_out, long long *wave_out,

@@ -39,7 +39,7 @@ int mail_start(app *a, tm_error *err)
     mail_service *m = calloc(1, sizeof *m);
     if (!m) return tm_error_set(err, 500, "out of memory starting mail");
     pthread_mutex_init(&m->lock, NULL);
-    if (mail_settings_from_env(&m->settings, err) != 0) {
+    if (mail_settings_from_env(&m->settings, app_seal_key(a), err) != 0) {
         pthread_mutex_destroy(&m->lock);
         free(m);
         smtp_global_cleanup();
@@ -102,6 +102,18 @@ static int wave_is_open(const wave_info *w, const char *what, tm_error *err)
                      "the wave is not open: open it first (POST /api/v1/waves/%lld/open), or the "
                      "links would show \"not open yet\"; no %s",
                      w->id, what);
+    return 0;
+}
+
+/* Invitations by e-mail are invitations: a wave made for import has none
+ * (collection.h), so that no known rows and no real respondents meet. */
+static int wave_collects_online(const wave_info *w, tm_error *err)
+{
+    if (!strcmp(w->collection, "online")) return 1;
+    tm_error_set(err, 409,
+                 "wave %lld was made for import (\"collection\": \"import\"): it has no "
+                 "invitations, by e-mail or otherwise; answers reach it only by bulk import",
+                 w->id);
     return 0;
 }
 
@@ -322,7 +334,8 @@ json_t *mail_recipients_add(app *a, PGconn *c, const wave_info *w, const char *t
     mail_service *m = configured(a, w, err);
     if (!m) return NULL;
     const instrument *in = app_instrument(a, c, w->instrument_id, err);
-    if (!in || check_upload_args(in, layer, lang, err) != 0) return NULL;
+    if (!in || check_upload_args(in, layer, lang, err) != 0 || !wave_collects_online(w, err))
+        return NULL;
     if (!strcmp(w->status, "closed")) {
         tm_error_set(err, 409, "the wave is closed: no new addresses");
         return NULL;
@@ -597,7 +610,8 @@ json_t *mail_send_test(app *a, PGconn *c, const wave_info *w, json_t *body, tm_e
 json_t *mail_send_invitations(app *a, PGconn *c, const wave_info *w, tm_error *err)
 {
     mail_service *m = configured(a, w, err);
-    if (!m || !wave_is_open(w, "invitations are sent", err)) return NULL;
+    if (!m || !wave_collects_online(w, err) || !wave_is_open(w, "invitations are sent", err))
+        return NULL;
     long long n = 0;
     if (store_mail_queue_invitations(c, w->id, &n, err) != 0) return NULL;
     mail_sender_wake(m->sender);

@@ -60,7 +60,7 @@ static int parse_from(mail_settings *s, const char *v, tm_error *err)
     return 0;
 }
 
-int mail_settings_from_env(mail_settings *s, tm_error *err)
+int mail_settings_from_env(mail_settings *s, const seal_key *key, tm_error *err)
 {
     memset(s, 0, sizeof *s);
     s->rate = DEFAULT_RATE;
@@ -92,9 +92,13 @@ int mail_settings_from_env(mail_settings *s, tm_error *err)
                 err, 400, "MAIL_CONNECTIONS=%s is not a number of connections from 1 to 16", conns);
         s->connections = (int)k;
     }
-    int key = secret_from_env(s->token_key, err);
-    if (key < 0) return -1;
-    s->have_key = key;
+    /* A key of its own for tokens (crypto_kdf, a context of its own), so
+     * that sealing and tokens never share key material. */
+    if (key) {
+        crypto_kdf_derive_from_key(s->token_key, sizeof s->token_key, TOKEN_KEY_ID,
+                                   TOKEN_KEY_CONTEXT, key->k);
+        s->have_key = 1;
+    }
     const char *from = env_or("MAIL_FROM", NULL);
     if (from && parse_from(s, from, err) != 0) return -1;
     int relay = smtp_relay_from_env(&s->relay, s->domain, err);
@@ -107,9 +111,9 @@ int mail_settings_from_env(mail_settings *s, tm_error *err)
                             "from, e.g. MAIL_FROM=\"Gemeente Voorbeeld <enquete@voorbeeld.nl>\"");
     if (!s->have_key)
         return tm_error_set(err, 400,
-                            "SMTP_URL is set but no server key: the links in e-mails are derived "
+                            "SMTP_URL is set but no seal key: the links in e-mails are derived "
                             "from it; %s",
-                            secret_howto());
+                            seal_key_howto());
     return 0;
 }
 
@@ -125,17 +129,15 @@ void mail_salt_new(char salt_hex[MAIL_SALT_HEX])
 int mail_token(const mail_settings *s, const char *salt_hex, char token[TOKEN_TEXT_MAX],
                char hash[TOKEN_HASH_HEX])
 {
-    unsigned char salt[MAIL_SALT_BYTES], key[SECRET_BYTES], raw[TOKEN_BYTES];
+    unsigned char salt[MAIL_SALT_BYTES], raw[TOKEN_BYTES];
     size_t got = 0;
     if (sodium_hex2bin(salt, sizeof salt, salt_hex, strlen(salt_hex), NULL, &got, NULL) != 0 ||
         got != sizeof salt)
         return -1;
-    secret_derive(s->token_key, TOKEN_KEY_CONTEXT, TOKEN_KEY_ID, key);
-    crypto_generichash(raw, sizeof raw, salt, sizeof salt, key, sizeof key);
+    crypto_generichash(raw, sizeof raw, salt, sizeof salt, s->token_key, sizeof s->token_key);
     sodium_bin2base64(token, TOKEN_TEXT_MAX, raw, sizeof raw,
                       sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     auth_token_hash(token, hash);
-    sodium_memzero(key, sizeof key);
     sodium_memzero(raw, sizeof raw);
     return 0;
 }

@@ -5,7 +5,7 @@
  *
  * The token of an address is never stored: it is derived when a message is
  * made, as a BLAKE2b hash of the address's random salt keyed with a key of
- * its own derived from the server's secret (secret.h). The database holds
+ * its own derived from the server's seal key (seal.h). The database holds
  * the salt and the token's hash, so its reader can make no link; the server
  * makes the same link for the invitation and every reminder.
  */
@@ -19,7 +19,7 @@
 #include "core/strbuf.h"
 #include "server/app/app.h"
 #include "server/app/auth.h"
-#include "server/app/secret.h"
+#include "server/app/seal.h"
 #include "server/app/smtp.h"
 #include "server/store/mail.h"
 
@@ -38,15 +38,16 @@ typedef struct mail_settings {
     int connections;     /* MAIL_CONNECTIONS: sender threads, each with a connection */
     double backoff;      /* MAIL_BACKOFF: seconds before the first retry */
     int have_key;        /* a server key is set */
-    unsigned char token_key[SECRET_BYTES];
+    unsigned char token_key[SEAL_KEY_BYTES]; /* derived from the seal key for tokens only */
 } mail_settings;
 
 /* Reads SMTP_URL (smtp.h), MAIL_FROM ("Name <address>" or an address),
  * MAIL_RATE (default 600 a minute), MAIL_BACKOFF (default 60 seconds),
- * MAIL_CONNECTIONS (default 2) and the server key. Without SMTP_URL, s->configured is 0 and that is
- * no error. -1 with err (400) for a setting that does not parse, or SMTP_URL without MAIL_FROM or a
- * server key. */
-int mail_settings_from_env(mail_settings *s, tm_error *err);
+ * MAIL_CONNECTIONS (default 2), and derives the token key from key (the
+ * app's seal key; NULL: none). Without SMTP_URL, s->configured is 0 and
+ * that is no error. -1 with err (400) for a setting that does not parse, or
+ * SMTP_URL without MAIL_FROM or a seal key. */
+int mail_settings_from_env(mail_settings *s, const seal_key *key, tm_error *err);
 
 /* A new random salt as hex. */
 void mail_salt_new(char salt_hex[MAIL_SALT_HEX]);

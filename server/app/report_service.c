@@ -102,9 +102,24 @@ static uint32_t suppressed_mask(const instrument *in, json_t *analysis)
     return mask;
 }
 
+/* Puts the texts in a fresh random order of their own (libsodium). */
+static void shuffle_texts(json_t *texts)
+{
+    for (size_t i = json_array_size(texts); i > 1; i--) {
+        size_t j = randombytes_uniform((uint32_t)i);
+        json_t *a = json_incref(json_array_get(texts, i - 1));
+        json_array_set(texts, i - 1, json_array_get(texts, j));
+        json_array_set_new(texts, j, a);
+    }
+}
+
 /* [{"item", "layer", "answers": [...]}] for text items, suppressed layers
- * left out; within a cell the answers keep the store's random order. */
-static json_t *open_answers(const instrument *in, json_t *extras, uint32_t suppressed)
+ * left out. An item's answers in a layer are shown only when at least k
+ * respondents of the layer answered it (fewer would be a few persons'
+ * words), and each list is put in a random order of its own: an order
+ * shared by two items (the store's, a response id's) would line one
+ * person's texts up across them. */
+static json_t *open_answers(const instrument *in, json_t *extras, uint32_t suppressed, int k)
 {
     json_t *out = json_array();
     for (size_t i = 0; i < in->n_items; i++) {
@@ -113,19 +128,21 @@ static json_t *open_answers(const instrument *in, json_t *extras, uint32_t suppr
         for (size_t layer = 0; layer < in->n_layers; layer++) {
             if (suppressed & (1u << layer) || !instrument_item_asked(it, (int)layer)) continue;
             json_t *texts = json_array();
-            size_t k;
+            size_t n;
             json_t *e;
-            json_array_foreach(extras, k, e)
+            json_array_foreach(extras, n, e)
             {
                 if ((size_t)json_integer_value(json_object_get(e, "layer")) != layer) continue;
                 json_t *t = json_object_get(json_object_get(e, "extra"), it->key);
                 if (json_is_string(t)) json_array_append(texts, t);
             }
-            if (json_array_size(texts))
+            if (json_array_size(texts) >= (size_t)k) {
+                shuffle_texts(texts);
                 json_array_append_new(out, json_pack("{s:s, s:s, s:o}", "item", it->key, "layer",
                                                      in->layers[layer].key, "answers", texts));
-            else
+            } else {
                 json_decref(texts);
+            }
         }
     }
     return out;
@@ -136,6 +153,11 @@ int report_service_write(app *a, PGconn *c, const wave_info *w, const report_req
 {
     json_t *analysis = analysis_service_run(a, c, w, err);
     if (!analysis) return -1;
+    if (rq->council) { /* the council's report shows nothing per item */
+        json_t *council = analysis_service_council(analysis);
+        json_decref(analysis);
+        if (!(analysis = council)) return tm_error_set(err, 500, "out of memory");
+    }
     int rc = -1;
     json_t *progress = NULL, *extras = NULL, *opens = NULL;
     wave_answers ans = {0};
@@ -147,12 +169,11 @@ int report_service_write(app *a, PGconn *c, const wave_info *w, const report_req
     for (size_t i = 0; i < in->n_layers; i++)
         keys[i] = in->layers[i].key;
     if (!(progress = store_invitations_progress(c, w->id, keys, in->n_layers, err))) goto done;
-    /* Rows and open answers only once the wave is closed: two downloads of
-     * an open wave would differ by the newest respondent's answers. */
-    int closed = !strcmp(w->status, "closed");
-    if (!rq->council && closed) {
+    /* The analysis exists only for a closed wave (analysis_service_run), so
+     * rows and open answers are final. */
+    if (!rq->council) {
         if (!(extras = store_responses_extras(c, w->id, err))) goto done;
-        opens = open_answers(in, extras, suppressed);
+        opens = open_answers(in, extras, suppressed, w->min_group_size);
         if (store_responses_load(c, w->id, in->n_items, &ans, err) != 0) goto done;
         rows.hidden = calloc(in->n_items * INSTRUMENT_MAX_LAYERS + 1, 1);
         rows.scratch = calloc(in->n_items + 1, sizeof *rows.scratch);
@@ -169,12 +190,11 @@ int report_service_write(app *a, PGconn *c, const wave_info *w, const report_req
     strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M", &tm);
     strftime(date, sizeof date, "%Y-%m-%d", &tm);
     report_row_source src = {&rows, data_next};
-    report_input in_r = {
-        in,          analysis, progress, opens,     rq->council || !closed ? NULL : &src,
-        rq->council, rq->lang, stamp,    TM_VERSION};
+    report_input in_r = {in,          analysis, progress, opens,     rq->council ? NULL : &src,
+                         rq->council, rq->lang, stamp,    TM_VERSION};
     rc = report_write_xlsx(&in_r, rq->path, err);
     if (rc == 0 && filename) {
-        *filename = report_filename(w->organisation, w->name, date, rq->council);
+        *filename = report_filename(w->organisation, w->name, date, rq->council, rq->lang);
         if (!*filename) rc = tm_error_set(err, 500, "out of memory");
     }
 done:

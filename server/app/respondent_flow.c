@@ -2,29 +2,20 @@
 #include "server/app/respondent_flow.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/answers.h"
 
-int respondent_admit(app *a, const char *client, respondent_session *s)
-{
-    memset(s, 0, sizeof *s);
-    if ((s->retry_after = app_token_wait(a, client)) > 0)
-        return tm_error_set(&s->err, 429,
-                            "too many unknown survey links were tried from this address; try "
-                            "again in %d seconds",
-                            s->retry_after);
-    return 0;
-}
-
 int respondent_begin(app *a, PGconn *c, const char *token, const char *client,
                      respondent_session *s)
 {
+    memset(s, 0, sizeof *s);
     char hash[TOKEN_HASH_HEX];
     if (auth_token_well_formed(token)) auth_token_hash(token, hash);
     if (!auth_token_well_formed(token) || store_respondents_find(c, hash, &s->who, &s->err) != 0) {
         if (!s->err.status) tm_error_set(&s->err, 404, "this survey link is not known");
-        if (s->err.status == 404) app_token_failed(a, client);
+        if (s->err.status == 404) s->retry_after = app_token_failed(a, c, client, token, &s->err);
         return -1;
     }
     s->in = app_instrument(a, c, s->who.wave.instrument_id, &s->err);
@@ -56,8 +47,19 @@ int respondent_store(app *a, PGconn *c, respondent_session *s, json_t *answers, 
     char token[TOKEN_TEXT_MAX], hash[TOKEN_HASH_HEX];
     if (s->who.link_id) auth_token_new(token, hash); /* the visitor's own */
     if (submit) {
-        rc = s->who.link_id ? store_respondents_claim_link(c, &s->who, hash, NULL, &set, &s->err)
-                            : store_respondents_submit(c, &s->who, &set, &s->err);
+        /* The answers wait sealed until the mixer releases them (mixer.h). */
+        const seal_key *k = app_seal_key(a);
+        char *sealed = k ? seal_answers(k, s->who.wave_id, s->who.layer, &set) : NULL;
+        if (!k)
+            rc = tm_error_set(&s->err, 503,
+                              "this server cannot take submissions: it has no seal key");
+        else if (!sealed)
+            rc = tm_error_set(&s->err, 500, "out of memory sealing the answers");
+        else
+            rc = s->who.link_id
+                     ? store_respondents_claim_link(c, &s->who, hash, NULL, k->id, sealed, &s->err)
+                     : store_respondents_submit(c, &s->who, k->id, sealed, &s->err);
+        free(sealed);
         if (rc == 0) {
             out->submitted = 1;
             app_count_submissions(a, 1);
@@ -66,11 +68,28 @@ int respondent_store(app *a, PGconn *c, respondent_session *s, json_t *answers, 
         /* The draft is kept in the normalised form, so what comes back is
          * exactly what was accepted. */
         json_t *draft = answers_to_json(s->in, set.scores, set.extra);
-        rc = s->who.link_id ? store_respondents_claim_link(c, &s->who, hash, draft, NULL, &s->err)
-                            : store_respondents_save_draft(c, &s->who, draft, &s->err);
-        if (rc == 0 && s->who.link_id) snprintf(out->new_token, sizeof out->new_token, "%s", token);
+        rc = s->who.link_id
+                 ? store_respondents_claim_link(c, &s->who, hash, draft, NULL, NULL, &s->err)
+                 : store_respondents_save_draft(c, &s->who, draft, &s->err);
         json_decref(draft);
     }
+    if (rc == 0 && s->who.link_id) snprintf(out->new_token, sizeof out->new_token, "%s", token);
     answers_free(&set);
+    return rc;
+}
+
+int respondent_link_visitor(app *a, PGconn *c, const respondent_session *link, const char *token,
+                            const char *client)
+{
+    /* A cookie is one more way to try tokens: counted as the link's are. */
+    if (!link->who.link_id || !auth_token_well_formed(token)) return 0;
+    char hash[TOKEN_HASH_HEX];
+    auth_token_hash(token, hash);
+    respondent r;
+    tm_error err = TM_ERROR_INIT;
+    int rc = store_respondents_find(c, hash, &r, &err) == 0 && r.from_link == link->who.link_id;
+    if (err.status == 404) app_token_failed(a, c, client, token, &err);
+    store_respondents_clear(&r);
+    tm_error_clear(&err);
     return rc;
 }

@@ -1,9 +1,12 @@
 /* waves.c - see waves.h. */
 #include "server/app/waves.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "server/app/mail.h"
+#include "server/app/mixer.h"
+#include "server/app/wave_admin.h"
 #include "server/store/instruments.h"
 #include "server/store/invitations.h"
 #include "server/store/organisations.h"
@@ -25,13 +28,14 @@ static void field_problem(tm_error *err, const char *field, const char *msg)
 }
 
 /* An optional timestamp field: NULL when absent or null; else its text
- * (checked by PostgreSQL's timestamptz input in wave_fields_check). */
+ * (checked by wave_admin_times_check in wave_fields_check). */
 static const char *optional_string(json_t *body, const char *field, tm_error *err, int *bad)
 {
     json_t *v = json_object_get(body, field);
     if (!v || json_is_null(v)) return NULL;
     if (!json_is_string(v)) {
-        field_problem(err, field, "must be a text (an ISO 8601 time such as 2026-12-01T09:00:00Z)");
+        field_problem(err, field,
+                      "must be a text: ISO 8601 with an offset, such as 2027-04-01T17:00:00+02:00");
         *bad = 1;
         return NULL;
     }
@@ -66,21 +70,24 @@ static int wave_fields_check(PGconn *c, json_t *body, wave_new *nw, tm_error *er
         field_problem(err, "previous_wave_id", "must be the id of an earlier wave"), bad = 1;
     const char *opens = optional_string(body, "opens_at", err, &bad);
     const char *closes = optional_string(body, "closes_at", err, &bad);
-    int valid;
-    if (opens && (valid = store_waves_time_valid(c, opens, err)) <= 0) {
-        if (valid < 0) return -1;
-        field_problem(err, "opens_at",
-                      "is not a valid time (use ISO 8601, e.g. 2026-12-01T09:00:00Z)"),
+    int times = wave_admin_times_check(c, opens, closes, err);
+    if (times < 0) return -1;
+    if (times > 0) bad = 1;
+    /* Shared with issue 10: the collection mode; issue 14: the test mark. */
+    json_t *mode = json_object_get(body, "collection");
+    if (mode && !json_is_null(mode) &&
+        (!json_is_string(mode) ||
+         (strcmp(json_string_value(mode), "online") && strcmp(json_string_value(mode), "import"))))
+        field_problem(err, "collection",
+                      "must be \"online\" (invitations and open links; the default) or "
+                      "\"import\" (answers collected elsewhere, by bulk import)"),
             bad = 1;
-    }
-    if (closes && (valid = store_waves_time_valid(c, closes, err)) <= 0) {
-        if (valid < 0) return -1;
-        field_problem(err, "closes_at",
-                      "is not a valid time (use ISO 8601, e.g. 2026-12-31T17:00:00Z)"),
-            bad = 1;
-    }
-    const char *known[] = {"organisation_id",  "instrument", "name",     "min_group_size",
-                           "previous_wave_id", "opens_at",   "closes_at"};
+    json_t *test = json_object_get(body, "test");
+    if (test && !json_is_null(test) && !json_is_boolean(test))
+        field_problem(err, "test", "must be true or false"), bad = 1;
+    const char *known[] = {"organisation_id", "instrument",       "name",
+                           "min_group_size",  "previous_wave_id", "opens_at",
+                           "closes_at",       "collection",       "test"};
     const char *key;
     json_t *v;
     json_object_foreach(body, key, v)
@@ -98,6 +105,8 @@ static int wave_fields_check(PGconn *c, json_t *body, wave_new *nw, tm_error *er
     nw->previous_wave_id = json_is_integer(prev) ? json_integer_value(prev) : 0;
     nw->opens_at = opens;
     nw->closes_at = closes;
+    nw->collection = json_is_string(mode) ? json_string_value(mode) : "online";
+    nw->is_test = json_is_true(test);
     return 0;
 }
 
@@ -137,10 +146,20 @@ json_t *waves_create(PGconn *c, const caller *who, json_t *body, tm_error *err)
 json_t *waves_set_status(PGconn *c, const wave_info *w, const char *status, tm_error *err)
 {
     if (store_waves_set_status(c, w->id, status, err) != 0) return NULL;
-    /* The wave's e-mail addresses go with it (should this fail, the mail
-     * sender deletes them within a second: it sweeps closed waves). */
-    if (!strcmp(status, "closed")) mail_forget_wave(c, w->id, NULL);
+    /* The wave's e-mail addresses go with it, in the close's transaction:
+     * a close that cannot delete them does not happen. */
+    if (!strcmp(status, "closed") && mail_forget_wave(c, w->id, err) != 0) return NULL;
     return store_waves_json(c, w->id, err);
+}
+
+void waves_release_closed(app *a, PGconn *c, long long wave)
+{
+    /* Should it fail (a key missing), the mixer's next round and every
+     * computation of the results try again: nothing is lost. */
+    tm_error err = TM_ERROR_INIT;
+    if (mixer_flush_wave(a, c, wave, &err) != 0)
+        fprintf(stderr, "close of wave %lld: %s\n", wave, err.message);
+    tm_error_clear(&err);
 }
 
 json_t *waves_progress(app *a, PGconn *c, const wave_info *w, tm_error *err)

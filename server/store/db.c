@@ -2,8 +2,10 @@
 #include "server/store/db.h"
 
 #include <errno.h>
+#include <libpq-events.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -26,6 +28,128 @@ static void quiet_notices(void *arg, const char *message)
     (void)message; /* NOTICEs (e.g. "relation exists, skipping") are not for the log */
 }
 
+/* ---- prepared statements ------------------------------------------------ */
+
+/* The statements a connection has prepared, kept as its libpq instance
+ * data: it lives and dies with the connection, and a reset (PQreset, after
+ * which the server has forgotten them) empties it. */
+typedef struct prepared_set {
+    const db_stmt **items;
+    size_t n, cap;
+} prepared_set;
+
+static int prepared_events(PGEventId id, void *info, void *pass)
+{
+    (void)pass;
+    if (id == PGEVT_REGISTER) {
+        PGconn *c = ((PGEventRegister *)info)->conn;
+        prepared_set *set = calloc(1, sizeof *set);
+        if (set && PQsetInstanceData(c, prepared_events, set)) return 1;
+        free(set);
+        return 0;
+    }
+    if (id == PGEVT_CONNRESET) {
+        prepared_set *set = PQinstanceData(((PGEventConnReset *)info)->conn, prepared_events);
+        if (set) set->n = 0;
+    } else if (id == PGEVT_CONNDESTROY) {
+        prepared_set *set = PQinstanceData(((PGEventConnDestroy *)info)->conn, prepared_events);
+        if (set) free(set->items);
+        free(set);
+    }
+    return 1;
+}
+
+static int prepared_has(const prepared_set *set, const db_stmt *s)
+{
+    for (size_t i = 0; i < set->n; i++)
+        if (set->items[i] == s) return 1;
+    return 0;
+}
+
+static void prepared_forget(prepared_set *set, const db_stmt *s)
+{
+    for (size_t i = 0; i < set->n; i++)
+        if (set->items[i] == s) set->items[i--] = set->items[--set->n];
+}
+
+static int result_error(PGconn *conn, PGresult *r, tm_error *err);
+
+static const char *sqlstate(const PGresult *r)
+{
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    return state ? state : "";
+}
+
+/* Prepares s on c and notes it. */
+static int prepare(PGconn *c, prepared_set *set, const db_stmt *s, tm_error *err)
+{
+    for (size_t i = 0; i < set->n; i++)
+        if (!strcmp(set->items[i]->name, s->name))
+            return tm_error_set(err, 500, "two statements are named \"%s\"", s->name);
+    if (set->n == set->cap) {
+        size_t cap = set->cap ? set->cap * 2 : 16;
+        const db_stmt **grown = realloc(set->items, cap * sizeof *grown);
+        if (!grown) return tm_error_set(err, 500, "out of memory preparing a statement");
+        set->items = grown;
+        set->cap = cap;
+    }
+    PGresult *r = PQprepare(c, s->name, s->sql, s->nparams, NULL);
+    int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+    /* Already there (a reset that libpq did not report): the same text. */
+    if (!ok && !strcmp(sqlstate(r), "42P05") && PQtransactionStatus(c) == PQTRANS_IDLE) ok = 1;
+    if (!ok) {
+        result_error(c, r, err);
+        PQclear(r);
+        return -1;
+    }
+    PQclear(r);
+    set->items[set->n++] = s;
+    return 0;
+}
+
+PGresult *db_run_bin(PGconn *c, const db_stmt *s, const char *const *params, const int *lengths,
+                     const int *formats, int result_binary, tm_error *err)
+{
+    prepared_set *set = PQinstanceData(c, prepared_events);
+    if (!set) /* not a connection of db_connect's */
+        return db_query_bin(c, s->sql, s->nparams, params, lengths, formats, result_binary, err);
+    for (int attempt = 0;; attempt++) {
+        if (!prepared_has(set, s) && prepare(c, set, s, err) != 0) return NULL;
+        PGresult *r =
+            PQexecPrepared(c, s->name, s->nparams, params, lengths, formats, result_binary);
+        ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+        if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return r;
+        /* The server no longer knows the statement (DISCARD ALL, a pooler
+         * in between) or its plan no longer fits a table that changed: once,
+         * prepare it again and retry; not inside a transaction, which the
+         * error has ended. */
+        const char *state = sqlstate(r);
+        if (attempt == 0 && PQtransactionStatus(c) == PQTRANS_IDLE &&
+            (!strcmp(state, "26000") || !strcmp(state, "0A000"))) {
+            PQclear(r);
+            prepared_forget(set, s);
+            char *name = PQescapeIdentifier(c, s->name, strlen(s->name));
+            if (name) {
+                char sql[256];
+                snprintf(sql, sizeof sql, "DEALLOCATE %s", name);
+                PQclear(PQexec(c, sql)); /* fails harmlessly when it is gone already */
+                PQfreemem(name);
+            }
+            continue;
+        }
+        result_error(c, r, err);
+        PQclear(r);
+        return NULL;
+    }
+}
+
+PGresult *db_run(PGconn *c, const db_stmt *s, const char *const *params, tm_error *err)
+{
+    return db_run_bin(c, s, params, NULL, NULL, 0, err);
+}
+
+/* ---- connections ----------------------------------------------------------- */
+
 PGconn *db_connect(const char *conninfo, tm_error *err)
 {
     PGconn *c = PQconnectdb(conninfo);
@@ -42,6 +166,11 @@ PGconn *db_connect(const char *conninfo, tm_error *err)
         return NULL;
     }
     PQsetNoticeProcessor(c, quiet_notices, NULL);
+    if (!PQregisterEventProc(c, prepared_events, "prepared statements", NULL)) {
+        PQfinish(c);
+        tm_error_set(err, 500, "out of memory opening a database connection");
+        return NULL;
+    }
     return c;
 }
 
@@ -151,6 +280,9 @@ PGconn *db_pool_acquire(db_pool *p, tm_error *err)
     pthread_mutex_unlock(&p->lock);
 
     if (slot_ready(p, slot, err) != 0) {
+        /* libpq's text (host, socket, user) is for the log, not the client. */
+        fprintf(stderr, "database: %s\n", err->message);
+        tm_error_set(err, 503, "the database cannot be reached; try again shortly");
         pthread_mutex_lock(&p->lock);
         p->busy[slot] = 0;
         p->in_use--;
@@ -204,12 +336,18 @@ static int result_error(PGconn *conn, PGresult *r, tm_error *err)
     const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     if (!msg) msg = PQerrorMessage(conn);
     int status = 500;
-    if (state && (!strcmp(state, "23505") || !strcmp(state, "23P01"))) status = 409;
-    if (state && (!strcmp(state, "23503") || !strcmp(state, "23514"))) status = 422;
+    const char *said = "internal error";
+    if (state && (!strcmp(state, "23505") || !strcmp(state, "23P01")))
+        status = 409, said = "this conflicts with data stored already";
+    if (state && (!strcmp(state, "23503") || !strcmp(state, "23514")))
+        status = 422, said = "the data do not fit the rules of the database";
     if (state && (!strncmp(state, "08", 2) || !strcmp(state, "57P01") || !strcmp(state, "57P02") ||
                   !strcmp(state, "57P03")))
-        status = 503;
-    return tm_error_set(err, status, "database error: %s", msg);
+        status = 503, said = "the database is not available; try again shortly";
+    /* The database's own words (table and constraint names, values) go to
+     * the log; the client learns the kind of failure only. */
+    fprintf(stderr, "database error %s: %s\n", state ? state : "-", msg);
+    return tm_error_set(err, status, "%s", said);
 }
 
 PGresult *db_query_bin(PGconn *conn, const char *sql, int nparams, const char *const *params,

@@ -8,6 +8,14 @@
  * its next borrowing, so the server reconnects by itself; while the database
  * is away, db_pool_acquire fails with status 503.
  *
+ * The statements of every request (a token's look-up, a submission, a key)
+ * are db_stmt constants run with db_run(): each is prepared once per
+ * connection (PQprepare, on its first use there) and then only executed
+ * (PQexecPrepared), so PostgreSQL does not plan it again on every request.
+ * This file alone knows which connection has prepared what: a connection
+ * that was reset or replaced prepares again, and a statement the server no
+ * longer knows (a DISCARD, a changed table) is prepared again and retried.
+ *
  *   tm_error err = TM_ERROR_INIT;
  *   PGconn *c = db_pool_acquire(pool, &err);
  *   if (!c) return respond_error(&err);
@@ -60,6 +68,28 @@ PGresult *db_query(PGconn *conn, const char *sql, int nparams, const char *const
  * binary results when result_binary is 1). */
 PGresult *db_query_bin(PGconn *conn, const char *sql, int nparams, const char *const *params,
                        const int *lengths, const int *formats, int result_binary, tm_error *err);
+
+/* A statement prepared once per connection. name is the server-side name:
+ * unique in the program (a second statement of the same name is refused
+ * with 500 naming it). Declare as a static const:
+ *
+ *   static const db_stmt find = {"keys_find", "SELECT ... WHERE id = $1", 1};
+ *   PGresult *r = db_run(c, &find, params, err);
+ */
+typedef struct db_stmt {
+    const char *name;
+    const char *sql;
+    int nparams;
+} db_stmt;
+
+/* Runs s with text parameters (NULL entries are SQL NULL), preparing it on
+ * this connection first if it was not yet. Results and errors as db_query. */
+PGresult *db_run(PGconn *conn, const db_stmt *s, const char *const *params, tm_error *err);
+
+/* Like db_run, with explicit lengths and formats (binary parameters, binary
+ * results when result_binary is 1). */
+PGresult *db_run_bin(PGconn *conn, const db_stmt *s, const char *const *params, const int *lengths,
+                     const int *formats, int result_binary, tm_error *err);
 
 /* Runs a statement that returns no rows (BEGIN, COMMIT, UPDATE ...). Returns
  * 0, or -1 with err set as in db_query. */

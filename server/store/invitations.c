@@ -57,15 +57,24 @@ json_t *store_invitations_progress(PGconn *c, long long wave, const char *const 
     char wt[24];
     store_sql_id(wave, wt);
     const char *p[] = {wt};
+    /* imported: the stored responses beyond the layer's submitted
+     * invitations, i.e. rows that came in through the import and stand for
+     * no invited person (the demo marks invitations submitted for its rows,
+     * which then count as answered invitations). A response rate is
+     * (submitted - imported) / invited and so never passes 100%. */
     PGresult *r = db_query(c,
                            "SELECT l, coalesce(i.invited, 0), coalesce(i.started, 0),"
-                           " coalesce(s.submitted, 0)"
+                           " coalesce(s.submitted, 0),"
+                           " greatest(coalesce(s.submitted, 0) - coalesce(i.done, 0), 0)"
                            " FROM generate_series(0, 31) l"
                            " LEFT JOIN (SELECT layer, count(*) invited,"
-                           "   count(*) FILTER (WHERE state >= 1) started"
+                           "   count(*) FILTER (WHERE state >= 1) started,"
+                           "   count(*) FILTER (WHERE state = 2) done"
                            "   FROM invitations WHERE wave_id = $1 GROUP BY layer) i ON i.layer = l"
-                           " LEFT JOIN (SELECT layer, count(*) submitted FROM responses"
-                           "   WHERE wave_id = $1 GROUP BY layer) s ON s.layer = l"
+                           " LEFT JOIN (SELECT layer, count(*) submitted FROM"
+                           "   (SELECT layer FROM responses WHERE wave_id = $1 UNION ALL"
+                           "    SELECT layer FROM pending_responses WHERE wave_id = $1) x"
+                           "   GROUP BY layer) s ON s.layer = l"
                            " ORDER BY l",
                            1, p, err);
     if (!r) return NULL;
@@ -74,10 +83,11 @@ json_t *store_invitations_progress(PGconn *c, long long wave, const char *const 
         long long invited = strtoll(PQgetvalue(r, (int)i, 1), NULL, 10);
         long long started = strtoll(PQgetvalue(r, (int)i, 2), NULL, 10);
         long long submitted = strtoll(PQgetvalue(r, (int)i, 3), NULL, 10);
-        json_array_append_new(layers,
-                              json_pack("{s:s, s:I, s:I, s:I}", "layer", layer_keys[i], "invited",
-                                        (json_int_t)invited, "started", (json_int_t)started,
-                                        "submitted", (json_int_t)submitted));
+        long long imported = strtoll(PQgetvalue(r, (int)i, 4), NULL, 10);
+        json_array_append_new(
+            layers, json_pack("{s:s, s:I, s:I, s:I, s:I}", "layer", layer_keys[i], "invited",
+                              (json_int_t)invited, "started", (json_int_t)started, "submitted",
+                              (json_int_t)submitted, "imported", (json_int_t)imported));
     }
     PQclear(r);
     return json_pack("{s:o}", "layers", layers);
@@ -94,4 +104,74 @@ int store_invitations_mark_submitted(PGconn *c, long long wave, int layer, int c
                    "UPDATE invitations SET state = 2 WHERE id IN (SELECT id FROM invitations"
                    " WHERE wave_id = $1 AND layer = $2 AND state = 0 ORDER BY id LIMIT $3)",
                    3, p, err);
+}
+
+/* ---- the console (issue 14) --------------------------------------------- */
+
+json_t *store_invitations_counts(PGconn *c, long long wave, const char *const *layer_keys,
+                                 size_t n_layers, tm_error *err)
+{
+    char wt[24];
+    store_sql_id(wave, wt);
+    const char *p[] = {wt};
+    PGresult *r = db_query(c,
+                           "SELECT l, coalesce(i.invited, 0), coalesce(i.started, 0),"
+                           " coalesce(i.submitted, 0), coalesce(m.imported, 0)"
+                           " FROM generate_series(0, 31) l"
+                           " LEFT JOIN (SELECT layer, count(*) invited,"
+                           "   count(*) FILTER (WHERE state >= 1) started,"
+                           "   count(*) FILTER (WHERE state = 2) submitted"
+                           "   FROM invitations WHERE wave_id = $1 GROUP BY layer) i ON i.layer = l"
+                           " LEFT JOIN (SELECT layer, count(*) imported FROM responses"
+                           "   WHERE wave_id = $1 AND imported GROUP BY layer) m ON m.layer = l"
+                           " ORDER BY l",
+                           1, p, err);
+    if (!r) return NULL;
+    json_t *layers = json_array();
+    for (size_t i = 0; i < n_layers && (int)i < PQntuples(r); i++) {
+        json_t *o = json_pack("{s:s}", "layer", layer_keys[i]);
+        const char *names[] = {"invited", "started", "submitted", "imported"};
+        for (int k = 0; k < 4; k++)
+            json_object_set_new(o, names[k],
+                                json_integer(strtoll(PQgetvalue(r, (int)i, 1 + k), NULL, 10)));
+        json_array_append_new(layers, o);
+    }
+    PQclear(r);
+    return json_pack("{s:o}", "layers", layers);
+}
+
+json_t *store_invitations_links(PGconn *c, long long wave, tm_error *err)
+{
+    char wt[24];
+    store_sql_id(wave, wt);
+    const char *p[] = {wt};
+    PGresult *r = db_query(c,
+                           "SELECT id, layer, max_responses, used, " UTC_TEXT(
+                               "created_at") " FROM open_links WHERE wave_id = $1 ORDER BY id DESC",
+                           1, p, err);
+    if (!r) return NULL;
+    json_t *list = json_array();
+    for (int i = 0; i < PQntuples(r); i++)
+        json_array_append_new(
+            list, json_pack("{s:I, s:i, s:i, s:i, s:s}", "id",
+                            (json_int_t)strtoll(PQgetvalue(r, i, 0), NULL, 10), "layer",
+                            atoi(PQgetvalue(r, i, 1)), "max_responses", atoi(PQgetvalue(r, i, 2)),
+                            "used", atoi(PQgetvalue(r, i, 3)), "created_at", PQgetvalue(r, i, 4)));
+    PQclear(r);
+    return list;
+}
+
+long long store_invitations_drafts(PGconn *c, long long wave, tm_error *err)
+{
+    char wt[24];
+    store_sql_id(wave, wt);
+    const char *p[] = {wt};
+    PGresult *r = db_query(c,
+                           "SELECT count(*) FROM invitations"
+                           " WHERE wave_id = $1 AND state < 2 AND draft IS NOT NULL",
+                           1, p, err);
+    if (!r) return -1;
+    long long n = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    return n;
 }

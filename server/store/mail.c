@@ -472,12 +472,18 @@ int store_mail_decline(PGconn *c, long long invitation, tm_error *err)
 /* The columns after WAVE_COLUMNS that fill a context. */
 #define CONTEXT_COLUMNS " " CLOSES_LOCAL ", t.subject, t.body"
 
+static char *strdup_or_null(PGresult *r, int col)
+{
+    return PQgetisnull(r, 0, col) ? NULL : strdup(PQgetvalue(r, 0, col));
+}
+
 static void context_row(PGresult *r, int col, store_mail_context *ctx)
 {
     store_sql_wave_row(r, 0, col, &ctx->wave);
-    snprintf(ctx->closes_at, sizeof ctx->closes_at, "%s", PQgetvalue(r, 0, col + 10));
-    ctx->subject = PQgetisnull(r, 0, col + 11) ? NULL : strdup(PQgetvalue(r, 0, col + 11));
-    ctx->body = PQgetisnull(r, 0, col + 12) ? NULL : strdup(PQgetvalue(r, 0, col + 12));
+    int k = col + WAVE_NCOLUMNS; /* CONTEXT_COLUMNS start here */
+    snprintf(ctx->closes_at, sizeof ctx->closes_at, "%s", PQgetvalue(r, 0, k));
+    ctx->subject = strdup_or_null(r, k + 1);
+    ctx->body = strdup_or_null(r, k + 2);
 }
 
 int store_mail_context_get(PGconn *c, long long wave, const char *lang, const char *kind,

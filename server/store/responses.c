@@ -29,8 +29,8 @@ static int copy_append(char **buf, size_t *len, size_t *cap, const char *s, int 
     return 0;
 }
 
-static int copy_rows(PGconn *c, long long wave, size_t n_rows, size_t n_items, store_row_fn row,
-                     void *ctx, tm_error *err)
+static int copy_rows(PGconn *c, long long wave, long long batch, size_t n_rows, size_t n_items,
+                     store_row_fn row, void *ctx, tm_error *err)
 {
     size_t cap = 1 << 16, len = 0;
     char *buf = malloc(cap);
@@ -45,7 +45,7 @@ static int copy_rows(PGconn *c, long long wave, size_t n_rows, size_t n_items, s
             break;
         }
         char head[64];
-        snprintf(head, sizeof head, "%lld\t%d\t{", wave, layer);
+        snprintf(head, sizeof head, "%lld\t%lld\t%d\t{", wave, batch, layer);
         rc = copy_append(&buf, &len, &cap, head, 1);
         for (size_t k = 0; rc == 0 && k < n_items; k++) {
             char num[16];
@@ -72,7 +72,7 @@ static int copy_rows(PGconn *c, long long wave, size_t n_rows, size_t n_items, s
 }
 
 int store_responses_import(PGconn *c, long long wave, size_t n_rows, size_t n_items,
-                           store_row_fn row, void *ctx, tm_error *err)
+                           store_row_fn row, void *ctx, long long *batch, tm_error *err)
 {
     char wt[24];
     store_sql_id(wave, wt);
@@ -82,32 +82,56 @@ int store_responses_import(PGconn *c, long long wave, size_t n_rows, size_t n_it
     /* Lock the wave row: a close cannot slip between the check and the insert. */
     PGresult *r =
         db_query(c,
-                 "SELECT status = 'closed' OR (closes_at IS NOT NULL AND closes_at <= now())"
-                 " FROM waves WHERE id = $1 FOR UPDATE",
+                 "SELECT status = 'closed' OR (closes_at IS NOT NULL AND closes_at <= now()),"
+                 " collection = 'import' FROM waves WHERE id = $1 FOR UPDATE",
                  1, p, err);
     if (!r) return -1;
     int closed = PQntuples(r) == 0 || PQgetvalue(r, 0, 0)[0] == 't';
+    int for_import = PQntuples(r) == 1 && PQgetvalue(r, 0, 1)[0] == 't';
     PQclear(r);
-    if (closed) {
+    if (closed || !for_import) {
         db_rollback(c, own);
-        return tm_error_set(err, 409, "wave %lld is closed: its responses can no longer change",
-                            wave);
+        return closed
+                   ? tm_error_set(err, 409,
+                                  "wave %lld is closed: its responses can no longer change", wave)
+                   : tm_error_set(err, 409,
+                                  "wave %lld collects answers online: a bulk import goes only "
+                                  "into a wave made for import",
+                                  wave);
     }
-    r = PQexecParams(c, "COPY responses (wave_id, layer, scores, extra, imported) FROM STDIN", 0,
-                     NULL, NULL, NULL, NULL, 0);
+    /* The rows are one batch, which can be undone as a whole. */
+    char nt[24];
+    store_sql_id((long long)n_rows, nt);
+    const char *bp[] = {wt, nt};
+    r = db_query(c, "INSERT INTO import_batches (wave_id, rows) VALUES ($1, $2) RETURNING id", 2,
+                 bp, err);
+    if (!r) {
+        db_rollback(c, own);
+        return -1;
+    }
+    *batch = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    r = PQexecParams(c,
+                     "COPY responses (wave_id, import_batch_id, layer, scores, extra, imported)"
+                     " FROM STDIN",
+                     0, NULL, NULL, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_COPY_IN) {
+        fprintf(stderr, "database: the import could not start: %s", PQerrorMessage(c));
         PQclear(r);
-        return tm_error_set(err, 500, "the import could not start: %s", PQerrorMessage(c));
+        db_rollback(c, own);
+        return tm_error_set(err, 500, "internal error: the import could not start");
     }
     PQclear(r);
-    int rc = copy_rows(c, wave, n_rows, n_items, row, ctx, err);
+    int rc = copy_rows(c, wave, *batch, n_rows, n_items, row, ctx, err);
     if (PQputCopyEnd(c, rc == 0 ? NULL : "import aborted") != 1 && rc == 0)
         rc = tm_error_set(err, 503, "the database connection was lost during the import");
     PGresult *res;
     while ((res = PQgetResult(c))) {
-        if (rc == 0 && PQresultStatus(res) != PGRES_COMMAND_OK)
-            rc = tm_error_set(err, 500, "the import failed: %s",
-                              PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+        if (rc == 0 && PQresultStatus(res) != PGRES_COMMAND_OK) {
+            fprintf(stderr, "database: the import failed: %s\n",
+                    PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+            rc = tm_error_set(err, 500, "internal error: the import failed");
+        }
         PQclear(res);
     }
     if (rc != 0) {
@@ -194,10 +218,11 @@ json_t *store_responses_extras(PGconn *c, long long wave, tm_error *err)
     char wt[24];
     store_sql_id(wave, wt);
     const char *p[] = {wt};
-    /* Random order: no one can line an open answer up with a submission time. */
+    /* In no particular order: the caller puts each item's answers in a
+     * random order of its own (an order shared by items lines texts up). */
     PGresult *r = db_query(c,
                            "SELECT layer, extra::text FROM responses"
-                           " WHERE wave_id = $1 AND extra IS NOT NULL ORDER BY md5(id::text)",
+                           " WHERE wave_id = $1 AND extra IS NOT NULL",
                            1, p, err);
     if (!r) return NULL;
     json_t *list = json_array();

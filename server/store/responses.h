@@ -19,9 +19,10 @@ typedef int (*store_row_fn)(void *ctx, size_t i, int *layer, const int16_t **sco
                             json_t **extra);
 
 /* Stores n_rows responses of wave in one transaction with COPY: all or
- * nothing. 409 when the wave is closed. */
+ * nothing, as one import batch (*batch receives its id; see imports.h).
+ * 409 when the wave is closed. */
 int store_responses_import(PGconn *c, long long wave, size_t n_rows, size_t n_items,
-                           store_row_fn row, void *ctx, tm_error *err);
+                           store_row_fn row, void *ctx, long long *batch, tm_error *err);
 
 typedef struct wave_answers {
     size_t n;        /* responses */
@@ -37,8 +38,9 @@ int store_responses_load(PGconn *c, long long wave, size_t n_items, wave_answers
                          tm_error *err);
 void store_responses_free(wave_answers *a);
 
-/* The open answers of wave, in random order: [{"layer": index, "extra": {...}}]
- * (new reference). */
+/* The open answers of wave, in no particular order (the caller orders each
+ * item's answers at random): [{"layer": index, "extra": {...}}] (new
+ * reference). */
 json_t *store_responses_extras(PGconn *c, long long wave, tm_error *err);
 
 #endif

@@ -39,14 +39,16 @@ static json_t *wave_json_from_row(PGresult *r, int i)
                           "organisation_id", (json_int_t)w.organisation_id, "organisation",
                           w.organisation, "instrument", w.instrument, "name", w.name, "status",
                           w.status, "min_group_size", w.min_group_size);
+    json_object_set_new(o, "collection", json_string(w.collection));
     json_object_set_new(o, "accepting_responses", json_boolean(w.accepting));
     json_object_set_new(o, "previous_wave_id",
                         w.previous_wave_id ? json_integer(w.previous_wave_id) : json_null());
     const char *names[] = {"opens_at", "closes_at", "created_at"};
     for (int k = 0; k < 3; k++)
         json_object_set_new(o, names[k],
-                            PQgetisnull(r, i, 10 + k) ? json_null()
-                                                      : json_string(PQgetvalue(r, i, 10 + k)));
+                            PQgetisnull(r, i, WAVE_NCOLUMNS + k)
+                                ? json_null()
+                                : json_string(PQgetvalue(r, i, WAVE_NCOLUMNS + k)));
     return o;
 }
 
@@ -90,10 +92,8 @@ json_t *store_waves_of_organisation(PGconn *c, const caller *who, long long org,
 int store_waves_time_valid(PGconn *c, const char *text, tm_error *err)
 {
     const char *p[] = {text};
-    tm_error ignored = TM_ERROR_INIT;
-    PGresult *r = db_query(c, "SELECT $1::timestamptz", 1, p, &ignored);
-    tm_error_clear(&ignored);
-    if (!r) return PQstatus(c) == CONNECTION_OK ? 0 : tm_error_set(err, 503, "database lost");
+    PGresult *r = store_sql_probe(c, "SELECT $1::timestamptz", 1, p, err);
+    if (!r) return err && err->status ? -1 : 0;
     PQclear(r);
     return 1;
 }
@@ -123,14 +123,21 @@ int store_waves_insert(PGconn *c, const wave_new *w, long long *id, tm_error *er
     store_sql_id(w->instrument_id, instt);
     store_sql_id(w->min_group_size, kt);
     store_sql_id(w->previous_wave_id, prevt);
-    const char *p[] = {orgt,        instt,       w->name, kt, w->previous_wave_id ? prevt : NULL,
-                       w->opens_at, w->closes_at};
+    const char *p[] = {orgt,
+                       instt,
+                       w->name,
+                       kt,
+                       w->previous_wave_id ? prevt : NULL,
+                       w->opens_at,
+                       w->closes_at,
+                       w->collection ? w->collection : "online",
+                       w->is_test ? "true" : "false"};
     PGresult *r =
         db_query(c,
                  "INSERT INTO waves (organisation_id, instrument_id, name, min_group_size,"
-                 " previous_wave_id, opens_at, closes_at)"
-                 " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                 7, p, err);
+                 " previous_wave_id, opens_at, closes_at, collection, is_test)"
+                 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                 9, p, err);
     if (!r) return -1;
     *id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
     PQclear(r);
@@ -177,9 +184,12 @@ json_t *store_waves_benchmark(PGconn *c, long long wave, tm_error *err)
     PGresult *r =
         db_query(c,
                  "SELECT DISTINCT ON (w.organisation_id) w.id"
-                 " FROM waves w JOIN instruments i ON i.id = w.instrument_id,"
+                 " FROM waves w JOIN instruments i ON i.id = w.instrument_id"
+                 "  JOIN organisations o ON o.id = w.organisation_id,"
                  "  waves me JOIN instruments mi ON mi.id = me.instrument_id"
+                 "  JOIN organisations mo ON mo.id = me.organisation_id"
                  " WHERE me.id = $1 AND i.key = mi.key AND w.organisation_id <> me.organisation_id"
+                 "  AND CASE WHEN mo.demo THEN o.demo ELSE o.benchmark AND NOT o.demo END"
                  "  AND (w.status = 'closed' OR (w.closes_at IS NOT NULL AND w.closes_at <= now()))"
                  " ORDER BY w.organisation_id, coalesce(w.closes_at, w.created_at) DESC, w.id DESC",
                  1, p, err);

@@ -25,6 +25,7 @@ typedef struct wave_info {
     char name[256];
     char organisation[256];
     char instrument[160]; /* "key@version" */
+    char collection[8];   /* "online" (invitations, open links) or "import" (bulk import) */
 } wave_info;
 
 /* A new wave, its fields checked by the caller (server/app/waves.c). */
@@ -36,6 +37,8 @@ typedef struct wave_new {
     long long previous_wave_id; /* 0 = none */
     const char *opens_at;       /* timestamptz text or NULL */
     const char *closes_at;      /* timestamptz text or NULL */
+    const char *collection;     /* "online" or "import" (issue 10, shared) */
+    int is_test;                /* marked as a test: may be deleted (issue 14) */
 } wave_new;
 
 /* Reads wave id as seen by who (NULL = no scope check). 404 "wave N does
@@ -66,8 +69,11 @@ int store_waves_previous_fits(PGconn *c, long long prev, long long org, const ch
  * forgets the wave's unsubmitted drafts. */
 int store_waves_set_status(PGconn *c, long long id, const char *status, tm_error *err);
 
-/* The latest closed wave of each other organisation with the same
- * instrument key as wave: their ids in a new JSON array (the benchmark). */
+/* The latest closed wave of each other organisation marked as a benchmark
+ * peer (never a demo organisation) with the same instrument key as wave:
+ * their ids in a new JSON array (the benchmark). A demo organisation's wave
+ * is compared with the other demo organisations only, so the demo shows a
+ * benchmark while no real municipality ever meets made-up answers. */
 json_t *store_waves_benchmark(PGconn *c, long long wave, tm_error *err);
 
 #endif

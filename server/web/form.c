@@ -89,7 +89,8 @@ void route_form_refuse(http_request *req, http_response *res, const tm_error *er
 }
 
 static void render_form(http_request *req, http_response *res, const respondent_session *s,
-                        int status, json_t *answers, json_t *errors, const char *notice)
+                        int status, json_t *answers, json_t *errors, const char *notice,
+                        int more_needed, int needed)
 {
     const char *lang = lang_of(req);
     char action[128];
@@ -104,14 +105,61 @@ static void render_form(http_request *req, http_response *res, const respondent_
                      notice,
                      s->who.wave.min_group_size,
                      s->who.wave.name,
-                     s->who.wave.organisation};
+                     s->who.wave.organisation,
+                     more_needed,
+                     needed};
     respond_html(res, status, survey_page_render(&p));
+}
+
+/* ---- an open link's visitor ------------------------------------------------ */
+
+/* The cookie that gives one browser one token on an open link: the
+ * visitor's own token, sent back only to /s/ (Path), never to scripts
+ * (HttpOnly) or other sites (SameSite=Strict), only over https when the
+ * server is reached that way. */
+#define VISIT_COOKIE "tm_visit"
+
+static void set_visit_cookie(http_request *req, http_response *res, const char *token)
+{
+    char cookie[160];
+    int https = !strncmp(app_base_url(req->app), "https://", 8);
+    snprintf(cookie, sizeof cookie, VISIT_COOKIE "=%s; Path=/s/; HttpOnly; SameSite=Strict%s",
+             token, https ? "; Secure" : "");
+    http_respond_header(res, "Set-Cookie", cookie);
+}
+
+/* The visitor's own token from the request's cookie, copied into out; 0
+ * when there is none. */
+static int visit_cookie(http_request *req, char *out, size_t n)
+{
+    const char *c = http_header(req, "Cookie");
+    for (; c && *c; c += strspn(c, "; ")) {
+        size_t len = strcspn(c, ";");
+        size_t name = strlen(VISIT_COOKIE);
+        if (len > name + 1 && !strncmp(c, VISIT_COOKIE "=", name + 1) && len - name - 1 < n) {
+            snprintf(out, n, "%.*s", (int)(len - name - 1), c + name + 1);
+            return 1;
+        }
+        c += len;
+    }
+    return 0;
 }
 
 void route_form_get(http_request *req, http_response *res)
 {
     const respondent_session *s = &req->respondent;
     int en = !strcmp(lang_of(req), "en");
+    /* The same browser on the same open link continues its own token. */
+    char own[TOKEN_TEXT_MAX];
+    if (s->who.link_id && visit_cookie(req, own, sizeof own) &&
+        respondent_link_visitor(req->app, req->db, s, own, req->client_ip) == 1) {
+        char location[160];
+        snprintf(location, sizeof location, "/s/%s%s", own, en ? "?lang=en" : "");
+        respond_html(res, 303,
+                     survey_page_message(lang_of(req), en ? "Continue" : "Verder", location));
+        http_respond_header(res, "Location", location);
+        return;
+    }
     char notice[256] = "";
     size_t answered = json_object_size(s->who.draft);
     if (http_query(req, "saved"))
@@ -127,7 +175,7 @@ void route_form_get(http_request *req, http_response *res)
                     : "Welkom terug: u had al %zu vragen beantwoord. Ga verder waar u was "
                       "gebleven.",
                  answered);
-    render_form(req, res, s, 200, s->who.draft, NULL, notice[0] ? notice : NULL);
+    render_form(req, res, s, 200, s->who.draft, NULL, notice[0] ? notice : NULL, 0, 0);
 }
 
 void route_form_post(http_request *req, http_response *res)
@@ -152,17 +200,37 @@ void route_form_post(http_request *req, http_response *res)
     respondent_outcome out;
     if (respondent_store(req->app, req->db, s, answers, submit, &out) != 0) {
         if (s->err.status == 422) {
-            /* Show the page again with the answers as posted and the errors. */
-            json_t *errors = json_incref(s->err.details);
+            /* Show the page again with the answers as posted and the errors;
+             * too few answers is said next to the send button. */
+            json_t *errors = json_array();
+            int more = 0, needed = 0;
+            size_t i;
+            json_t *e;
+            json_array_foreach(s->err.details, i, e)
+            {
+                if (json_is_integer(json_object_get(e, "missing"))) {
+                    more = (int)json_integer_value(json_object_get(e, "missing"));
+                    needed = (int)json_integer_value(json_object_get(e, "needed"));
+                } else {
+                    json_array_append(errors, e);
+                }
+            }
             render_form(req, res, s, 422, answers, errors,
-                        en ? "Some answers need your attention; nothing has been saved yet."
-                           : "Enkele antwoorden hebben uw aandacht nodig; er is nog niets "
-                             "opgeslagen.");
+                        json_array_size(errors)
+                            ? (en ? "Some answers need your attention; nothing has been saved yet."
+                                  : "Enkele antwoorden hebben uw aandacht nodig; er is nog niets "
+                                    "opgeslagen.")
+                            : (en ? "Not sent yet: a few more answers are needed (see at the "
+                                    "bottom). Nothing has been saved."
+                                  : "Nog niet verstuurd: er zijn nog enkele antwoorden nodig (zie "
+                                    "onderaan). Er is niets opgeslagen."),
+                        more, needed);
             json_decref(errors);
         } else {
             route_form_refuse(req, res, &s->err);
         }
     } else if (out.submitted) {
+        if (out.new_token[0]) set_visit_cookie(req, res, out.new_token);
         respond_html(res, 200,
                      survey_page_message(
                          lang, en ? "Thank you!" : "Bedankt!",
@@ -179,6 +247,7 @@ void route_form_post(http_request *req, http_response *res)
                  out.new_token[0] ? out.new_token : req->params[0], en ? "&lang=en" : "");
         respond_html(res, 303, survey_page_message(lang, en ? "Saved" : "Opgeslagen", location));
         http_respond_header(res, "Location", location);
+        if (out.new_token[0]) set_visit_cookie(req, res, out.new_token);
     }
     json_decref(answers);
 }

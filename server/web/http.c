@@ -9,14 +9,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "server/app/auth.h"
+#include "server/web/session.h"
 
 #define MAX_JSON_DEPTH 32
 #define PATH_MAX_LEN 2048
+/* An unknown token over its limit is answered this late (no thread waits). */
+#define TARPIT_MS 1000
+/* Heavy handlers yield the CPU to those serving respondents. */
+#define HEAVY_NICE 10
 
 typedef struct request_state request_state;
 
@@ -32,7 +39,21 @@ typedef struct work_queue {
     int stopping;
     pthread_t *threads;
     int n_threads;
+    int nice; /* the threads' nice value (heavy workers yield to the others) */
+    http_server *server;
 } work_queue;
+
+/* The heavy routes' own workers and their bound: a ticket is taken in the
+ * head step (before a body is read) and given back when the handler is
+ * done, so at most max requests run, wait or upload at once. */
+typedef struct heavy_state {
+    work_queue work;
+    atomic_int admitted, running, running_peak;
+    atomic_long refused;
+    int max;
+    pthread_mutex_t lock; /* avg_ms */
+    double avg_ms;        /* how long a heavy handler takes, on average */
+} heavy_state;
 
 struct http_server {
     struct MHD_Daemon *daemon;
@@ -42,6 +63,9 @@ struct http_server {
     int trust_proxy;
     atomic_int active; /* requests between first callback and completion */
     work_queue work;
+    heavy_state heavy;
+    guard *guard;
+    atomic_long bodies_refused, tarpitted;
 };
 
 /* Where a request is, from the first callback to MHD's completion notice.
@@ -69,6 +93,13 @@ struct request_state {
     enum phase phase;  /* touched by a worker only while the connection is suspended */
     http_response res; /* the worker's response, sent when resumed */
     struct MHD_Connection *mhd;
+    guard_conn *conn;     /* the connection's record in the guard */
+    long long length;     /* Content-Length, or -1 */
+    int body_admitted;    /* counted in the guard's bodies in flight */
+    size_t body_reserved; /* bytes of it counted against the buffers */
+    int heavy_ticket;     /* holds a place in the heavy queue */
+    int to_heavy;         /* the head step passed a heavy request on */
+    int late_ms;          /* answer this much later (a token guesser) */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -315,8 +346,9 @@ static void log_path_build(request_state *st, const char *url)
 
 static const char *const security_headers[][2] = {
     {"Referrer-Policy", "no-referrer"},
-    {"Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; "
-                                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"},
+    {"Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; "
+                                "img-src 'self'; connect-src 'self'; form-action 'self'; "
+                                "frame-ancestors 'none'; base-uri 'none'"},
     {"X-Content-Type-Options", "nosniff"},
     {"X-Frame-Options", "DENY"},
     {"Cache-Control", "no-store"},
@@ -333,8 +365,15 @@ static enum MHD_Result send_response(struct MHD_Connection *c, request_state *st
     res->body = NULL;      /* MHD owns it (or the file) now */
     res->fd = 0;
     if (res->content_type) MHD_add_response_header(r, "Content-Type", res->content_type);
-    for (size_t i = 0; i < sizeof security_headers / sizeof *security_headers; i++)
-        MHD_add_response_header(r, security_headers[i][0], security_headers[i][1]);
+    for (size_t i = 0; i < sizeof security_headers / sizeof *security_headers; i++) {
+        /* A handler may set one of them itself (the console's pages send
+         * Referrer-Policy: same-origin, so that the browser tells their
+         * forms' Origin): then its value stands. */
+        int own = 0;
+        for (int k = 0; k < res->n_headers; k++)
+            own |= !strcasecmp(res->header_names[k], security_headers[i][0]);
+        if (!own) MHD_add_response_header(r, security_headers[i][0], security_headers[i][1]);
+    }
     for (int i = 0; i < res->n_headers; i++) {
         MHD_add_response_header(r, res->header_names[i], res->header_values[i]);
         free(res->header_values[i]);
@@ -365,7 +404,7 @@ static void client_ip_of(struct MHD_Connection *c, char *out, size_t n)
  * before its body is read. */
 static int needs_head(const route *r)
 {
-    return (r->needs & (ROUTE_KEY | ROUTE_TOKEN)) != 0;
+    return (r->needs & (ROUTE_KEY | ROUTE_TOKEN | ROUTE_SESSION)) != 0;
 }
 
 static request_state *request_begin(http_server *s, struct MHD_Connection *c, const char *url,
@@ -396,14 +435,15 @@ static request_state *request_begin(http_server *s, struct MHD_Connection *c, co
     }
     log_path_build(st, url);
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+    st->length = cl ? (long long)(strtoull(cl, NULL, 10) & 0x7fffffffffffffffULL) : -1;
+    st->has_body =
+        st->length > 0 || MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding");
     if (!st->req.route) {
-        if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_LIMIT) st->answer_now = 1;
+        if (st->length > HTTP_BODY_LIMIT) st->answer_now = 1;
         return st;
     }
-    st->has_body = (cl && strtoull(cl, NULL, 10) > 0) ||
-                   MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding");
     st->limit = st->req.route->body_limit ? st->req.route->body_limit : HTTP_BODY_LIMIT;
-    if (cl && strtoull(cl, NULL, 10) > st->limit) st->early_status = 413;
+    if (st->length > (long long)st->limit) st->early_status = 413;
     return st;
 }
 
@@ -476,7 +516,7 @@ static void refuse(http_request *req, http_response *res, const tm_error *err)
     }
     http_respond_error(res, err);
     if (err->status == 401) http_respond_header(res, "WWW-Authenticate", "Bearer");
-    if (err->status == 429 && req->retry_after > 0) {
+    if ((err->status == 429 || err->status == 503) && req->retry_after > 0) {
         char secs[16];
         snprintf(secs, sizeof secs, "%d", req->retry_after);
         http_respond_header(res, "Retry-After", secs);
@@ -492,28 +532,73 @@ static int respondent_refused(http_request *req, tm_error *err)
     return -1;
 }
 
-/* What can be known before the body: the key and its role, the wave of the
- * address, the respondent of the token. Leaves req->db borrowed (on
- * success and failure alike). Returns 0, or -1 with err. */
-static int head_check(http_request *req, tm_error *err)
+/* Seconds until a place in the heavy queue is likely free: the requests
+ * ahead, at the average time one takes, over the heavy workers. */
+static int heavy_retry_after(heavy_state *h)
 {
+    pthread_mutex_lock(&h->lock);
+    double avg = h->avg_ms > 0 ? h->avg_ms : 5000;
+    pthread_mutex_unlock(&h->lock);
+    double s = avg * atomic_load(&h->admitted) / (h->work.n_threads > 0 ? h->work.n_threads : 1);
+    int secs = (int)(s / 1000) + 1;
+    return secs > 300 ? 300 : secs;
+}
+
+/* Takes a place in the heavy queue for st, or fails with 503. */
+static int heavy_admit(request_state *st, tm_error *err)
+{
+    heavy_state *h = &st->server->heavy;
+    int n = atomic_load(&h->admitted);
+    do {
+        if (n >= h->max) {
+            atomic_fetch_add(&h->refused, 1);
+            st->req.retry_after = heavy_retry_after(h);
+            return tm_error_set(err, 503,
+                                "the server is busy with %d reports, analyses and imports; try "
+                                "again in %d seconds",
+                                n, st->req.retry_after);
+        }
+    } while (!atomic_compare_exchange_weak(&h->admitted, &n, n + 1));
+    st->heavy_ticket = 1;
+    return 0;
+}
+
+static void heavy_release(request_state *st)
+{
+    if (!st->heavy_ticket) return;
+    st->heavy_ticket = 0;
+    atomic_fetch_sub(&st->server->heavy.admitted, 1);
+}
+
+/* What can be known before the body: the key and its role, the wave of the
+ * address, the respondent of the token, a place in the heavy queue. Leaves
+ * req->db borrowed (on success and failure alike). Returns 0, or -1 with
+ * err. */
+static int head_check(request_state *st, tm_error *err)
+{
+    http_request *req = &st->req;
     unsigned needs = req->route->needs;
-    /* A token guesser is turned away before a connection is borrowed. */
-    if ((needs & ROUTE_TOKEN) && respondent_admit(req->app, req->client_ip, &req->respondent) != 0)
-        return respondent_refused(req, err);
     if (!(req->db = app_db_acquire(req->app, err))) return -1;
     if ((needs & ROUTE_KEY) &&
         auth_key_check(req->db, http_header(req, "Authorization"), &req->who, err) != 0)
         return -1;
+    if ((needs & ROUTE_SESSION) && session_route_check(req, err) != 0) return -1;
     if ((needs & ROUTE_WRITE) && !role_may_write(req->who.role))
-        return tm_error_set(err, 403, "this API key may only read (role %s)",
-                            role_name(req->who.role));
+        return tm_error_set(err, 403, "this %s may only read (role %s)",
+                            req->who.user_id ? "account" : "API key", role_name(req->who.role));
+    if ((needs & ROUTE_ADMIN) && req->who.role != ROLE_ADMIN)
+        return tm_error_set(err, 403, "only an admin may do this");
     if ((needs & ROUTE_WAVE) &&
         waves_get(req->db, &req->who, http_param_id(req, 0), &req->wave, err) != 0)
         return -1;
-    if ((needs & ROUTE_TOKEN) &&
-        respondent_begin(req->app, req->db, req->params[0], req->client_ip, &req->respondent) != 0)
+    if ((needs & ROUTE_TOKEN) && respondent_begin(req->app, req->db, req->params[0], req->client_ip,
+                                                  &req->respondent) != 0) {
+        /* An unknown token over the guessing limit is answered late: a
+         * guesser waits, no thread does (the connection stays suspended). */
+        if (req->respondent.err.status == 429) st->late_ms = TARPIT_MS;
         return respondent_refused(req, err);
+    }
+    if ((needs & ROUTE_HEAVY) && heavy_admit(st, err) != 0) return -1;
     return 0;
 }
 
@@ -526,6 +611,8 @@ static void handle(request_state *st)
     if (req->sink_error.status)
         refuse(req, &st->res, &req->sink_error);
     else if ((needs & ROUTE_JSON) && !(req->json = body_json(req, &err)))
+        refuse(req, &st->res, &err);
+    else if ((needs & ROUTE_FORM) && session_form_check(req, &err) != 0)
         refuse(req, &st->res, &err);
     else if ((needs & ROUTE_DB) && !req->db && !(req->db = app_db_acquire(req->app, &err)))
         refuse(req, &st->res, &err);
@@ -550,18 +637,45 @@ static void run_head(request_state *st)
 {
     http_request *req = &st->req;
     tm_error err = TM_ERROR_INIT;
-    int ok = head_check(req, &err) == 0;
+    int ok = head_check(st, &err) == 0;
     if (ok && req->route->sink) ok = (req->sink_state = req->route->sink->open(req, &err)) != NULL;
     if (!ok)
         refuse(req, &st->res, &err);
+    else if (!st->has_body && (req->route->needs & ROUTE_HEAVY))
+        st->to_heavy = 1; /* the handler runs on a heavy worker */
     else if (!st->has_body)
         handle(st);
     release_db(req);
     tm_error_clear(&err);
 }
 
+/* A heavy handler: timed for the Retry-After of those refused meanwhile. */
+static void run_heavy(request_state *st)
+{
+    heavy_state *h = &st->server->heavy;
+    int running = atomic_fetch_add(&h->running, 1) + 1;
+    for (int peak = atomic_load(&h->running_peak);
+         running > peak && !atomic_compare_exchange_weak(&h->running_peak, &peak, running);)
+        ;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    handle(st);
+    release_db(&st->req);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    pthread_mutex_lock(&h->lock);
+    h->avg_ms = h->avg_ms > 0 ? 0.8 * h->avg_ms + 0.2 * ms : ms;
+    pthread_mutex_unlock(&h->lock);
+    atomic_fetch_sub(&h->running, 1);
+    heavy_release(st);
+}
+
 static void run_work(request_state *st)
 {
+    if (st->heavy_ticket) {
+        run_heavy(st);
+        return;
+    }
     handle(st);
     release_db(&st->req);
 }
@@ -582,9 +696,42 @@ static int work_push(work_queue *q, request_state *st)
     return 0;
 }
 
+static void resume(void *arg)
+{
+    request_state *st = arg;
+    MHD_resume_connection(st->mhd);
+}
+
+/* Resumes st's connection to send its response: now, or late_ms later. */
+static void work_done(request_state *st)
+{
+    if (st->late_ms > 0) {
+        atomic_fetch_add(&st->server->tarpitted, 1);
+        guard_later(st->server->guard, st->late_ms, resume, st);
+    } else {
+        resume(st);
+    }
+}
+
+/* Passes a request without a body from its head step to a heavy worker, the
+ * connection still suspended. -1 when the server is stopping (then st has
+ * its answer). */
+static int heavy_push(http_server *s, request_state *st)
+{
+    st->to_heavy = 0;
+    st->phase = PHASE_WORK;
+    if (work_push(&s->heavy.work, st) == 0) return 0;
+    heavy_release(st);
+    st->phase = PHASE_DONE;
+    http_respond_message(&st->res, 503, "the server is stopping; try again shortly");
+    return -1;
+}
+
 static void *work_loop(void *arg)
 {
     work_queue *q = arg;
+    /* Linux takes a thread's id here: only this thread yields. */
+    if (q->nice) setpriority(PRIO_PROCESS, (id_t)gettid(), q->nice);
     for (;;) {
         pthread_mutex_lock(&q->lock);
         while (!q->count && !q->stopping)
@@ -601,17 +748,20 @@ static void *work_loop(void *arg)
         if (st->phase == PHASE_HEAD) {
             run_head(st);
             st->phase = PHASE_HEAD_DONE;
+            if (st->to_heavy && heavy_push(q->server, st) == 0) continue;
         } else {
             run_work(st);
             st->phase = PHASE_DONE;
         }
-        MHD_resume_connection(st->mhd);
+        work_done(st);
     }
 }
 
-static int work_start(work_queue *q, int threads, size_t cap)
+static int work_start(work_queue *q, http_server *s, int threads, size_t cap, int nice)
 {
     memset(q, 0, sizeof *q);
+    q->server = s;
+    q->nice = nice;
     pthread_mutex_init(&q->lock, NULL);
     pthread_cond_init(&q->ready, NULL);
     q->cap = cap;
@@ -628,6 +778,7 @@ static int work_start(work_queue *q, int threads, size_t cap)
 /* Lets the workers finish what is queued, then joins and frees them. */
 static void work_stop(work_queue *q)
 {
+    if (!q->server) return; /* never started, or stopped already */
     pthread_mutex_lock(&q->lock);
     q->stopping = 1;
     pthread_cond_broadcast(&q->ready);
@@ -638,6 +789,7 @@ static void work_stop(work_queue *q)
     free(q->items);
     pthread_mutex_destroy(&q->lock);
     pthread_cond_destroy(&q->ready);
+    memset(q, 0, sizeof *q);
 }
 
 /* Hands st to a worker in phase (PHASE_HEAD or PHASE_WORK), the connection
@@ -647,12 +799,39 @@ static void to_worker(http_server *s, struct MHD_Connection *c, request_state *s
 {
     st->phase = phase;
     st->mhd = c;
+    guard_conn_busy(s->guard, st->conn);
     MHD_suspend_connection(c);
-    if (work_push(&s->work, st) != 0) {
+    work_queue *q = phase == PHASE_WORK && st->heavy_ticket ? &s->heavy.work : &s->work;
+    if (work_push(q, st) != 0) {
         MHD_resume_connection(c);
         st->phase = phase == PHASE_HEAD ? PHASE_HEAD_DONE : PHASE_DONE;
         http_respond_message(&st->res, 503, "the server is stopping; try again shortly");
     }
+}
+
+/* Counts st's body among the bodies in flight (per client address, and its
+ * announced length against the buffers), or answers for it (429, 503). */
+static int body_admit(request_state *st)
+{
+    tm_error err = TM_ERROR_INIT;
+    size_t bytes = st->req.route->sink ? 0 : st->length >= 0 ? (size_t)st->length : st->limit;
+    if (guard_body_admit(st->server->guard, st->req.client_ip, bytes, &st->req.retry_after, &err) !=
+        0) {
+        atomic_fetch_add(&st->server->bodies_refused, 1);
+        refuse(&st->req, &st->res, &err);
+        tm_error_clear(&err);
+        return -1;
+    }
+    st->body_admitted = 1;
+    st->body_reserved = bytes;
+    return 0;
+}
+
+static void body_release(request_state *st)
+{
+    if (!st->body_admitted) return;
+    st->body_admitted = 0;
+    guard_body_done(st->server->guard, st->req.client_ip, st->body_reserved);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -666,6 +845,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         st = request_begin(s, c, url, method);
         if (!st) return MHD_NO;
         *req_cls = st;
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        st->conn = ci ? ci->socket_context : NULL;
+        /* From here the body, if any, is timed (also one that is dropped
+         * after an early answer); the head step and handlers are not. */
+        if (st->has_body)
+            guard_conn_body(s->guard, st->conn, st->length);
+        else
+            guard_conn_busy(s->guard, st->conn);
         /* Refusals that must not read the body (its size) answer at once;
          * 404/405 wait for the body (so keep-alive stays in step). */
         if (st->early_status == 413 || st->answer_now) {
@@ -673,6 +861,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             early_response(st, &res);
             return send_response(c, st, &res);
         }
+        if (!st->early_status && st->has_body && body_admit(st) != 0)
+            return send_response(c, st, &st->res);
         if (!st->early_status && needs_head(st->req.route)) {
             to_worker(s, c, st, PHASE_HEAD);
             return MHD_YES;
@@ -692,15 +882,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         /* Back from the head step, still before the body: MHD calls again
          * as it did first. A refusal (or a request without a body, already
          * handled) is answered now; otherwise the body may come. */
-        if (st->res.status) return send_response(c, st, &st->res);
+        if (st->has_body) guard_conn_body(s->guard, st->conn, st->length);
+        if (st->res.status) {
+            body_release(st); /* it will not be read */
+            return send_response(c, st, &st->res);
+        }
         st->phase = PHASE_READING;
         return MHD_YES;
     }
     if (st->responded) { /* answered early; drop the rest of the body */
+        guard_conn_received(st->conn, *upload_data_size);
         *upload_data_size = 0;
         return MHD_YES;
     }
     if (*upload_data_size) {
+        guard_conn_received(st->conn, *upload_data_size);
         if (!st->early_status) {
             body_append(st, upload_data, *upload_data_size);
         } else {
@@ -748,10 +944,14 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
         st->req.route ? (st->req.route->log_name ? st->req.route->log_name : st->req.route->pattern)
                       : "unmatched",
         status, ms / 1e3);
+    body_release(st);
+    heavy_release(st);
+    guard_conn_idle(s->guard, st->conn); /* until the next request's head */
     if (st->req.route && st->req.route->sink && st->req.sink_state)
         st->req.route->sink->close(st->req.sink_state);
     tm_error_clear(&st->req.sink_error);
     respondent_end(&st->req.respondent);
+    formdata_free(&st->req.form);
     /* A worker's response that was never sent (the client went away). */
     free(st->res.body);
     for (int i = 0; i < st->res.n_headers; i++)
@@ -763,20 +963,64 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
     atomic_fetch_sub(&s->active, 1);
 }
 
+/* libmicrohttpd's notice of a connection opened or closed: its record in
+ * the guard, kept as the connection's socket context. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    http_server *s = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *socket_context = guard_conn_open(s->guard, ci ? ci->connect_fd : -1);
+    } else {
+        guard_conn_close(s->guard, *socket_context);
+        *socket_context = NULL;
+    }
+}
+
+void http_stats_get(http_request *req, http_stats *out)
+{
+    const request_state *st = (const request_state *)(const void *)req; /* req comes first */
+    http_server *s = st->server;
+    out->connections_cut = guard_cut_count(s->guard);
+    out->bodies_refused = atomic_load(&s->bodies_refused);
+    out->heavy_running = atomic_load(&s->heavy.running);
+    out->heavy_admitted = atomic_load(&s->heavy.admitted);
+    out->heavy_running_peak = atomic_load(&s->heavy.running_peak);
+    out->heavy_refused = atomic_load(&s->heavy.refused);
+    out->tarpitted = atomic_load(&s->tarpitted);
+}
+
 /* Whether the table's needs fit together: a role or a wave is judged by
  * the key, and a key or a token is checked against the database. */
 static int routes_check(const route *routes, tm_error *err)
 {
     for (const route *r = routes; r->method; r++) {
         unsigned n = r->needs;
-        if ((n & (ROUTE_WRITE | ROUTE_WAVE)) && !(n & ROUTE_KEY))
-            return tm_error_set(err, 500, "route %s %s: a role or a wave needs ROUTE_KEY",
+        if ((n & (ROUTE_WRITE | ROUTE_WAVE | ROUTE_ADMIN)) && !(n & (ROUTE_KEY | ROUTE_SESSION)))
+            return tm_error_set(err, 500,
+                                "route %s %s: a role or a wave needs ROUTE_KEY or ROUTE_SESSION",
                                 r->method, r->pattern);
-        if ((n & (ROUTE_KEY | ROUTE_TOKEN)) && !(n & ROUTE_DB))
+        if ((n & (ROUTE_KEY | ROUTE_TOKEN | ROUTE_SESSION | ROUTE_FORM)) && !(n & ROUTE_DB))
             return tm_error_set(err, 500, "route %s %s: a key or a token needs ROUTE_DB", r->method,
                                 r->pattern);
+        if ((n & ROUTE_HEAVY) && !(n & (ROUTE_KEY | ROUTE_SESSION))) /* taken in the head step */
+            return tm_error_set(err, 500,
+                                "route %s %s: ROUTE_HEAVY needs ROUTE_KEY or ROUTE_SESSION",
+                                r->method, r->pattern);
     }
     return 0;
+}
+
+/* Frees what a server that is not (or no longer) listening holds. */
+static void server_free(http_server *s)
+{
+    work_stop(&s->work);
+    work_stop(&s->heavy.work);
+    guard_stop(s->guard);
+    pthread_mutex_destroy(&s->heavy.lock);
+    free(s);
 }
 
 http_server *http_server_start(app *a, const route *routes, const http_config *cfg, tm_error *err)
@@ -813,26 +1057,35 @@ http_server *http_server_start(app *a, const route *routes, const http_config *c
         return NULL;
     }
     int threads = cfg->threads > 0 ? cfg->threads : 8;
-    /* Few I/O threads (they never block) and `threads` workers for the
-     * handlers, which wait on the database. */
+    int heavy_threads = cfg->heavy_workers > 0 ? cfg->heavy_workers : 2;
+    s->heavy.max = cfg->heavy_queue > 0 ? cfg->heavy_queue : 8;
+    if (s->heavy.max < heavy_threads) s->heavy.max = heavy_threads;
+    pthread_mutex_init(&s->heavy.lock, NULL);
+    guard_config gc = cfg->guard;
+    if (!gc.header_timeout_s) guard_config_defaults(&gc);
+    unsigned max_connections = cfg->max_connections > 0 ? (unsigned)cfg->max_connections : 4000;
+    gc.connection_cap = (int)max_connections;
+    /* Few I/O threads (they never block), `threads` workers for the
+     * handlers, which wait on the database, and a few for heavy handlers. */
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned io_threads = cores > 1 ? (unsigned)(cores < 4 ? cores : 4) : 1;
-    if (work_start(&s->work, threads, 8192) != 0) {
-        work_stop(&s->work);
-        free(s);
+    if (!(s->guard = guard_start(&gc)) || work_start(&s->work, s, threads, 8192, 0) != 0 ||
+        work_start(&s->heavy.work, s, heavy_threads, (size_t)s->heavy.max + 1, HEAVY_NICE) != 0) {
+        server_free(s);
         tm_error_set(err, 500, "cannot start the worker threads");
         return NULL;
     }
     s->daemon = MHD_start_daemon(
         flags | MHD_ALLOW_SUSPEND_RESUME, (uint16_t)cfg->port, NULL, NULL, on_request, s,
         MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE, io_threads,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)0, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)(128 * 1024), MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, max_connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)(cfg->connections_per_address > 0 ? cfg->connections_per_address : 0),
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_END);
     if (!s->daemon) {
-        work_stop(&s->work);
-        free(s);
+        server_free(s);
         tm_error_set(err, 500, "cannot listen on %s port %d (in use?)", bind, cfg->port);
         return NULL;
     }
@@ -859,9 +1112,14 @@ void http_server_stop(http_server *s, int grace_ms)
     for (int waited = 0; atomic_load(&s->active) > 0 && waited < grace_ms; waited += 10)
         usleep(10000);
     /* Workers finish what is queued and resume those connections before the
-     * daemon stops: a suspended connection must not outlive it. */
+     * daemon stops: a suspended connection must not outlive it (nor one
+     * waiting to be answered late). The head workers go first: they may
+     * still pass requests to the heavy ones. */
     work_stop(&s->work);
+    work_stop(&s->heavy.work);
+    guard_flush(s->guard);
     MHD_stop_daemon(s->daemon);
+    s->daemon = NULL;
     if (listener != MHD_INVALID_SOCKET) close(listener);
-    free(s);
+    server_free(s);
 }

@@ -16,6 +16,14 @@
  * does the "head" step (key, role, wave, token, body sink); the body is read
  * only when that passed, so a 401, 403, 404, 405 or 413 costs the server no
  * body. A request without a body is then handled in the same step.
+ *
+ * No client stalls the others (server/web/guard.h): connections per client
+ * address are limited, a request's head must come within seconds and a body
+ * at a minimum rate, bodies in flight are limited per address and in bytes,
+ * and heavy routes (ROUTE_HEAVY: analyses, reports, imports) run on workers
+ * of their own behind a bounded queue, so respondents are served while
+ * reports are written; past the bound a heavy request gets 503 with
+ * Retry-After before its body is read.
  */
 #ifndef TM_HTTP_H
 #define TM_HTTP_H
@@ -27,7 +35,10 @@
 #include "core/role.h"
 #include "server/app/app.h"
 #include "server/app/respondent_flow.h"
+#include "server/app/sessions.h"
 #include "server/app/waves.h"
+#include "server/web/formdata.h"
+#include "server/web/guard.h"
 
 #define HTTP_BODY_LIMIT (1024 * 1024)             /* default per request */
 #define HTTP_IMPORT_BODY_LIMIT (64 * 1024 * 1024) /* the bulk import */
@@ -49,11 +60,22 @@ typedef struct route route;
  *                respondent's token: req->respondent
  *   ROUTE_JSON   a JSON object body           400: req->json
  *   ROUTE_DB     a database connection        503: req->db, one for the handler
+ *   ROUTE_SESSION  a console session (cookie)  401: req->who, req->session; a
+ *                request that changes something must come from our own
+ *                Origin (403)
+ *   ROUTE_ADMIN  the caller is an admin         403
+ *   ROUTE_FORM   a form body (urlencoded or     400, 415; 403 without the
+ *                multipart) with the CSRF       CSRF token: req->form
+ *                token of the session (without SESSION: of the sign-in
+ *                form's pre-session cookie), from our own Origin
+ *   ROUTE_HEAVY  a place in the heavy queue   503 with Retry-After: the handler
+ *                (needs KEY)                  runs on the heavy workers
  *
- * KEY, WAVE and TOKEN are checked in the head step, before the body is
- * read; WRITE and WAVE need KEY. req->wave and req->respondent are as the
- * head step read them: a statement that must see the current state checks
- * it in its SQL (a submission, the import's lock on the wave row). */
+ * KEY, SESSION, WAVE and TOKEN are checked in the head step, before the
+ * body is read; WRITE, ADMIN and WAVE need KEY or SESSION. The checks of
+ * SESSION and FORM are server/web/session.c's. req->wave and req->respondent are as the head step
+ * read them: a statement that must see the current state checks it in its SQL (a submission, the
+ * import's lock on the wave row). */
 enum route_need {
     ROUTE_KEY = 1 << 0,
     ROUTE_WRITE = 1 << 1,
@@ -61,6 +83,10 @@ enum route_need {
     ROUTE_TOKEN = 1 << 3,
     ROUTE_JSON = 1 << 4,
     ROUTE_DB = 1 << 5,
+    ROUTE_SESSION = 1 << 6,
+    ROUTE_ADMIN = 1 << 7,
+    ROUTE_FORM = 1 << 8,
+    ROUTE_HEAVY = 1 << 9,
 };
 
 /* A streaming body consumer, for routes whose bodies are too large to hold
@@ -103,13 +129,15 @@ struct http_request {
     void *sink_state; /* the route's body_sink state, if any */
     tm_error sink_error;
     char client_ip[64];
-    int retry_after; /* seconds, for the Retry-After of a 429 refusal */
+    int retry_after; /* seconds, for the Retry-After of a 429 or 503 refusal */
 
     /* What the route needs (enum route_need), provided by dispatch: */
     caller who;                    /* ROUTE_KEY: who is asking */
     wave_info wave;                /* ROUTE_WAVE */
     respondent_session respondent; /* ROUTE_TOKEN */
     json_t *json;                  /* ROUTE_JSON: the body; borrowed */
+    console_session session;       /* ROUTE_SESSION: who is signed in (server/web/session.h) */
+    form_data form;                /* ROUTE_FORM: the form's fields */
     PGconn *db;                    /* ROUTE_DB: borrowed for the handler; pass it to server/app */
 
     void *mhd; /* the libmicrohttpd connection; private */
@@ -154,12 +182,31 @@ void http_respond_header(http_response *res, const char *name, const char *value
 typedef struct http_server http_server;
 
 typedef struct http_config {
-    const char *bind; /* address to listen on, e.g. "127.0.0.1" */
-    int port;         /* 0 = any free port */
-    int threads;      /* size of the worker pool */
-    int quiet;        /* no request log lines */
-    int trust_proxy;  /* the client address is X-Real-IP (set by our own proxy) */
+    const char *bind;            /* address to listen on, e.g. "127.0.0.1" */
+    int port;                    /* 0 = any free port */
+    int threads;                 /* size of the worker pool */
+    int quiet;                   /* no request log lines */
+    int trust_proxy;             /* the client address is X-Real-IP (set by our own proxy) */
+    int max_connections;         /* open at once; 0 = 4000 */
+    int connections_per_address; /* 0 = no limit (behind a proxy: the proxy's to keep) */
+    int heavy_workers;           /* threads for ROUTE_HEAVY handlers; 0 = 2 */
+    int heavy_queue;             /* heavy requests admitted at once (running, waiting or
+                                    uploading); 0 = 8 */
+    guard_config guard;          /* timeouts and body limits (guard.h); zeroed = defaults */
 } http_config;
+
+/* What the server has seen of its limits, for /metrics (see route_metrics). */
+typedef struct http_stats {
+    long connections_cut;   /* too slow sending a head or a body */
+    long bodies_refused;    /* too many from one address, or the buffers full */
+    int heavy_running;      /* heavy handlers running now */
+    int heavy_admitted;     /* heavy requests admitted now (running, waiting, uploading) */
+    int heavy_running_peak; /* most heavy handlers that ran at once */
+    long heavy_refused;     /* heavy requests refused with 503 */
+    long tarpitted;         /* unknown tokens answered late */
+} http_stats;
+
+void http_stats_get(http_request *req, http_stats *out);
 
 /* Starts serving routes (a table ending with a NULL method, borrowed for the
  * life of the server). Returns NULL with err, also for a table whose needs

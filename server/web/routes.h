@@ -14,15 +14,21 @@
  * answers, with its method, pattern and needs. */
 extern const route route_table[];
 
+/* The table of the metrics address (METRICS_BIND): GET /metrics without a
+ * key, nothing else. */
+extern const route metrics_route_table[];
+
 /* api_system.c */
 void route_healthz(http_request *req, http_response *res);
 void route_metrics(http_request *req, http_response *res);
+void route_metrics_open(http_request *req, http_response *res);
 void route_instruments_list(http_request *req, http_response *res);
 void route_instrument_get(http_request *req, http_response *res);
 
 /* api_admin.c */
 void route_organisations_create(http_request *req, http_response *res);
 void route_organisations_list(http_request *req, http_response *res);
+void route_organisation_update(http_request *req, http_response *res);
 void route_organisation_waves(http_request *req, http_response *res);
 void route_waves_create(http_request *req, http_response *res);
 void route_wave_get(http_request *req, http_response *res);
@@ -33,6 +39,11 @@ void route_links_create(http_request *req, http_response *res);
 void route_progress(http_request *req, http_response *res);
 void route_import(http_request *req, http_response *res);
 extern const body_sink route_import_sink;
+
+/* api_keys.c: API keys (admin) */
+void route_keys_list(http_request *req, http_response *res);
+void route_keys_create(http_request *req, http_response *res);
+void route_key_revoke(http_request *req, http_response *res);
 
 /* api_survey.c: the respondent, as JSON */
 void route_survey_get(http_request *req, http_response *res);
@@ -54,6 +65,13 @@ void route_mail_remind(http_request *req, http_response *res);
 void route_mail_schedule(http_request *req, http_response *res);
 void route_decline_get(http_request *req, http_response *res);
 void route_decline_post(http_request *req, http_response *res);
+
+/* api_share.c: share links and the council summary page */
+void route_share_create(http_request *req, http_response *res);
+void route_shares_list(http_request *req, http_response *res);
+void route_share_revoke(http_request *req, http_response *res);
+void route_raad_share(http_request *req, http_response *res);
+void route_raad_css(http_request *req, http_response *res);
 
 /* form.c: the respondent, as an HTML form */
 void route_form_get(http_request *req, http_response *res);

@@ -14,7 +14,8 @@
 
 #include "core/text.h"
 #include "core/utf8.h"
-#include "server/web/html.h"
+#include "server/web/formdata.h"
+#include "core/html.h"
 
 /* ---- the page's own wording ------------------------------------------- */
 
@@ -39,6 +40,7 @@ typedef enum ui_key {
     UI_ERR_GRADE,
     UI_ERR_TEXT,
     UI_ERR_FOREIGN,
+    UI_MORE_NEEDED,
     UI_COUNT
 } ui_key;
 
@@ -76,6 +78,14 @@ static const tm_text ui_text[UI_COUNT] = {
     [UI_ERR_TEXT] = {"Gebruik maximaal {max} tekens.", "Use at most {max} characters."},
     [UI_ERR_FOREIGN] = {"Een antwoord hoort niet bij deze vragenlijst.",
                         "An answer does not belong to this questionnaire."},
+    [UI_MORE_NEEDED] = {"Beantwoord nog {more} vragen om te kunnen versturen. Om mee te tellen "
+                        "beantwoordt u minstens {needed} van de vragen met antwoordknoppen; "
+                        "\u2018Weet niet\u2019 telt ook als antwoord. Tussentijds opslaan kan "
+                        "altijd.",
+                        "Answer {more} more questions to be able to submit. To count, at least "
+                        "{needed} of the questions with answer buttons need an answer; "
+                        "\u2018Don't know\u2019 counts as an answer too. Saving for later is "
+                        "always possible."},
 };
 
 static const char *ui(const char *lang, ui_key k)
@@ -535,7 +545,13 @@ static void put_form(strbuf *b, const survey_page *p)
     strbuf_adds(b, "</button>\n"
                    "<button type=\"submit\" name=\"action\" value=\"submit\" class=\"primary\">");
     put_ui(b, p->lang, UI_SUBMIT);
-    strbuf_adds(b, "</button>\n</div>\n<p class=\"save-hint\">");
+    strbuf_adds(b, "</button>\n</div>\n");
+    if (p->more_needed > 0) {
+        strbuf_adds(b, "<p class=\"more-needed\" id=\"more-needed\" role=\"alert\">");
+        put_ui_numbers(b, p->lang, UI_MORE_NEEDED, "more", p->more_needed, "needed", p->needed);
+        strbuf_adds(b, "</p>\n");
+    }
+    strbuf_adds(b, "<p class=\"save-hint\">");
     put_ui(b, p->lang, UI_SAVE_HINT);
     strbuf_adds(b, "</p>\n</form>\n");
 }
@@ -595,14 +611,6 @@ char *survey_page_confirm(const char *lang, const char *title, const char *text,
 
 /* ---- decoding ---------------------------------------------------------- */
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 /* A printable, shortened copy of a raw field name for error messages, which
  * must stay valid UTF-8 whatever the client sent. */
 static void describe(const char *raw, size_t n, char out[48])
@@ -614,42 +622,6 @@ static void describe(const char *raw, size_t n, char out[48])
     }
     if (n > 40) out[j++] = '.', out[j++] = '.', out[j++] = '.';
     out[j] = '\0';
-}
-
-/* Decodes n bytes of one name or value into a new string (caller frees),
- * or returns NULL with *bad set when the escapes or the text are invalid. */
-static char *form_unescape(const char *s, size_t n, size_t *out_len, int *bad)
-{
-    char *out = malloc(n + 1);
-    size_t j = 0;
-    *bad = 0;
-    if (!out) return NULL;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '+') {
-            out[j++] = ' ';
-        } else if (s[i] == '%') {
-            int hi = i + 2 < n ? hexval(s[i + 1]) : -1;
-            int lo = hi >= 0 ? hexval(s[i + 2]) : -1;
-            if (lo < 0) {
-                free(out);
-                *bad = 1;
-                return NULL;
-            }
-            out[j++] = (char)(hi << 4 | lo);
-            i += 2;
-        } else {
-            out[j++] = s[i];
-        }
-    }
-    out[j] = '\0';
-    /* The text ends up in C strings and JSON object keys: no NUL. */
-    if (memchr(out, '\0', j) || !utf8_valid(out, j)) {
-        free(out);
-        *bad = 2;
-        return NULL;
-    }
-    *out_len = j;
-    return out;
 }
 
 /* Browsers send line breaks in a textarea as CRLF but count them as one
@@ -701,9 +673,9 @@ static int decode_field(const instrument *in, const char *raw, size_t n, json_t 
     int bad, rc = 0;
     describe(raw, name_n, what);
 
-    char *name = form_unescape(raw, name_n, &name_len, &bad);
+    char *name = formdata_unescape(raw, name_n, &name_len, &bad);
     if (!name) goto fail_name;
-    char *value = form_unescape(eq ? eq + 1 : "", eq ? n - name_n - 1 : 0, &value_len, &bad);
+    char *value = formdata_unescape(eq ? eq + 1 : "", eq ? n - name_n - 1 : 0, &value_len, &bad);
     if (!value) {
         free(name);
         goto fail_name;

@@ -41,6 +41,9 @@ typedef struct survey_page {
     int min_group_size;       /* the wave's k, for the anonymity promise */
     const char *wave_name;    /* shown in the header; may be NULL */
     const char *organisation; /* shown in the header; may be NULL */
+    int more_needed;          /* > 0: a submission was refused for too few answers: how many
+                                 more are needed, shown next to the send button */
+    int needed;               /* ... of how many that count (answers_core_count) */
 } survey_page;
 
 /* The whole HTML document for p (borrowed). The form also carries a hidden

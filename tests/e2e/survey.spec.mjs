@@ -3,8 +3,10 @@
 // Debian's headless Chromium (/usr/bin/chromium), driven by playwright-core,
 // on a phone-sized viewport: open the invitation link, answer with taps,
 // clicks and the keyboard, save, open the link again and find the draft,
-// screenshot the page, submit, see the thank-you page, and find the link
-// closed afterwards. No console errors and no CSP violations along the way.
+// screenshot the page, submit too few answers and read next to the send
+// button how many more are needed, answer the rest, submit, see the
+// thank-you page, and find the link closed afterwards. No console errors and
+// no CSP violations along the way.
 //
 //   SURVEY_URL=http://127.0.0.1:PORT/s/TOKEN E2E_OUT=/tmp/out node tests/e2e/survey.spec.mjs
 //
@@ -252,6 +254,31 @@ async function run(browser) {
   await label(page, background, background.options[0].key).tap();
   same(await checkedValue(page, background), background.options[0].key,
        `${background.key}: tapping "${background.options[0].label.nl}" picks it`);
+  // 5b. Too few answers count: "Versturen" is refused (422) and the page says,
+  // right after the send button, how many more are needed; nothing is lost.
+  expectErrorStatus = 422;
+  response = await postAndWait(page, 'Versturen');
+  same(response.status(), 422, 'with too few answers "Versturen" is refused (HTTP 422)');
+  const more = (await page.locator('.more-needed').innerText()).trim();
+  check(/^Beantwoord nog \d+ vragen om te kunnen versturen/.test(more),
+        'the page says how many more answers are needed', more);
+  check(await page.evaluate(() => {
+    const m = document.querySelector('.more-needed');
+    return !!m && m.previousElementSibling === document.querySelector('form .actions');
+  }), 'the message stands right after the send button');
+  same(await checkedValue(page, atSubmit), '3', `${atSubmit.key}: the answers given are kept`);
+  noConsoleErrors('after the refused submission');
+  expectErrorStatus = null;
+  // Enough of the questions that count: every other core item asked gets an
+  // answer (the middle of the scale, a mark of 6, the first option).
+  const given = new Set([byClick, byClick2, byKeys, dontKnow, atSubmit].map((it) => it.key));
+  const rest = def.items.filter((it) => ['likert', 'grade', 'intent'].includes(it.type) &&
+                                        !it.layers && !given.has(it.key));
+  const filled = rest.map((it) => [it.key, it.type === 'likert' ? String(Math.ceil((it.points || 5) / 2))
+                                          : it.type === 'grade' ? '6' : it.options[0].key]);
+  await page.evaluate((list) => list.forEach(([key, value]) => {
+    document.querySelector(`input[name="q.${key}"][value="${value}"]`).checked = true;
+  }), filled);
   response = await postAndWait(page, 'Versturen');
   same(response.status(), 200, '"Versturen" submits (HTTP 200)');
   same((await page.locator('h1').innerText()).trim(), 'Bedankt!', 'the thank-you page says "Bedankt!"');
@@ -275,6 +302,7 @@ async function run(browser) {
     [background.key]: background.options[0].key,
     [openItem.key]: openText,
   };
+  for (const [key, value] of filled) picked[key] = /^\d+$/.test(value) ? Number(value) : value;
   writeFileSync(join(OUT, 'picked.json'), `${JSON.stringify(picked, null, 2)}\n`);
   await context.close();
 }

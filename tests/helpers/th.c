@@ -110,6 +110,8 @@ th_server *th_server_start(const char *conninfo, const char *const *extra_env)
         setenv("PORT", "0", 1);
         setenv("PORT_FILE", portfile, 1);
         setenv("THREADS", "4", 1);
+        setenv("SEAL_KEY", TH_SEAL_KEY, 1);
+        unsetenv("SEAL_KEY_FILE");
         unsetenv("BASE_URL");
         for (const char *const *e = extra_env; e && *e; e++)
             putenv(strdup(*e));
@@ -191,6 +193,13 @@ size_t th_collect(char *ptr, size_t size, size_t n, void *userdata)
 th_response th_request(const th_server *s, const char *method, const char *path, const char *key,
                        const char *content_type, const char *body, size_t len)
 {
+    return th_request_from(s, NULL, method, path, key, content_type, body, len);
+}
+
+th_response th_request_from(const th_server *s, const char *source, const char *method,
+                            const char *path, const char *key, const char *content_type,
+                            const char *body, size_t len)
+{
     th_response r = {0};
     th_buf bodybuf = {0}, headbuf = {0};
     CURL *c = curl_easy_init();
@@ -215,6 +224,7 @@ th_response th_request(const th_server *s, const char *method, const char *path,
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, th_collect);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &headbuf);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+    if (source) curl_easy_setopt(c, CURLOPT_INTERFACE, source);
     if (body) {
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
@@ -277,7 +287,8 @@ char *th_api_key(const char *conninfo, const char *role_text, const long long *o
     PGconn *c = PQconnectdb(conninfo);
     tm_error err = TM_ERROR_INIT;
     char *key = NULL;
-    if (auth_key_create(c, r, orgs, n, &key, &err) != 0) cr_assert_fail("apikey: %s", err.message);
+    auth_key_spec spec = {r, orgs, n, "test", NULL};
+    if (auth_key_create(c, &spec, &key, NULL, &err) != 0) cr_assert_fail("apikey: %s", err.message);
     PQfinish(c);
     return key;
 }

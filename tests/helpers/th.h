@@ -19,6 +19,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/* The seal key every server the tests start gets (SEAL_KEY), unless its
+ * extra environment names another; scripts/test.sh exports the same for the
+ * commands the tests run. */
+#define TH_SEAL_KEY "5e615e615e615e615e615e615e615e615e615e615e615e615e615e615e615e61"
+
 /* A new database copied from the template; returns its connection string
  * (caller frees). Aborts the test when it cannot. */
 char *th_db_create(void);
@@ -33,9 +38,9 @@ typedef struct th_server {
     char log[256]; /* file holding the server's stderr */
 } th_server;
 
-/* Starts THERMOMETER_BIN serve against conninfo, with extra environment
- * entries ("NAME=value", NULL-terminated; may be NULL). Waits until it
- * listens. Aborts the test on failure. */
+/* Starts THERMOMETER_BIN serve against conninfo with SEAL_KEY=TH_SEAL_KEY,
+ * with extra environment entries ("NAME=value", NULL-terminated; may be
+ * NULL). Waits until it listens. Aborts the test on failure. */
 th_server *th_server_start(const char *conninfo, const char *const *extra_env);
 
 /* Sends SIGTERM, waits, frees; returns the exit status (0 = clean; 128+N
@@ -65,6 +70,12 @@ size_t th_collect(char *ptr, size_t size, size_t n, void *userdata);
  * application/json when there is a body). */
 th_response th_request(const th_server *s, const char *method, const char *path, const char *key,
                        const char *content_type, const char *body, size_t len);
+/* The same from source, another loopback address such as "127.0.0.2" (Linux
+ * routes all of 127.0.0.0/8 to lo): a second client in a test. NULL is
+ * 127.0.0.1. */
+th_response th_request_from(const th_server *s, const char *source, const char *method,
+                            const char *path, const char *key, const char *content_type,
+                            const char *body, size_t len);
 th_response th_get(const th_server *s, const char *path, const char *key);
 th_response th_post_json(const th_server *s, const char *path, const char *key, const char *json);
 

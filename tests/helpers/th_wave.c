@@ -68,6 +68,88 @@ long long th_wave_open(const th_server *s, const char *key, long long org)
     return id;
 }
 
+long long th_wave_import(const th_server *s, const char *key, long long org)
+{
+    char body[256], path[96];
+    snprintf(body, sizeof body,
+             "{\"organisation_id\": %lld, \"instrument\": \"thermometer-sociaal-domein@1.0.0\","
+             " \"name\": \"Meting (import)\", \"collection\": \"import\"}",
+             org);
+    json_t *j = post_expect(s, key, "/api/v1/waves", body, 201);
+    long long id = json_integer_value(json_object_get(j, "id"));
+    json_decref(j);
+    cr_assert_gt(id, 0);
+    snprintf(path, sizeof path, "/api/v1/waves/%lld/open", id);
+    json_decref(post_expect(s, key, path, "{}", 200));
+    return id;
+}
+
+json_t *th_v1(void)
+{
+    static json_t *def;
+    if (!def) def = json_load_file("survey-defs/thermometer-sociaal-domein-v1.json", 0, NULL);
+    cr_assert_not_null(def, "survey-defs/thermometer-sociaal-domein-v1.json cannot be read");
+    return def;
+}
+
+/* Whether the v1 item (JSON) is asked of layer. */
+static int v1_asked(json_t *item, const char *layer)
+{
+    json_t *layers = json_object_get(item, "layers");
+    if (!layers) return 1;
+    size_t i;
+    json_t *l;
+    json_array_foreach(layers, i, l) if (!strcmp(json_string_value(l), layer)) return 1;
+    return 0;
+}
+
+json_t *th_answers(const char *layer, int v, const char *opt)
+{
+    json_t *answers = json_object();
+    size_t k;
+    json_t *it;
+    json_array_foreach(json_object_get(th_v1(), "items"), k, it)
+    {
+        if (!v1_asked(it, layer)) continue;
+        const char *type = json_string_value(json_object_get(it, "type"));
+        const char *key = json_string_value(json_object_get(it, "key"));
+        if (!strcmp(type, "likert")) json_object_set_new(answers, key, json_integer(v));
+        if (!strcmp(type, "grade")) json_object_set_new(answers, key, json_integer(2 * v));
+        if (!strcmp(type, "intent")) json_object_set_new(answers, key, json_string(opt));
+    }
+    return answers;
+}
+
+json_t *th_core_items(void)
+{
+    json_t *keys = json_array();
+    size_t k;
+    json_t *it;
+    json_array_foreach(json_object_get(th_v1(), "items"), k, it)
+    {
+        const char *type = json_string_value(json_object_get(it, "type"));
+        if (json_object_get(it, "layers") || !strcmp(type, "text") || !strcmp(type, "choice"))
+            continue;
+        json_array_append(keys, json_object_get(it, "key"));
+    }
+    return keys;
+}
+
+long th_submit(const th_server *s, const char *token, json_t *answers, int submit, char **body)
+{
+    char path[160];
+    snprintf(path, sizeof path, "/api/v1/survey/%s", token);
+    json_t *o = json_pack("{s:O, s:b}", "answers", answers, "submit", submit);
+    char *text = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    th_response r = th_post_json(s, path, NULL, text);
+    free(text);
+    long status = r.status;
+    if (body) *body = strdup(r.body);
+    th_response_free(&r);
+    return status;
+}
+
 char **th_invitations(const th_server *s, const char *key, long long wave, const char *layer, int n)
 {
     char path[96], body[128];
@@ -124,6 +206,8 @@ void th_servers_start(const char *conninfo, const char *const *extra_env, int n,
             setenv("PORT", "0", 1);
             setenv("PORT_FILE", portfiles[k], 1);
             setenv("THREADS", "4", 1);
+            setenv("SEAL_KEY", TH_SEAL_KEY, 1);
+            unsetenv("SEAL_KEY_FILE");
             unsetenv("BASE_URL");
             for (const char *const *e = extra_env; e && *e; e++)
                 putenv(strdup(*e));
@@ -219,8 +303,24 @@ void th_cluster_destroy(const char *dir)
 
 int th_connect(int port)
 {
+    return th_connect_from(NULL, port);
+}
+
+int th_connect_from(const char *source, int port)
+{
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return -1;
+    if (source) {
+        struct sockaddr_in from = {0};
+        from.sin_family = AF_INET;
+        if (inet_pton(AF_INET, source, &from.sin_addr) != 1 ||
+            bind(fd, (struct sockaddr *)&from, sizeof from) != 0) {
+            int e = errno;
+            close(fd);
+            errno = e;
+            return -1;
+        }
+    }
     struct sockaddr_in a = {0};
     a.sin_family = AF_INET;
     a.sin_port = htons((uint16_t)port);

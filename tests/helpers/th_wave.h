@@ -27,6 +27,30 @@ long long th_org(const th_server *s, const char *key, const char *code);
  * returns the wave id. */
 long long th_wave_open(const th_server *s, const char *key, long long org);
 
+/* The same with "collection": "import": a wave for answers collected
+ * elsewhere (the bulk import), opened. */
+long long th_wave_import(const th_server *s, const char *key, long long org);
+
+/* The instrument the helpers post (thermometer-sociaal-domein@1.0.0), as
+ * its JSON definition (borrowed; loaded once). */
+json_t *th_v1(void);
+
+/* Answers for a respondent of layer of instrument v1 (new reference):
+ * every likert item asked of the layer v (1..5), every grade 2v, every
+ * intent item option opt ("a", "b", "dont_know" ...); choice and text items
+ * unanswered. Enough for the server's rule that half of the core items be
+ * answered. */
+json_t *th_answers(const char *layer, int v, const char *opt);
+
+/* The core scored (likert, grade, intent) item keys of v1 in instrument
+ * order, as a new JSON array of strings. */
+json_t *th_core_items(void);
+
+/* POST /api/v1/survey/{token} with {"answers": answers (borrowed), "submit":
+ * submit}; returns the status and, when body is not NULL, the answer's
+ * body (caller frees). */
+long th_submit(const th_server *s, const char *token, json_t *answers, int submit, char **body);
+
 /* n invitation tokens (n may exceed the API's 10000 per request) for layer;
  * the caller frees them with th_tokens_free. */
 char **th_invitations(const th_server *s, const char *key, long long wave, const char *layer,
@@ -58,6 +82,9 @@ void th_cluster_destroy(const char *dir);
 
 /* A TCP connection to 127.0.0.1:port: the socket, or -1 with errno set. */
 int th_connect(int port);
+/* The same from source, another loopback address such as "127.0.0.2" (Linux
+ * routes all of 127.0.0.0/8 to lo): a second client address in a test. */
+int th_connect_from(const char *source, int port);
 
 /* How a raw exchange ended. */
 typedef enum th_raw_end {
