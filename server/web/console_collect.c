@@ -178,15 +178,17 @@ static void put_invitations(console_page *p, const wave_details *d, const instru
     strbuf_adds(b, "<button type=\"submit\">");
     console_t(p, TX("Uitnodigingen maken en downloaden", "Make and download invitations"));
     strbuf_adds(b, "</button>\n</form>\n");
-    /* Issue 15: invitations by e-mail (the tokens then never shown) come
-     * here, as a form next to the mail merge above. */
+    /* By e-mail the tokens are never shown to anyone (console_mail.c). */
     strbuf_adds(b, "<h3>");
     console_t(p, TX("Uitnodigen per e-mail", "Invitations by e-mail"));
-    strbuf_adds(b, "</h3>\n<p class=\"hint\">");
-    console_t(p, TX("Uitnodigingen rechtstreeks per e-mail versturen kan nog niet. Gebruik voor "
-                    "nu het bestand hierboven.",
-                    "Sending invitations by e-mail directly is not available yet. For now, use "
-                    "the file above."));
+    strbuf_adds(b, "</h3>\n<p>");
+    console_t(p, TX("Of laat de server de uitnodigingen en herinneringen zelf mailen: dan ziet "
+                    "niemand de links, ook u niet.",
+                    "Or let the server e-mail the invitations and reminders itself: then nobody "
+                    "sees the links, not even you."));
+    strbuf_addf(b, " <a href=\"/beheer/metingen/%lld/email\">", id);
+    console_t(p, TX("Naar uitnodigen per e-mail", "Go to invitations by e-mail"));
+    strbuf_adds(b, "</a>");
     strbuf_adds(b, "</p>\n</section>\n");
 }
 

@@ -10,7 +10,8 @@
 #define WAVE ROUTE_WAVE
 #define JSON ROUTE_JSON
 #define TOKEN (ROUTE_TOKEN | ROUTE_DB)
-#define MAIL_LIST_LIMIT (4 * 1024 * 1024) /* a list of e-mail addresses */
+#define MAIL_LIST_LIMIT (4 * 1024 * 1024)         /* a list of e-mail addresses */
+#define MAIL_UPLOAD (MAIL_LIST_LIMIT + 64 * 1024) /* the same as a form: its parts' headers */
 #define ADMIN (ROUTE_KEY | ROUTE_WRITE | ROUTE_ADMIN | ROUTE_DB)
 /* The console: a page needs a session; a form that changes something also
  * its CSRF token; most changes a role that may write. */
@@ -100,6 +101,13 @@ const route route_table[] = {
     {"POST", "/beheer/metingen/{id}/verwijderen",   route_console_wave_delete,  CHANGE | WAVE, 0,                     NULL,               C,    NULL},
     {"POST", "/beheer/metingen/{id}/uitnodigingen", route_console_invitations,  CHANGE | WAVE, 0,                     NULL,               C,    NULL},
     {"POST", "/beheer/metingen/{id}/links",         route_console_links,        CHANGE | WAVE, 0,                     NULL,               C,    NULL},
+    {"GET",  "/beheer/metingen/{id}/email",         route_console_mail,         PAGE | WAVE | ROUTE_WRITE, 0,         NULL,               C,    NULL},
+    {"POST", "/beheer/metingen/{id}/email/adressen", route_console_mail_upload, CHANGE | WAVE, MAIL_UPLOAD,           NULL,               C,    NULL},
+    {"POST", "/beheer/metingen/{id}/email/teksten", route_console_mail_templates, CHANGE | WAVE, 0,                   NULL,               C,    NULL},
+    {"POST", "/beheer/metingen/{id}/email/test",    route_console_mail_test,    CHANGE | WAVE, 0,                     NULL,               C,    NULL},
+    {"POST", "/beheer/metingen/{id}/email/versturen", route_console_mail_send,  CHANGE | WAVE, 0,                     NULL,               C,    NULL},
+    {"POST", "/beheer/metingen/{id}/email/herinneren", route_console_mail_remind, CHANGE | WAVE, 0,                   NULL,               C,    NULL},
+    {"POST", "/beheer/metingen/{id}/email/schema",  route_console_mail_schedule, CHANGE | WAVE, 0,                    NULL,               C,    NULL},
     {"GET",  "/beheer/metingen/{id}/voortgang",     route_console_progress,     PAGE | WAVE,  0,                      NULL,               C,    NULL},
     {"GET",  "/beheer/metingen/{id}/import",        route_console_import_page,  PAGE | WAVE | ROUTE_WRITE, 0,         NULL,               C,    NULL},
     {"POST", "/beheer/metingen/{id}/import",        route_console_import,       CHANGE | WAVE | HEAVY, UPLOAD,                NULL,               C,    NULL},
