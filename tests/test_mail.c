@@ -637,6 +637,18 @@ Test(mail, relay_that_refuses_an_address_fails_it_and_names_it)
     cr_assert_eq(json_array_size(msgs), 2, "a refused address was tried again");
     json_decref(msgs);
     assert_log_clean(s, "weg.example", NULL);
+    /* The API's changes are in the audit log, with counts and no address. */
+    char q[200];
+    snprintf(q, sizeof q,
+             "SELECT string_agg(action || ' ' || detail::text, '|' ORDER BY id) FROM audit_log"
+             " WHERE object_id = %lld AND action LIKE 'mail.%%'",
+             wave);
+    char *audit = th_sql(db, q);
+    cr_assert_str_eq(audit,
+                     "mail.recipients {\"layers\": [{\"added\": 4, \"layer\": \"beleid\"}]}|"
+                     "mail.send {\"queued\": 4}");
+    free(audit);
+    cr_assert_eq(th_db_contains(db, "weg.example"), 2, "an address outside mail_recipients");
     cr_expect_eq(th_server_stop(s), 0);
     th_relay_stop(r);
 }

@@ -4,15 +4,25 @@
  *
  * Addresses travel only in the upload's body and in the answers that name
  * failed or refused ones; the request log holds paths, never bodies, and
- * the decline page's path has its token cut out like the form's.
+ * the decline page's path has its token cut out like the form's. Each
+ * change is in the audit log with counts only, as the console's are
+ * (console_mail.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "server/app/audit.h"
 #include "server/app/mail.h"
 #include "server/web/routes.h"
 #include "server/web/survey_page.h"
+
+/* The change's result with its audit entry (detail: counts only; stolen). */
+static json_t *audited(http_request *req, json_t *result, const char *action, json_t *detail,
+                       tm_error *err)
+{
+    return audit_result(req->db, &req->who, result, action, "wave", req->wave.id, detail, err);
+}
 
 void route_mail_status(http_request *req, http_response *res)
 {
@@ -26,8 +36,13 @@ void route_mail_status(http_request *req, http_response *res)
 void route_mail_recipients(http_request *req, http_response *res)
 {
     tm_error err = TM_ERROR_INIT;
-    json_t *out = mail_recipients_add(req->app, req->db, &req->wave, req->body, req->body_len,
-                                      http_query(req, "layer"), http_query(req, "lang"), &err);
+    json_t *out = NULL;
+    if (audit_begin(req->db, &err) == 0) {
+        out = mail_recipients_add(req->app, req->db, &req->wave, req->body, req->body_len,
+                                  http_query(req, "layer"), http_query(req, "lang"), &err);
+        json_t *detail = out ? json_pack("{s:O}", "layers", json_object_get(out, "layers")) : NULL;
+        out = audited(req, out, "mail.recipients", detail, &err);
+    }
     http_respond_result(res, 201, out, &err);
 }
 
@@ -40,8 +55,11 @@ void route_mail_templates_get(http_request *req, http_response *res)
 void route_mail_templates_put(http_request *req, http_response *res)
 {
     tm_error err = TM_ERROR_INIT;
-    http_respond_result(res, 200,
-                        mail_templates_put(req->app, req->db, &req->wave, req->json, &err), &err);
+    json_t *out = NULL;
+    if (audit_begin(req->db, &err) == 0)
+        out = audited(req, mail_templates_put(req->app, req->db, &req->wave, req->json, &err),
+                      "mail.templates", NULL, &err);
+    http_respond_result(res, 200, out, &err);
 }
 
 void route_mail_preview(http_request *req, http_response *res)
@@ -55,27 +73,50 @@ void route_mail_preview(http_request *req, http_response *res)
 void route_mail_test(http_request *req, http_response *res)
 {
     tm_error err = TM_ERROR_INIT;
-    http_respond_result(res, 200, mail_send_test(req->app, req->db, &req->wave, req->json, &err),
-                        &err);
+    json_t *out = mail_send_test(req->app, req->db, &req->wave, req->json, &err);
+    /* It changes nothing; noted without its address. */
+    tm_error note = TM_ERROR_INIT;
+    if (out) audit_note(req->db, &req->who, "mail.test", "wave", req->wave.id, NULL, &note);
+    tm_error_clear(&note);
+    http_respond_result(res, 200, out, &err);
 }
 
 void route_mail_send(http_request *req, http_response *res)
 {
     tm_error err = TM_ERROR_INIT;
-    http_respond_result(res, 202, mail_send_invitations(req->app, req->db, &req->wave, &err), &err);
+    json_t *out = NULL;
+    if (audit_begin(req->db, &err) == 0) {
+        out = mail_send_invitations(req->app, req->db, &req->wave, &err);
+        out = audited(req, out, "mail.send",
+                      out ? json_pack("{s:O}", "queued", json_object_get(out, "queued")) : NULL,
+                      &err);
+    }
+    http_respond_result(res, 202, out, &err);
 }
 
 void route_mail_remind(http_request *req, http_response *res)
 {
     tm_error err = TM_ERROR_INIT;
-    http_respond_result(res, 202, mail_remind_now(req->app, req->db, &req->wave, &err), &err);
+    json_t *out = NULL;
+    if (audit_begin(req->db, &err) == 0) {
+        out = mail_remind_now(req->app, req->db, &req->wave, &err);
+        out = audited(req, out, "mail.remind", out ? json_deep_copy(out) : NULL, &err);
+    }
+    http_respond_result(res, 202, out, &err);
 }
 
 void route_mail_schedule(http_request *req, http_response *res)
 {
     tm_error err = TM_ERROR_INIT;
-    http_respond_result(res, 200, mail_schedule_set(req->app, req->db, &req->wave, req->json, &err),
-                        &err);
+    json_t *out = NULL;
+    if (audit_begin(req->db, &err) == 0) {
+        out = mail_schedule_set(req->app, req->db, &req->wave, req->json, &err);
+        out = audited(
+            req, out, "mail.schedule",
+            out ? json_pack("{s:O}", "after_days", json_object_get(req->json, "after_days")) : NULL,
+            &err);
+    }
+    http_respond_result(res, 200, out, &err);
 }
 
 /* ---- "ik doe niet mee" -------------------------------------------------- */

@@ -680,20 +680,11 @@ static void finish(http_request *req, http_response *res, const char *done, long
 
 /* ---- the changes -------------------------------------------------------- */
 
-/* A change in the audit log with its entry (counts only), or rolled back. */
+/* A change with its audit entry (counts only), or rolled back. */
 static json_t *audited(http_request *req, json_t *result, const char *action, json_t *detail,
                        tm_error *err)
 {
-    if (!result) {
-        json_decref(detail);
-        audit_abort(req->db);
-        return NULL;
-    }
-    if (audit_commit(req->db, &req->who, action, "wave", req->wave.id, detail, err) != 0) {
-        json_decref(result);
-        return NULL;
-    }
-    return result;
+    return audit_result(req->db, &req->who, result, action, "wave", req->wave.id, detail, err);
 }
 
 void route_console_mail_upload(http_request *req, http_response *res)
