@@ -644,9 +644,8 @@ Test(mail, relay_that_refuses_an_address_fails_it_and_names_it)
              " WHERE object_id = %lld AND action LIKE 'mail.%%'",
              wave);
     char *audit = th_sql(db, q);
-    cr_assert_str_eq(audit,
-                     "mail.recipients {\"layers\": [{\"added\": 4, \"layer\": \"beleid\"}]}|"
-                     "mail.send {\"queued\": 4}");
+    cr_assert_str_eq(audit, "mail.recipients {\"layers\": [{\"added\": 4, \"layer\": \"beleid\"}]}|"
+                            "mail.send {\"queued\": 4}");
     free(audit);
     cr_assert_eq(th_db_contains(db, "weg.example"), 2, "an address outside mail_recipients");
     cr_expect_eq(th_server_stop(s), 0);

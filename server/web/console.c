@@ -624,6 +624,21 @@ void console_time(strbuf *b, const char *lang, const char *iso)
         strbuf_addf(b, "%d-%d-%ld %02d:%02d", d, mo, y, s / 3600, s % 3600 / 60);
 }
 
+void console_layer_select(console_page *p, const instrument *in, const char *id, const char *name,
+                          const char *selected)
+{
+    strbuf_addf(&p->b, "<select id=\"%s\" name=\"%s\">", id, name);
+    for (size_t i = 0; i < in->n_layers; i++) {
+        strbuf_adds(&p->b, "<option value=\"");
+        console_esc(p, in->layers[i].key);
+        strbuf_adds(&p->b,
+                    selected && !strcmp(selected, in->layers[i].key) ? "\" selected>" : "\">");
+        console_esc(p, tm_text_get(in->layers[i].label, p->lang));
+        strbuf_adds(&p->b, "</option>");
+    }
+    strbuf_adds(&p->b, "</select>");
+}
+
 const char *console_layer_label(const instrument *in, const char *key, const char *lang)
 {
     const tm_named *sets[] = {in->layers, in->themes, in->domains};

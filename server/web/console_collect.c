@@ -134,15 +134,9 @@ static void put_layer_select(console_page *p, const instrument *in, const char *
 {
     strbuf_addf(&p->b, "<div class=\"field\"><label for=\"%s\">", id);
     console_t(p, TX("Laag", "Layer"));
-    strbuf_addf(&p->b, "</label><select id=\"%s\" name=\"layer\">", id);
-    for (size_t i = 0; i < in->n_layers; i++) {
-        strbuf_adds(&p->b, "<option value=\"");
-        console_esc(p, in->layers[i].key);
-        strbuf_adds(&p->b, "\">");
-        console_esc(p, tm_text_get(in->layers[i].label, p->lang));
-        strbuf_adds(&p->b, "</option>");
-    }
-    strbuf_adds(&p->b, "</select></div>\n");
+    strbuf_adds(&p->b, "</label>");
+    console_layer_select(p, in, id, "layer", NULL);
+    strbuf_adds(&p->b, "</div>\n");
 }
 
 static void put_invitations(console_page *p, const wave_details *d, const instrument *in)

@@ -35,6 +35,7 @@ typedef struct mail_form {
     const char *list;    /* the pasted addresses of a failed upload */
     json_t *wording;     /* the wording of a failed save (borrowed), as mail_templates_get */
     const char *to;      /* the address of a failed test mail */
+    const char *layer;   /* the layer chosen for a failed upload */
 } mail_form;
 
 static tm_text kind_label(const char *lang, const char *kind)
@@ -50,20 +51,6 @@ static tm_text kind_label(const char *lang, const char *kind)
 static long long count_of(json_t *o, const char *name)
 {
     return (long long)json_integer_value(json_object_get(o, name));
-}
-
-static void put_layer_select(console_page *p, const instrument *in, const char *id,
-                             const char *name)
-{
-    strbuf_addf(&p->b, "<select id=\"%s\" name=\"%s\">", id, name);
-    for (size_t i = 0; i < in->n_layers; i++) {
-        strbuf_adds(&p->b, "<option value=\"");
-        console_esc(p, in->layers[i].key);
-        strbuf_adds(&p->b, "\">");
-        console_esc(p, tm_text_get(in->layers[i].label, p->lang));
-        strbuf_adds(&p->b, "</option>");
-    }
-    strbuf_adds(&p->b, "</select>");
 }
 
 /* ---- problems and notices ----------------------------------------------- */
@@ -192,7 +179,7 @@ static void put_not_set_up(console_page *p, const instrument *in)
     strbuf_adds(b, "<div class=\"field\"><label for=\"f-layer\">");
     console_t(p, TX("Laag", "Layer"));
     strbuf_adds(b, "</label>");
-    put_layer_select(p, in, "f-layer", "layer");
+    console_layer_select(p, in, "f-layer", "layer", NULL);
     strbuf_adds(b, "</div>\n");
     const tm_text hint = TX("Van 1 tot 10.000.", "From 1 to 10,000.");
     console_input(p, "count", "number", TX("Aantal uitnodigingen", "Number of invitations"), &hint,
@@ -340,7 +327,7 @@ static void put_upload(console_page *p, const instrument *in, const mail_form *f
     strbuf_adds(b, "</textarea></div>\n<div class=\"field\"><label for=\"f-layer\">");
     console_t(p, TX("Laag van de geplakte adressen", "Layer of the pasted addresses"));
     strbuf_adds(b, "</label>");
-    put_layer_select(p, in, "f-layer", "layer");
+    console_layer_select(p, in, "f-layer", "layer", f->layer);
     strbuf_adds(b, "</div>\n<div class=\"field\"><label for=\"f-lang\">");
     console_t(p, TX("Taal van de e-mail", "Language of the e-mail"));
     strbuf_adds(b, "</label><select id=\"f-lang\" name=\"lang\"><option value=\"nl\">");
@@ -447,7 +434,8 @@ static void put_preview(console_page *p, const instrument *in)
     strbuf_adds(b, "\"><div class=\"field\"><label for=\"f-preview-layer\">");
     console_t(p, TX("Laag", "Layer"));
     strbuf_adds(b, "</label>");
-    put_layer_select(p, in, "f-preview-layer", "laag");
+    console_layer_select(p, in, "f-preview-layer", "laag",
+                         json_string_value(json_object_get(pv, "layer")));
     strbuf_adds(b, "</div><button type=\"submit\" class=\"secondary\">");
     console_t(p, TX("Voorbeeld voor deze laag", "Example for this layer"));
     strbuf_adds(b, "</button></form>\n<dl class=\"facts\"><dt>");
@@ -696,6 +684,7 @@ void route_console_mail_upload(http_request *req, http_response *res)
     const char *lang = formdata_get(&req->form, "lang");
     int from_file = file && file->len > 0;
     f.list = from_file ? NULL : list;
+    f.layer = formdata_get(&req->form, "layer");
     long long added = 0;
     if (!from_file && (!list || !list[strspn(list, " \t\r\n")])) {
         tm_error_set(&err, 422, "the request cannot be accepted");
