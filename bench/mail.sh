@@ -67,7 +67,7 @@ pids+=($!)
 for _ in $(seq 1 300); do [ -s "$tmp/port" ] && break; sleep 0.1; done
 [ -s "$tmp/port" ] || { echo "bench mail: the server did not start"; cat "$tmp/server.log"; exit 1; }
 BASE="http://127.0.0.1:$(cat "$tmp/port")"
-KEY=$(DATABASE_URL="$URL" bin/thermometer apikey create --role admin 2>/dev/null | tail -n 1)
+KEY=$(DATABASE_URL="$URL" bin/thermometer apikey create --name "bench mail" --role admin 2>/dev/null | tail -n 1)
 api() { curl -sS -f --max-time 120 -X "$1" -H "Authorization: Bearer $KEY" "${@:3}" "$BASE$2"; }
 org=$(api POST /api/v1/organisations -d '{"name": "Benchgemeente", "code": "GM9991"}' | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)
 wave=$(api POST /api/v1/waves -d "{\"organisation_id\": $org, \"instrument\": \"thermometer-sociaal-domein\", \"name\": \"Bench post\", \"closes_at\": \"2099-01-01T00:00:00Z\"}" | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)
