@@ -42,7 +42,7 @@ static void teardown(void)
     free(db);
 }
 
-TestSuite(console_mail, .init = setup, .fini = teardown, .timeout = 180);
+TestSuite(console_mail, .init = setup, .fini = teardown);
 
 /* A server that sends through relay r (NULL: mail not set up). */
 static th_server *server_for(const th_relay *r)
@@ -388,7 +388,7 @@ Test(console_mail, an_import_wave_has_no_invitations_and_a_viewer_no_page)
 /* The page in Debian's Chromium, axe on every state of it, and its forms
  * with JavaScript off (tests/e2e/mail.spec.mjs): two servers on one
  * database, one with a relay and one without. */
-Test(console_mail, the_page_in_a_browser_passes_axe_and_works_without_javascript, .timeout = 300)
+Test(console_mail, the_page_in_a_browser_passes_axe_and_works_without_javascript)
 {
     cr_assert(access("/usr/bin/chromium", X_OK) == 0 &&
                   access("tests/e2e/node_modules/@axe-core/playwright", R_OK) == 0,
