@@ -10,7 +10,7 @@
 #   make doors      the include check: which room may include which (docs/architecture.md)
 
 CC      ?= gcc
-PKGS    := libmicrohttpd libpq jansson xlsxwriter libsodium gsl
+PKGS    := libmicrohttpd libpq jansson xlsxwriter libsodium gsl libcurl
 CSTD    := -std=c17 -D_GNU_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
 INCS    := -I. -Ibuild/gen
@@ -69,7 +69,7 @@ build/asan/tests/%: tests/%.c $(ASAN_OBJ) $(patsubst %.c,build/asan/%.o,$(TEST_H
 	@mkdir -p $(@D)
 	@echo "  TEST    $@"
 	@$(CC) $(ALL_CFLAGS) $(SAN) -MMD -MP -MF $@.d -Itests/helpers $< $(ASAN_OBJ) $(patsubst %.c,build/asan/%.o,$(TEST_HELPERS)) \
-	  -o $@ $(PKG_LIBS) -lcriterion -lcurl
+	  -o $@ $(PKG_LIBS) -lcriterion
 
 tests: $(TEST_BIN)
 

@@ -30,6 +30,8 @@
 #   8. town hall     a guesser and its staff behind one address (127.0.0.2), two
 #      (NAT)         replicas on one database: unknown links counted across
 #                    both, valid links answered at once
+#   9. mail          invitations per second through a relay on loopback
+#                    (bench/mail.sh), against Python's smtplib feeding it
 #
 # Figures, never a verdict: a slow figure is printed as such and the script
 # still exits 0 (it exits non-zero only when it cannot run at all). Everything
@@ -55,7 +57,7 @@ PGBENCH_IDS=300000  # invitations for pgbench (see section 1)
 LAYER=uitvoering    # the layer that answers most items
 LAYER_INDEX=3       # its index in the instrument's layers
 INSTRUMENT=survey-defs/thermometer-sociaal-domein-v1.json
-PKGS="libmicrohttpd libpq jansson xlsxwriter libsodium gsl"
+PKGS="libmicrohttpd libpq jansson xlsxwriter libsodium gsl libcurl"
 
 for tool in wrk pgbench psql curl pkg-config; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (make bench installs it)"; exit 1; }
@@ -819,6 +821,15 @@ say "guesser:     60 unknown links from $hall, on two replicas in turn: $g404 an
 say "staff:       100 valid links from $hall meanwhile, on either replica: $st_ok answered 200; p99 $st_p99 ms, max $st_max ms"
 row "NAT: unknown links before 429" "$g404" "2 replicas" "" "50 (shared)" "$([ "$g404" = 50 ] && echo yes || echo NO)"
 row "NAT: staff served while slowed" "$st_ok / $st_n" "p99 $st_p99 ms" "" "all, p99 < 50 ms" "$([ "$st_ok" = "$st_n" ] && [ "$st_n" -gt 0 ] && [ "$(meets "$st_p99" '<' 50)" = yes ] && echo yes || echo NO)"
+
+# ============================================================================
+section "9. mail (issue 15)"
+# A server of its own with a relay (bench/mail.sh), on a cluster of its own.
+mail_out=$(bench/mail.sh 2>&1)
+printf '%s\n' "$mail_out" | grep -v '^MAIL|'
+IFS='|' read -r _ mail_ours mail_floor mail_ratio mail_commits mail_cratio < <(printf '%s\n' "$mail_out" | grep '^MAIL|' | tail -n 1)
+row "mails per second (2 connections)" "${mail_ours:-n/a}/s" "smtplib ${mail_floor:-n/a}/s" "${mail_ratio:-n/a}" "" ""
+row "  same, against durable commits" "${mail_ours:-n/a}/s" "pgbench ${mail_commits:-n/a} tps" "${mail_cratio:-n/a}" "" ""
 
 # ============================================================================
 section "summary"

@@ -43,9 +43,18 @@ const command commands[] = {
      "                   address (otherwise /metrics takes an admin key)\n"
      "  SQL_DIR          migrations (default sql)\n"
      "  INSTRUMENTS_DIR  instrument files (default survey-defs)\n"
+     "  SEAL_KEY         the server key, 64 hex digits (or SEAL_KEY_FILE: a file holding it)\n"
+     "  SMTP_URL         the mail relay: smtp://host:587 (STARTTLS) or smtps://host:465;\n"
+     "                   plain smtp:// only to localhost. Unset: no mail (CSV mail merge)\n"
+     "  SMTP_USER, SMTP_PASSWORD  login at the relay;  SMTP_CA_FILE  its authority\n"
+     "  MAIL_FROM        the sender, \"Gemeente Voorbeeld <enquete@voorbeeld.nl>\"\n"
+     "  MAIL_RATE        mails per minute (default 600; 0 = no limit)\n"
+     "  MAIL_CONNECTIONS connections to the relay (default 2)\n"
+     "  MAIL_BACKOFF     seconds before the first retry (default 60, doubling)\n"
      "\n"
      "SIGINT/SIGTERM stop accepting connections, finish requests in flight (up to 10 s),\n"
-     "close the database pool and exit 0.\n"},
+     "stop the mail sender (a mail being handed over is kept for later), close the\n"
+     "database pool and exit 0.\n"},
     {"migrate", "apply database migrations and load instruments", cmd_migrate,
      "usage: thermometer migrate\n"
      "\n"

@@ -74,3 +74,10 @@ int tm_text_fill(strbuf *out, const char *tmpl, const tm_text_var *vars)
     strbuf_adds(out, run);
     return out->status == STRBUF_OK ? missing : -1;
 }
+
+const char *tm_text_placeholder(const char *s, const char **name, size_t *n, size_t *len)
+{
+    for (; *s; s++)
+        if (*s == '{' && (*len = placeholder_at(s, name, n)) > 0) return s;
+    return NULL;
+}

@@ -51,4 +51,10 @@ const char *tm_text_get(tm_text t, const char *lang);
  * (which is sticky, see strbuf.h). */
 int tm_text_fill(strbuf *out, const char *tmpl, const tm_text_var *vars);
 
+/* The first placeholder in s, as tm_text_fill reads them: where it starts,
+ * or NULL when s has none; *name[0..*n) is its name and *len its whole
+ * length (braces included), so that the next search starts at the return
+ * value + *len. For a template to be checked before anyone reads it. */
+const char *tm_text_placeholder(const char *s, const char **name, size_t *n, size_t *len);
+
 #endif

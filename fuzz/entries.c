@@ -21,17 +21,24 @@
  *   import      parsing a body whole and in chunks gives the same outcome;
  *               a body with a NUL byte is refused; a refusal holds no rows; accepted rows have a
  * valid layer and answers as for answers_check above.
+ *   mail        a list is accepted exactly when no line is named; every address kept is
+ *               one mail_address_problem accepts, in order of its line, none twice (any
+ *               case), with a layer and nl or en; a message made from the text has only
+ *               7-bit bytes, CRLF line ends and no line over 998 characters.
  */
 #include "entries.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/answers.h"
 #include "core/import.h"
 #include "core/instrument.h"
 #include "core/jsonschema.h"
+#include "core/mail_address.h"
+#include "core/mail_message.h"
 #include "core/strbuf.h"
 #include "core/utf8.h"
 #include "server/web/survey_page.h"
@@ -745,4 +752,81 @@ int fuzz_import_csv_one(const uint8_t *data, size_t size)
 int fuzz_import_json_one(const uint8_t *data, size_t size)
 {
     return fuzz_import_one(data, size, IMPORT_JSON);
+}
+
+/* ---- mail ----------------------------------------------------------------- */
+
+static void check_mail_list(const uint8_t *body, size_t n, uint8_t ctl)
+{
+    mail_list l;
+    tm_error err = TM_ERROR_INIT;
+    int rc = mail_list_parse((const char *)body, n, ctl & 1 ? "beleid" : NULL,
+                             ctl & 2 ? "en" : NULL, &l, &err);
+    CHECK(rc == 0 || rc == -1);
+    CHECK((rc == 0) == (err.status == 0));
+    CHECK(rc != 0 || tm_error_count(&err) == 0);
+    CHECK(rc == 0 || err.status == 422 || err.status == 413 || err.status == 500);
+    CHECK(l.n <= MAIL_LIST_MAX);
+    for (size_t i = 0; i < l.n; i++) {
+        const mail_entry *e = &l.entries[i];
+        CHECK(mail_address_problem(e->email, strlen(e->email)) == NULL);
+        CHECK(e->layer && *e->layer);
+        CHECK(!strcmp(e->lang, "nl") || !strcmp(e->lang, "en"));
+        CHECK(i == 0 || e->line > l.entries[i - 1].line);
+        for (size_t k = 0; k < i; k++)
+            CHECK(strcasecmp(e->email, l.entries[k].email) != 0);
+    }
+    mail_list_free(&l);
+    tm_error_clear(&err);
+}
+
+static void check_mail_message(const char *text, uint8_t ctl)
+{
+    const tm_text_var vars[] = {{"link", "https://x.nl/s/T"}, {"naam", text}, {NULL, NULL}};
+    const char *const links[] = {"link", NULL};
+    mail_template t = {text, "{{naam}}\n\n{{link}}", text};
+    strbuf subject = STRBUF_INIT(1 << 20), plain = STRBUF_INIT(1 << 20),
+           html = STRBUF_INIT(1 << 22), out = STRBUF_INIT(1 << 24);
+    int missing = mail_render(&t, ctl & 4 ? "en" : "nl", vars, links, &subject, &plain, &html);
+    CHECK(missing >= 0);
+    mail_message m = {text, "a@b.nl", "c@d.nl", subject.buf, plain.buf, html.buf, "nl", "id@b.nl",
+                      0, "https://x.nl/s/T/afmelden"};
+    CHECK(mail_message_write(&out, &m) == 0);
+    size_t col = 0;
+    for (size_t i = 0; i < out.len; i++) {
+        unsigned char c = (unsigned char)out.buf[i];
+        CHECK(c < 0x80 && c != 0);
+        if (c == '\r') {
+            CHECK(i + 1 < out.len && out.buf[i + 1] == '\n');
+            continue;
+        }
+        if (c == '\n') {
+            CHECK(i > 0 && out.buf[i - 1] == '\r');
+            col = 0;
+            continue;
+        }
+        CHECK(++col <= MAIL_LINE_LIMIT);
+    }
+    CHECK(out.len >= 2 && !memcmp(out.buf + out.len - 2, "\r\n", 2));
+    strbuf_release(&subject);
+    strbuf_release(&plain);
+    strbuf_release(&html);
+    strbuf_release(&out);
+}
+
+int fuzz_mail_one(const uint8_t *data, size_t size)
+{
+    uint8_t ctl = size ? data[0] : 0;
+    const uint8_t *body = size ? data + 1 : data;
+    size_t n = size ? size - 1 : 0;
+    check_mail_list(body, n, ctl);
+    if (utf8_valid((const char *)body, n) && !memchr(body, '\0', n)) {
+        char *text = malloc(n + 1);
+        CHECK(text != NULL);
+        memcpy(text, body, n);
+        text[n] = '\0';
+        check_mail_message(text, ctl);
+        free(text);
+    }
+    return 0;
 }

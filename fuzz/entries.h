@@ -42,6 +42,13 @@ int fuzz_form_one(const uint8_t *data, size_t size);
 int fuzz_import_csv_one(const uint8_t *data, size_t size);
 int fuzz_import_json_one(const uint8_t *data, size_t size);
 
+/* An uploaded list of e-mail addresses, and a mail made with it. The first
+ * byte steers: bit 0 gives the whole list a layer, bit 1 a default
+ * language, bit 2 English mail. The rest is the list for mail_list_parse
+ * and, when it is UTF-8 without NUL, the subject, a template and a value of
+ * mail_render and mail_message_write. */
+int fuzz_mail_one(const uint8_t *data, size_t size);
+
 /* The name of the input being replayed, for the message of a failed check;
  * NULL under libFuzzer (which names the crashing input itself). */
 extern const char *fuzz_current_input;

@@ -2,7 +2,7 @@
 # `make fuzz`: builds the libFuzzer targets with clang under ASan and UBSan and
 # runs each for a bounded time.
 #
-#   fuzz/run.sh [TARGET...]      targets: instrument answers form import_csv import_json
+#   fuzz/run.sh [TARGET...]      targets: instrument answers form import_csv import_json mail
 #
 #   FUZZ_SECONDS   run time per target (default 60)
 #   FUZZ_TIMEOUT   seconds one input may take before it counts as a hang (10)
@@ -19,7 +19,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 
-all_targets=(instrument answers form import_csv import_json)
+all_targets=(instrument answers form import_csv import_json mail)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
 seconds=${FUZZ_SECONDS:-60}
@@ -37,7 +37,7 @@ cflags=(-std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototype
 
 # ---- build ------------------------------------------------------------------
 [ -f build/gen/embedded.c ] || { echo "fuzz: build/gen/embedded.c is missing (make fuzz makes it)" >&2; exit 2; }
-lib_src=(core/*.c server/web/survey_page.c server/web/html.c server/web/survey_assets.c build/gen/embedded.c fuzz/entries.c)
+lib_src=(core/*.c server/web/survey_page.c server/web/survey_assets.c build/gen/embedded.c fuzz/entries.c)
 mkdir -p "$out/obj" "$out/logs"
 echo "fuzz: building with $($CC --version | head -n 1)"
 objs=() pids=()

@@ -13,7 +13,8 @@
 # an #include line says which door it uses. Besides the includes, a few
 # libraries belong to one room each: libpq to server/store, libmicrohttpd to
 # server/web, libxlsxwriter to reports/xlsx, GSL to reports/analysis (and to
-# server/app for the demo's random answers). The web room and the command
+# server/app for the demo's random answers), libcurl to server/app (the mail
+# relay). The web room and the command
 # line call no function of server/store (db_, store_, migrate_), and no room
 # but server/store calls libpq.
 #
@@ -44,6 +45,7 @@ library_room() {
     microhttpd.h) echo "server/web" ;;
     xlsxwriter.h) echo "reports/xlsx" ;;
     gsl/*) echo "reports/analysis server/app" ;; # statistics; the demo's random answers
+    curl/*) echo "server/app" ;;                  # the mail relay (SMTP)
     *) echo "" ;;
   esac
 }

@@ -15,7 +15,9 @@ for group in "$@"; do
   case "$group" in
     # The report tests open the workbook with real readers: LibreOffice
     # (to PDF) and openpyxl (Debian's python3, /usr/bin/python3).
-    test) packages+=(libreoffice-calc-nogui python3-openpyxl poppler-utils) ;;
+    # The mail tests send to a real SMTP server on loopback (aiosmtpd) over
+    # STARTTLS with a throwaway certificate (openssl).
+    test) packages+=(libreoffice-calc-nogui python3-openpyxl poppler-utils python3-aiosmtpd openssl) ;;
     browser)
       packages+=(chromium)
       # The machine's own node/npm when present: NodeSource's nodejs bundles
@@ -25,7 +27,7 @@ for group in "$@"; do
       command -v node >/dev/null 2>&1 || packages+=(nodejs)
       command -v npm >/dev/null 2>&1 || packages+=(npm)
       ;;
-    bench) packages+=(wrk) ;;
+    bench) packages+=(wrk python3-aiosmtpd) ;;
     fuzz) packages+=(clang libclang-rt-14-dev) ;;
     *) echo "install-deps: unknown group '$group' (known: test browser bench fuzz)" >&2; exit 2 ;;
   esac

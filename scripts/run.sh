@@ -30,7 +30,8 @@ if [ ! -s var/admin.key ]; then
   echo
 fi
 # The seal key: submissions wait sealed under it until they are mixed
-# (server/app/seal.h). Made once, kept like the admin key; SEAL_KEY or
+# (server/app/seal.h), and the links of e-mailed invitations are derived
+# from it. Made once, kept like the admin key; SEAL_KEY or
 # SEAL_KEY_FILE from the environment win.
 if [ -z "${SEAL_KEY:-}" ] && [ -z "${SEAL_KEY_FILE:-}" ]; then
   if [ ! -s var/seal.key ]; then
@@ -67,6 +68,7 @@ port=${PORT:-8080}
 bind=${BIND:-127.0.0.1}
 echo "The console: http://$bind:$port/beheer   (a new password: bin/thermometer user reset \$(cat var/admin.account))"
 echo "The API:  curl -H \"Authorization: Bearer \$(cat var/admin.key)\" http://$bind:$port/api/v1/organisations"
+[ -n "${SMTP_URL:-}" ] || echo "Mail is not set up (SMTP_URL): invitations go by CSV mail merge; see the README, \"Mail\"."
 echo "Stop with Ctrl-C."
 # Not exec: the EXIT trap must still stop the database after the server.
 bin/thermometer serve

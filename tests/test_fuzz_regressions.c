@@ -103,6 +103,11 @@ Test(fuzz_regressions, import_json, .timeout = 120)
     replay("import_json", fuzz_import_json_one);
 }
 
+Test(fuzz_regressions, mail, .timeout = 120)
+{
+    replay("mail", fuzz_mail_one);
+}
+
 /* Empty input, through the entry functions (their own checks trap on a
  * broken property) and through the real functions, whose answers a user
  * sees: an empty instrument is refused naming the syntax, an empty import
@@ -115,6 +120,7 @@ Test(fuzz_regressions, empty_inputs)
     fuzz_form_one(none, 0);
     fuzz_import_csv_one(none, 0);
     fuzz_import_json_one(none, 0);
+    fuzz_mail_one(none, 0);
 
     tm_error err = TM_ERROR_INIT;
     instrument *in = instrument_load_file("survey-defs/thermometer-sociaal-domein-v1.json", &err);

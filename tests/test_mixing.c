@@ -283,9 +283,9 @@ Test(mixing, waiting_submissions_survive_a_restart)
         if (!strcmp(json_string_value(json_object_get(l, "layer")), "beleid"))
             cr_expect_eq(json_integer_value(json_object_get(l, "submitted")), 7);
     }
-    cr_expect(!json_array_size(json_object_get(an, "suppressed_layers")) ||
-                  !strstr(json_dumps(json_object_get(an, "suppressed_layers"), 0), "beleid"),
-              "beleid (7 >= k) is shown");
+    char *suppressed = json_dumps(json_object_get(an, "suppressed_layers"), 0);
+    cr_expect(!suppressed || !strstr(suppressed, "beleid"), "beleid (7 >= k) is shown");
+    free(suppressed);
     json_decref(an);
     cr_expect_eq(count_sql(sql), 0);
 }

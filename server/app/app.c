@@ -30,6 +30,7 @@ struct app {
     seal_key seal;
     int has_seal;
     int metrics_elsewhere;
+    mail_service *mail; /* may be NULL; owned by server/app/mail.c */
 };
 
 static const char *env_or(const char *name, const char *def)
@@ -121,6 +122,16 @@ const seal_key *app_seal_key(const app *a)
 const char *app_base_url(const app *a)
 {
     return a->base_url;
+}
+
+void app_set_mail(app *a, mail_service *m)
+{
+    a->mail = m;
+}
+
+mail_service *app_mail(const app *a)
+{
+    return a->mail;
 }
 
 int app_health(app *a, tm_error *err)

@@ -65,6 +65,12 @@ const char *app_base_url(const app *a);
 /* The seal key, or NULL when the app has none. */
 const seal_key *app_seal_key(const app *a);
 
+/* The mail service (server/app/mail.h), kept by mail_start and dropped
+ * by mail_stop; NULL for a command that does not send mail. */
+typedef struct mail_service mail_service;
+void app_set_mail(app *a, mail_service *m);
+mail_service *app_mail(const app *a);
+
 /* Whether the database answers: 0, or -1 with err (503). */
 int app_health(app *a, tm_error *err);
 

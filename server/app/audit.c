@@ -24,6 +24,22 @@ void audit_abort(PGconn *c)
     db_rollback(c, 1);
 }
 
+json_t *audit_result(PGconn *c, const caller *who, json_t *result, const char *action,
+                     const char *object_type, long long object_id, json_t *detail, tm_error *err)
+{
+    if (!result) {
+        json_decref(detail);
+        audit_abort(c);
+        return NULL;
+    }
+    if (object_id <= 0) object_id = json_integer_value(json_object_get(result, "id"));
+    if (audit_commit(c, who, action, object_type, object_id, detail, err) != 0) {
+        json_decref(result);
+        return NULL;
+    }
+    return result;
+}
+
 int audit_note(PGconn *c, const caller *who, const char *action, const char *object_type,
                long long object_id, json_t *detail, tm_error *err)
 {

@@ -32,6 +32,14 @@ int audit_commit(PGconn *c, const caller *who, const char *action, const char *o
 
 void audit_abort(PGconn *c);
 
+/* The end of a change begun with audit_begin, for a service that returns
+ * its result: NULL result (the change failed, err set) rolls back; else the
+ * entry is written (object_id <= 0: result's "id") and committed. Returns
+ * result, or NULL with err when the commit failed (result then freed).
+ * Both result and detail are stolen. */
+json_t *audit_result(PGconn *c, const caller *who, json_t *result, const char *action,
+                     const char *object_type, long long object_id, json_t *detail, tm_error *err);
+
 /* One entry on its own (a change that needs no transaction of its own, such
  * as signing in). detail stolen. */
 int audit_note(PGconn *c, const caller *who, const char *action, const char *object_type,

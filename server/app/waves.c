@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "server/app/mail.h"
 #include "server/app/mixer.h"
 #include "server/app/wave_admin.h"
 #include "server/app/wave_settings.h"
@@ -150,6 +151,9 @@ json_t *waves_set_status(app *a, PGconn *c, const wave_info *w, const char *stat
         wave_settings_open_check(a, c, w, err) != 0)
         return NULL;
     if (store_waves_set_status(c, w->id, status, err) != 0) return NULL;
+    /* The wave's e-mail addresses go with it, in the close's transaction:
+     * a close that cannot delete them does not happen. */
+    if (!strcmp(status, "closed") && mail_forget_wave(c, w->id, err) != 0) return NULL;
     return store_waves_json(c, w->id, err);
 }
 

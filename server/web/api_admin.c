@@ -28,17 +28,7 @@ static int audit_start(http_request *req, tm_error *err)
 static json_t *audited(http_request *req, json_t *result, const char *action, const char *type,
                        long long id, json_t *detail, tm_error *err)
 {
-    if (!result) {
-        json_decref(detail);
-        audit_abort(req->db);
-        return NULL;
-    }
-    if (id <= 0) id = json_integer_value(json_object_get(result, "id"));
-    if (audit_commit(req->db, &req->who, action, type, id, detail, err) != 0) {
-        json_decref(result);
-        return NULL;
-    }
-    return result;
+    return audit_result(req->db, &req->who, result, action, type, id, detail, err);
 }
 
 void route_organisations_create(http_request *req, http_response *res)

@@ -424,6 +424,26 @@ static const known_error known_errors[] = {
     {"* rows cannot be imported; nothing was imported",
      "Niet alle rijen kloppen. Er is niets ge\u00efmporteerd. Verbeter de rijen hieronder en "
      "probeer het opnieuw."},
+    {"the list was not stored: correct the lines named below",
+     "Er is niets opgeslagen. Verbeter de regels hieronder en voeg de lijst opnieuw toe."},
+    {"has no @", "heeft geen @."},
+    {"appears twice in the list (first on line *)", "staat twee keer in de lijst."},
+    {"is on this wave's list already", "staat al op de lijst van deze meting."},
+    {"has a domain without a dot (such as example.nl)",
+     "heeft een domein zonder punt (zoals gemeente.nl)."},
+    {"has layer *, which the instrument does not have*",
+     "heeft een laag die de vragenlijst niet kent."},
+    {"has no layer: write address;layer*", "heeft geen laag: schrijf adres;laag."},
+    {"holds a space or a control character", "bevat een spatie of een onzichtbaar teken."},
+    {"choose a file or paste the addresses", "Kies een bestand of plak de adressen."},
+    {"mail is not set up on this server*", "Deze server verstuurt geen e-mail (SMTP_URL is niet "
+                                           "ingesteld)."},
+    {"the wave is not open: open it first*", "Open de meting eerst."},
+    {"the wave is closed: *", "De meting is gesloten."},
+    {"no invitations have gone out yet: send them first",
+     "Er zijn nog geen uitnodigingen verstuurd. Verstuur die eerst."},
+    {"all * reminder rounds have been sent*", "Alle herinneringsrondes zijn verstuurd."},
+    {"must hold {{link}}*", "Zet {{link}} in de tekst: zonder link kan niemand meedoen."},
     {"the CSV header has * problem*", "De kopregel van het bestand klopt niet. Er is niets "
                                       "ge\u00efmporteerd."},
 };
@@ -618,6 +638,21 @@ void console_time(strbuf *b, const char *lang, const char *iso)
         strbuf_addf(b, "%d %s %ld %02d:%02d", d, months[mo - 1], y, s / 3600, s % 3600 / 60);
     else
         strbuf_addf(b, "%d-%d-%ld %02d:%02d", d, mo, y, s / 3600, s % 3600 / 60);
+}
+
+void console_layer_select(console_page *p, const instrument *in, const char *id, const char *name,
+                          const char *selected)
+{
+    strbuf_addf(&p->b, "<select id=\"%s\" name=\"%s\">", id, name);
+    for (size_t i = 0; i < in->n_layers; i++) {
+        strbuf_adds(&p->b, "<option value=\"");
+        console_esc(p, in->layers[i].key);
+        strbuf_adds(&p->b,
+                    selected && !strcmp(selected, in->layers[i].key) ? "\" selected>" : "\">");
+        console_esc(p, tm_text_get(in->layers[i].label, p->lang));
+        strbuf_adds(&p->b, "</option>");
+    }
+    strbuf_adds(&p->b, "</select>");
 }
 
 const char *console_layer_label(const instrument *in, const char *key, const char *lang)

@@ -98,6 +98,11 @@ void console_fail(http_request *req, http_response *res, const tm_error *err);
  * NULL or "". */
 void console_time(strbuf *b, const char *lang, const char *iso);
 
+/* A <select id=id name=name> of the instrument's layers (key as value,
+ * label shown), the layer keyed selected chosen (NULL: the first). */
+void console_layer_select(console_page *p, const instrument *in, const char *id, const char *name,
+                          const char *selected);
+
 /* The label of an instrument's layer, theme or domain key in lang. */
 const char *console_layer_label(const instrument *in, const char *key, const char *lang);
 

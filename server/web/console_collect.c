@@ -134,15 +134,9 @@ static void put_layer_select(console_page *p, const instrument *in, const char *
 {
     strbuf_addf(&p->b, "<div class=\"field\"><label for=\"%s\">", id);
     console_t(p, TX("Laag", "Layer"));
-    strbuf_addf(&p->b, "</label><select id=\"%s\" name=\"layer\">", id);
-    for (size_t i = 0; i < in->n_layers; i++) {
-        strbuf_adds(&p->b, "<option value=\"");
-        console_esc(p, in->layers[i].key);
-        strbuf_adds(&p->b, "\">");
-        console_esc(p, tm_text_get(in->layers[i].label, p->lang));
-        strbuf_adds(&p->b, "</option>");
-    }
-    strbuf_adds(&p->b, "</select></div>\n");
+    strbuf_adds(&p->b, "</label>");
+    console_layer_select(p, in, id, "layer", NULL);
+    strbuf_adds(&p->b, "</div>\n");
 }
 
 static void put_invitations(console_page *p, const wave_details *d, const instrument *in)
@@ -178,15 +172,17 @@ static void put_invitations(console_page *p, const wave_details *d, const instru
     strbuf_adds(b, "<button type=\"submit\">");
     console_t(p, TX("Uitnodigingen maken en downloaden", "Make and download invitations"));
     strbuf_adds(b, "</button>\n</form>\n");
-    /* Issue 15: invitations by e-mail (the tokens then never shown) come
-     * here, as a form next to the mail merge above. */
+    /* By e-mail the tokens are never shown to anyone (console_mail.c). */
     strbuf_adds(b, "<h3>");
     console_t(p, TX("Uitnodigen per e-mail", "Invitations by e-mail"));
-    strbuf_adds(b, "</h3>\n<p class=\"hint\">");
-    console_t(p, TX("Uitnodigingen rechtstreeks per e-mail versturen kan nog niet. Gebruik voor "
-                    "nu het bestand hierboven.",
-                    "Sending invitations by e-mail directly is not available yet. For now, use "
-                    "the file above."));
+    strbuf_adds(b, "</h3>\n<p>");
+    console_t(p, TX("Of laat de server de uitnodigingen en herinneringen zelf mailen: dan ziet "
+                    "niemand de links, ook u niet.",
+                    "Or let the server e-mail the invitations and reminders itself: then nobody "
+                    "sees the links, not even you."));
+    strbuf_addf(b, " <a href=\"/beheer/metingen/%lld/email\">", id);
+    console_t(p, TX("Naar uitnodigen per e-mail", "Go to invitations by e-mail"));
+    strbuf_adds(b, "</a>");
     strbuf_adds(b, "</p>\n</section>\n");
 }
 

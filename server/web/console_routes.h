@@ -58,6 +58,15 @@ void route_console_import_page(http_request *req, http_response *res);
 void route_console_import(http_request *req, http_response *res);
 void route_console_import_undo(http_request *req, http_response *res);
 
+/* console_mail.c: invitations and reminders by e-mail */
+void route_console_mail(http_request *req, http_response *res);
+void route_console_mail_upload(http_request *req, http_response *res);
+void route_console_mail_templates(http_request *req, http_response *res);
+void route_console_mail_test(http_request *req, http_response *res);
+void route_console_mail_send(http_request *req, http_response *res);
+void route_console_mail_remind(http_request *req, http_response *res);
+void route_console_mail_schedule(http_request *req, http_response *res);
+
 /* console_results.c */
 void route_console_results(http_request *req, http_response *res);
 void route_console_report(http_request *req, http_response *res);

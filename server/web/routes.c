@@ -10,6 +10,8 @@
 #define WAVE ROUTE_WAVE
 #define JSON ROUTE_JSON
 #define TOKEN (ROUTE_TOKEN | ROUTE_DB)
+#define MAIL_LIST_LIMIT (4 * 1024 * 1024)         /* a list of e-mail addresses */
+#define MAIL_UPLOAD (MAIL_LIST_LIMIT + 64 * 1024) /* the same as a form: its parts' headers */
 #define ADMIN (ROUTE_KEY | ROUTE_WRITE | ROUTE_ADMIN | ROUTE_DB)
 /* The console: a page needs a session; a form that changes something also
  * its CSRF token; most changes a role that may write. */
@@ -43,6 +45,16 @@ const route route_table[] = {
     {"GET",  "/api/v1/waves/{id}/progress",         route_progress,             READ | WAVE,  0,                      NULL,               NULL, NULL},
     {"POST", "/api/v1/waves/{id}/responses",        route_import,               WRITE | WAVE | HEAVY, HTTP_IMPORT_BODY_LIMIT, &route_import_sink, NULL, NULL},
 
+    {"GET",  "/api/v1/waves/{id}/mail",             route_mail_status,          READ | WAVE,  0,                      NULL,               NULL, NULL},
+    {"POST", "/api/v1/waves/{id}/recipients",       route_mail_recipients,      WRITE | WAVE, MAIL_LIST_LIMIT,        NULL,               NULL, NULL},
+    {"GET",  "/api/v1/waves/{id}/mail/templates",   route_mail_templates_get,   READ | WAVE,  0,                      NULL,               NULL, NULL},
+    {"PUT",  "/api/v1/waves/{id}/mail/templates",   route_mail_templates_put,   WRITE | WAVE | JSON, 0,               NULL,               NULL, NULL},
+    {"GET",  "/api/v1/waves/{id}/mail/preview",     route_mail_preview,         READ | WAVE,  0,                      NULL,               NULL, NULL},
+    {"POST", "/api/v1/waves/{id}/mail/test",        route_mail_test,            WRITE | WAVE | JSON, 0,               NULL,               NULL, NULL},
+    {"POST", "/api/v1/waves/{id}/mail/send",        route_mail_send,            WRITE | WAVE, 0,                      NULL,               NULL, NULL},
+    {"POST", "/api/v1/waves/{id}/mail/reminders",   route_mail_remind,          WRITE | WAVE, 0,                      NULL,               NULL, NULL},
+    {"PUT",  "/api/v1/waves/{id}/mail/schedule",    route_mail_schedule,        WRITE | WAVE | JSON, 0,               NULL,               NULL, NULL},
+
     {"GET",  "/api/v1/waves/{id}/analysis",         route_analysis,             READ | WAVE | HEAVY, 0,               NULL,               NULL, NULL},
     {"GET",  "/api/v1/waves/{id}/report.xlsx",      route_report,               READ | WAVE | HEAVY, 0,               NULL,               NULL, NULL},
     {"POST", "/api/v1/waves/{id}/share",            route_share_create,         WRITE | WAVE | JSON, 0,               NULL,               NULL, NULL},
@@ -54,6 +66,8 @@ const route route_table[] = {
     {"POST", "/api/v1/survey/{token}",              route_survey_post,          TOKEN | JSON, 0,                      NULL,               NULL, NULL},
     {"GET",  "/s/{token}",                          route_form_get,             TOKEN,        0,                      NULL,               route_form_refuse, NULL},
     {"POST", "/s/{token}",                          route_form_post,            TOKEN,        0,                      NULL,               route_form_refuse, NULL},
+    {"GET",  "/s/{token}/afmelden",                 route_decline_get,          TOKEN,        0,                      NULL,               route_form_refuse, NULL},
+    {"POST", "/s/{token}/afmelden",                 route_decline_post,         TOKEN,        0,                      NULL,               route_form_refuse, NULL},
     {"GET",  "/assets/survey.css",                  route_css,                  0,            0,                      NULL,               NULL, NULL},
     {"GET",  "/assets/raad.css",                    route_raad_css,             0,            0,                      NULL,               NULL, NULL},
     {"GET",  "/favicon.ico",                        route_favicon,              0,            0,                      NULL,               NULL, NULL},
@@ -91,6 +105,13 @@ const route route_table[] = {
     {"POST", "/beheer/metingen/{id}/verwijderen",   route_console_wave_delete,  CHANGE | WAVE, 0,                     NULL,               C,    NULL},
     {"POST", "/beheer/metingen/{id}/uitnodigingen", route_console_invitations,  CHANGE | WAVE, 0,                     NULL,               C,    NULL},
     {"POST", "/beheer/metingen/{id}/links",         route_console_links,        CHANGE | WAVE, 0,                     NULL,               C,    NULL},
+    {"GET",  "/beheer/metingen/{id}/email",         route_console_mail,         PAGE | WAVE | ROUTE_WRITE, 0,         NULL,               C,    NULL},
+    {"POST", "/beheer/metingen/{id}/email/adressen", route_console_mail_upload, CHANGE | WAVE, MAIL_UPLOAD,           NULL,               C,    NULL},
+    {"POST", "/beheer/metingen/{id}/email/teksten", route_console_mail_templates, CHANGE | WAVE, 0,                   NULL,               C,    NULL},
+    {"POST", "/beheer/metingen/{id}/email/test",    route_console_mail_test,    CHANGE | WAVE, 0,                     NULL,               C,    NULL},
+    {"POST", "/beheer/metingen/{id}/email/versturen", route_console_mail_send,  CHANGE | WAVE, 0,                     NULL,               C,    NULL},
+    {"POST", "/beheer/metingen/{id}/email/herinneren", route_console_mail_remind, CHANGE | WAVE, 0,                   NULL,               C,    NULL},
+    {"POST", "/beheer/metingen/{id}/email/schema",  route_console_mail_schedule, CHANGE | WAVE, 0,                    NULL,               C,    NULL},
     {"GET",  "/beheer/metingen/{id}/voortgang",     route_console_progress,     PAGE | WAVE,  0,                      NULL,               C,    NULL},
     {"GET",  "/beheer/metingen/{id}/import",        route_console_import_page,  PAGE | WAVE | ROUTE_WRITE, 0,         NULL,               C,    NULL},
     {"POST", "/beheer/metingen/{id}/import",        route_console_import,       CHANGE | WAVE | HEAVY, UPLOAD,                NULL,               C,    NULL},

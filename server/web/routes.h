@@ -55,6 +55,19 @@ void route_survey_post(http_request *req, http_response *res);
 void route_analysis(http_request *req, http_response *res);
 void route_report(http_request *req, http_response *res);
 
+/* api_mail.c: invitations and reminders by e-mail, and the decline page */
+void route_mail_status(http_request *req, http_response *res);
+void route_mail_recipients(http_request *req, http_response *res);
+void route_mail_templates_get(http_request *req, http_response *res);
+void route_mail_templates_put(http_request *req, http_response *res);
+void route_mail_preview(http_request *req, http_response *res);
+void route_mail_test(http_request *req, http_response *res);
+void route_mail_send(http_request *req, http_response *res);
+void route_mail_remind(http_request *req, http_response *res);
+void route_mail_schedule(http_request *req, http_response *res);
+void route_decline_get(http_request *req, http_response *res);
+void route_decline_post(http_request *req, http_response *res);
+
 /* api_share.c: share links and the council summary page */
 void route_share_create(http_request *req, http_response *res);
 void route_shares_list(http_request *req, http_response *res);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "server/app/app.h"
+#include "server/app/mail.h"
 #include "server/app/mixer.h"
 #include "server/web/http.h"
 #include "server/web/routes.h"
@@ -154,6 +155,7 @@ int server_run(const serve_options *o, tm_error *err)
     int rc = -1;
     if (refuse_foreign_key(a, err) != 0) goto done;
     if (!(mx = mixer_start(a, err))) goto done;
+    if (mail_start(a, err) != 0) goto done;
     app_set_metrics_elsewhere(a, o->metrics_bind[0] != '\0');
     if (o->metrics_bind[0]) {
         http_config mcfg = {.bind = o->metrics_bind,
@@ -194,6 +196,7 @@ int server_run(const serve_options *o, tm_error *err)
     sigwait(&stop, &sig);
     fprintf(stderr, "thermometer: %s received, finishing requests in flight\n",
             sig == SIGINT ? "SIGINT" : "SIGTERM");
+    mail_stop_soon(a);
     http_server_stop(s, SHUTDOWN_GRACE_MS);
     s = NULL;
     rc = 0;
@@ -201,6 +204,7 @@ int server_run(const serve_options *o, tm_error *err)
 done:
     http_server_stop(s, 0);
     http_server_stop(ms, 0);
+    mail_stop(a);
     mixer_stop(mx);
     app_close(a);
     return rc;

@@ -732,12 +732,25 @@ int survey_page_minutes(double seconds)
 
 char *survey_page_message(const char *lang, const char *title, const char *text)
 {
+    return survey_page_confirm(lang, title, text, NULL, NULL);
+}
+
+char *survey_page_confirm(const char *lang, const char *title, const char *text, const char *action,
+                          const char *button)
+{
     strbuf b = STRBUF_INIT(SURVEY_PAGE_MAX_BYTES);
     put_head(&b, lang, NULL, title, NULL);
     strbuf_adds(&b, "<main class=\"wrap message\">\n<h1>");
     html_escape(&b, title);
     strbuf_adds(&b, "</h1>\n");
     put_paragraphs(&b, text);
+    if (action) {
+        strbuf_adds(&b, "<form method=\"post\" action=\"");
+        html_escape(&b, action);
+        strbuf_adds(&b, "\">\n<button type=\"submit\" class=\"primary\">");
+        html_escape(&b, button);
+        strbuf_adds(&b, "</button>\n</form>\n");
+    }
     strbuf_adds(&b, "</main>\n</body>\n</html>\n");
     return strbuf_detach(&b, NULL);
 }

@@ -73,6 +73,13 @@ char *survey_page_render(const survey_page *p);
  * string the caller frees, or NULL when out of memory. */
 char *survey_page_message(const char *lang, const char *title, const char *text);
 
+/* A page as survey_page_message's with one button that posts an empty form
+ * to action (a path of this server; NULL: no button): for a step that must
+ * not happen by merely opening a link, as mail scanners open every link of
+ * a mail. Returns a string the caller frees, or NULL when out of memory. */
+char *survey_page_confirm(const char *lang, const char *title, const char *text, const char *action,
+                          const char *button);
+
 /* Decodes a posted form body (len bytes, need not be NUL-terminated) into
  * *answers (a new JSON object the caller decrefs) and action ("save" or
  * "submit"; "save" when the field is absent).
