@@ -47,6 +47,7 @@ void route_console_import_undo(http_request *req, http_response *res);
 /* console_results.c */
 void route_console_results(http_request *req, http_response *res);
 void route_console_report(http_request *req, http_response *res);
+void route_console_raad(http_request *req, http_response *res);
 
 /* console_admin.c */
 void route_console_keys(http_request *req, http_response *res);
