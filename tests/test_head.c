@@ -192,8 +192,9 @@ Test(head, the_route_table_says_what_each_route_needs)
                   "%s %s", r->method, r->pattern);
         cr_expect(!(k & (ROUTE_KEY | ROUTE_TOKEN | ROUTE_SESSION | ROUTE_FORM)) || (k & ROUTE_DB),
                   "%s %s", r->method, r->pattern);
-        int wave_address =
-            strstr(r->pattern, "/waves/{id}") || strstr(r->pattern, "/metingen/{id}");
+        int wave_address = strstr(r->pattern, "/waves/{id}") ||
+                           strstr(r->pattern, "/metingen/{id}") ||
+                           !strcmp(r->pattern, "/raad/{id}");
         cr_expect(!wave_address == !(k & ROUTE_WAVE), "%s %s", r->method, r->pattern);
         /* a respondent's token needs ROUTE_TOKEN; a share link's token
          * (/raad/s/{token}) is looked up by its own service, without a key */
@@ -218,6 +219,10 @@ Test(head, the_route_table_says_what_each_route_needs)
             cr_expect(k & ROUTE_FORM, "%s %s needs its CSRF token", r->method, r->pattern);
         if (!strncmp(r->pattern, "/beheer", 7))
             cr_expect(r->refuse != NULL, "%s %s refuses with a page", r->method, r->pattern);
+        /* the council summary behind a login: a signed-in person's page */
+        if (!strcmp(r->pattern, "/raad/{id}"))
+            cr_expect((k & ROUTE_SESSION) && !(k & ROUTE_KEY) && r->refuse != NULL, "%s %s",
+                      r->method, r->pattern);
     }
     cr_expect_gt(n, 20, "the table has its routes (%d)", n);
 }

@@ -6,6 +6,7 @@
  *
  *   GET /beheer/metingen/{id}/uitkomsten
  *   GET /beheer/metingen/{id}/rapport?variant=full|council&lang=nl|en
+ *   GET /raad/{id}                      the council summary page, behind a login
  *
  * Only for a closed wave (409 "results appear when the wave closes"
  * before): during collection there are counts only. Everything shown is at
@@ -19,6 +20,7 @@
 
 #include "reports/html/svg_chain.h"
 #include "server/app/analysis_service.h"
+#include "server/app/share.h"
 #include "server/web/console.h"
 #include "server/web/console_routes.h"
 #include "server/web/routes.h"
@@ -317,4 +319,22 @@ void route_console_report(http_request *req, http_response *res)
 {
     if (closed_or_refuse(req, res) != 0) return;
     route_report(req, res); /* the API's download: the same workbook, the same rules */
+}
+
+/* The page a share link opens (/raad/s/{token}), for a signed-in person
+ * whose scope holds the wave (a viewer included: it is the council's own
+ * summary), without making a link. The service refuses an open wave (409);
+ * a wave out of scope was refused as unknown (404) in the head step. */
+void route_console_raad(http_request *req, http_response *res)
+{
+    if (closed_or_refuse(req, res) != 0) return;
+    tm_error err = TM_ERROR_INIT;
+    size_t len = 0;
+    char *html = share_summary(req->app, req->db, &req->wave, console_lang(req), &len, &err);
+    if (!html) {
+        console_fail(req, res, &err);
+        tm_error_clear(&err);
+        return;
+    }
+    http_respond_body(res, 200, "text/html; charset=utf-8", html, len);
 }

@@ -70,6 +70,7 @@ void route_console_mail_schedule(http_request *req, http_response *res);
 /* console_results.c */
 void route_console_results(http_request *req, http_response *res);
 void route_console_report(http_request *req, http_response *res);
+void route_console_raad(http_request *req, http_response *res);
 
 /* console_admin.c */
 void route_console_keys(http_request *req, http_response *res);

@@ -403,6 +403,9 @@ void console_wave_page(http_request *req, http_response *res, int status, const 
         strbuf_addf(b, "<a class=\"button\" href=\"/beheer/metingen/%lld/uitkomsten\">", w->id);
         console_t(&p, TX("Uitkomsten bekijken", "See the results"));
         strbuf_adds(b, "</a>");
+        strbuf_addf(b, "<a class=\"button secondary\" href=\"/raad/%lld\">", w->id);
+        console_t(&p, TX("Samenvatting voor de raad", "Summary for the council"));
+        strbuf_adds(b, "</a>");
     }
     if (write && (!strcmp(w->status, "draft") || d.is_test)) {
         strbuf_addf(b, "<a class=\"button secondary\" href=\"/beheer/metingen/%lld/verwijderen\">",

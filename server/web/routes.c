@@ -118,6 +118,7 @@ const route route_table[] = {
     {"POST", "/beheer/metingen/{id}/import/ongedaan", route_console_import_undo, CHANGE | WAVE, 0,                    NULL,               C,    NULL},
     {"GET",  "/beheer/metingen/{id}/uitkomsten",    route_console_results,      PAGE | WAVE | HEAVY, 0,                      NULL,               C,    NULL},
     {"GET",  "/beheer/metingen/{id}/rapport",       route_console_report,       PAGE | WAVE | HEAVY, 0,                      NULL,               C,    NULL},
+    {"GET",  "/raad/{id}",                          route_console_raad,         PAGE | WAVE | HEAVY, 0,                      NULL,               C,    NULL},
     {"GET",  "/beheer/sleutels",                    route_console_keys,         PAGE | ROUTE_ADMIN, 0,                NULL,               C,    NULL},
     {"POST", "/beheer/sleutels",                    route_console_key_create,   FORM | ROUTE_ADMIN, 0,                NULL,               C,    NULL},
     {"POST", "/beheer/sleutels/{id}/intrekken",     route_console_key_revoke,   FORM | ROUTE_ADMIN, 0,                NULL,               C,    NULL},
