@@ -287,6 +287,34 @@ static void t_fresh_draft(const char *pat, char *path, size_t n, char *body, siz
     fill(pat, path, n, &w, NULL);
     snprintf(body, bn, "{}");
 }
+/* the wave's own keys and rules, on a fresh draft: none of either */
+static void t_fresh_settings(const char *pat, char *path, size_t n, char *body, size_t bn)
+{
+    long long w = draft_of(org_a);
+    fill(pat, path, n, &w, NULL);
+    snprintf(body, bn, "%s", strstr(pat, "rules") ? "[]" : "{}");
+}
+/* the mail of the open (online) wave; no relay is set up in this test, so
+ * what would reach one answers 503 "mail is not set up" */
+static void t_mail(const char *pat, char *path, size_t n, char *body, size_t bn)
+{
+    char p2[256];
+    fill(pat, p2, sizeof p2, &wave_open, NULL);
+    body[0] = '\0';
+    if (strstr(pat, "recipients")) {
+        snprintf(path, n, "%s?layer=beleid", p2);
+        snprintf(body, bn, "adres%d@rollen.nl\n", ++serial);
+        return;
+    }
+    if (strstr(pat, "preview")) {
+        snprintf(path, n, "%s?lang=nl&kind=invitation&layer=beleid", p2);
+        return;
+    }
+    snprintf(path, n, "%s", p2);
+    if (strstr(pat, "/test")) snprintf(body, bn, "{\"to\": \"proef@rollen.nl\"}");
+    if (strstr(pat, "schedule")) snprintf(body, bn, "{\"after_days\": [7, 12]}");
+    if (strstr(pat, "templates")) snprintf(body, bn, "{}");
+}
 static void t_fresh_open(const char *pat, char *path, size_t n, char *body, size_t bn)
 {
     long long w = th_wave_open(srv, keys[ADMIN], org_a);
@@ -472,6 +500,19 @@ static const expect api[] = {
     {"POST",   "/api/v1/waves/{id}/invitations",        t_open,        WRITE_A(201)},
     {"POST",   "/api/v1/waves/{id}/links",              t_open,        WRITE_A(201)},
     {"GET",    "/api/v1/waves/{id}/progress",           t_open,        IN_A(200)},
+    {"PUT",    "/api/v1/waves/{id}/intended",           t_fresh_settings, WRITE_A(200)},
+    {"PUT",    "/api/v1/waves/{id}/rules",              t_fresh_settings, WRITE_A(200)},
+    {"GET",    "/api/v1/waves/{id}/mail",               t_mail,        IN_A(200)},
+    {"POST",   "/api/v1/waves/{id}/recipients",         t_mail,        WRITE_A(503)},
+    {"GET",    "/api/v1/waves/{id}/mail/templates",     t_mail,        IN_A(200)},
+    {"PUT",    "/api/v1/waves/{id}/mail/templates",     t_mail,        WRITE_A(200)},
+    {"GET",    "/api/v1/waves/{id}/mail/preview",       t_mail,        IN_A(200)},
+    {"POST",   "/api/v1/waves/{id}/mail/test",          t_mail,        WRITE_A(503)},
+    {"POST",   "/api/v1/waves/{id}/mail/send",          t_mail,        WRITE_A(503)},
+    {"POST",   "/api/v1/waves/{id}/mail/reminders",     t_mail,        WRITE_A(503)},
+    {"PUT",    "/api/v1/waves/{id}/mail/schedule",      t_mail,        WRITE_A(200)},
+    {"GET",    "/s/{token}/afmelden",                   t_token,       ALL(200)},
+    {"POST",   "/s/{token}/afmelden",                   t_fresh_token, ALL(200)},
     {"POST",   "/api/v1/waves/{id}/responses",          t_import,      WRITE_A(201)},
     {"GET",    "/api/v1/waves/{id}/analysis",           t_closed,      IN_A(200)},
     {"GET",    "/api/v1/waves/{id}/report.xlsx",        t_closed,      IN_A(200)},
@@ -521,6 +562,15 @@ static const expect console[] = {
     {"POST", "/beheer/metingen/{id}/uitnodigingen",     c_open,        P_WRITE_A(ALLOW)},
     {"POST", "/beheer/metingen/{id}/links",             c_open,        P_WRITE_A(ALLOW)},
     {"GET",  "/beheer/metingen/{id}/voortgang",         c_open,        P_IN_A(200)},
+    {"POST", "/beheer/metingen/{id}/bedoeling",         c_fresh_draft, P_WRITE_A(ALLOW)},
+    {"POST", "/beheer/metingen/{id}/regels",            c_fresh_draft, P_WRITE_A(ALLOW)},
+    {"GET",  "/beheer/metingen/{id}/email",             c_open,        P_WRITE_A(200)},
+    {"POST", "/beheer/metingen/{id}/email/adressen",    c_open,        P_WRITE_A(ALLOW)},
+    {"POST", "/beheer/metingen/{id}/email/teksten",     c_open,        P_WRITE_A(ALLOW)},
+    {"POST", "/beheer/metingen/{id}/email/test",        c_open,        P_WRITE_A(503)},
+    {"POST", "/beheer/metingen/{id}/email/versturen",   c_open,        P_WRITE_A(503)},
+    {"POST", "/beheer/metingen/{id}/email/herinneren",  c_open,        P_WRITE_A(503)},
+    {"POST", "/beheer/metingen/{id}/email/schema",      c_open,        P_WRITE_A(ALLOW)},
     {"GET",  "/beheer/metingen/{id}/import",            c_import,      P_WRITE_A(200)},
     {"POST", "/beheer/metingen/{id}/import",            c_import,      P_WRITE_A(ALLOW)},
     {"POST", "/beheer/metingen/{id}/import/ongedaan",   c_fresh_batch, P_WRITE_A(ALLOW)},
