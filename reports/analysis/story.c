@@ -23,6 +23,15 @@ static const char *str(json_t *obj, const char *key)
     return json_string_value(json_object_get(obj, key));
 }
 
+/* Whether a gap's diff is a drop to tell. Two layers that answered alike
+ * can differ by 1e-14 in the last bits of their sums, depending on the order
+ * their rows were added (the mixer releases them in a random order): that is
+ * rounding, not a drop ("daalt van 42 naar 42"). */
+static int is_drop(double d)
+{
+    return !isnan(d) && d > 1e-9;
+}
+
 int story_k(json_t *analysis)
 {
     double k = num(json_object_get(analysis, "wave"), "min_group_size");
@@ -132,7 +141,7 @@ static int pick_loss_most(json_t *analysis, story_fact *out)
         {
             double d = num(g, "diff");
             if (measure_from_key(str(g, "measure")) != MEASURE_SCORE ||
-                !gap_adjacent_shown(analysis, t, g) || isnan(d) || d <= 0 ||
+                !gap_adjacent_shown(analysis, t, g) || !is_drop(d) ||
                 !significant(num(g, "p_holm")) || (found && d <= best))
                 continue;
             *out = loss_fact(analysis, t, g, STORY_LOSS_MOST);
@@ -347,7 +356,7 @@ size_t story_losses(json_t *analysis, story_fact *out, size_t max)
         json_array_foreach(json_object_get(t, "gaps"), j, g)
         {
             double d = num(g, "diff");
-            if (!gap_adjacent_shown(analysis, t, g) || isnan(d) || d <= 0 ||
+            if (!gap_adjacent_shown(analysis, t, g) || !is_drop(d) ||
                 measure_from_key(str(g, "measure")) < 0)
                 continue;
             /* the same pair of the same theme on the other measure: keep the larger */
@@ -400,7 +409,7 @@ size_t story_theme(json_t *analysis, json_t *theme, story_fact *out, size_t max)
     json_array_foreach(json_object_get(theme, "gaps"), j, g)
     {
         double d = num(g, "diff");
-        if (!gap_adjacent_shown(analysis, theme, g) || isnan(d) || d <= 0 ||
+        if (!gap_adjacent_shown(analysis, theme, g) || !is_drop(d) ||
             measure_from_key(str(g, "measure")) < 0 || !significant(num(g, "p_holm")))
             continue;
         if (!best || d > num(best, "diff")) best = g;
