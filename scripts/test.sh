@@ -46,6 +46,9 @@ for t in "$@"; do
   passed=$((passed + ${p:-0}))
   failed=$((failed + ${f:-0} + ${c:-0}))
   if [ $rc -ne 0 ] || [ -z "$line" ]; then
+    # A runner can end badly after its synthesis (a leak at exit, a signal):
+    # say which, so a red run with every test passing names its binary.
+    echo "$(basename "$t"): exit status $rc"
     status=1
     [ -z "$line" ] && failed=$((failed + 1))
   fi

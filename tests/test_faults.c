@@ -409,7 +409,10 @@ Test(faults, postgres_crashes_mid_stream_and_restarts)
     cr_expect_eq(k->conn_errors, 0, "no request was dropped or timed out");
     cr_expect_eq(k->others, 0, "no status but 201, 409, 503 (last: %ld %s)", k->other_status,
                  k->other_body);
-    cr_expect_lt(k->max_ms, 5000, "no request took more than 5 s (max %.0f ms)", k->max_ms);
+    /* No request hangs: each is answered (201, 409 or 503) while the
+     * cluster is down or restarting. The bound is a hang's, not a speed:
+     * on a loaded 2-core machine a restart alone took 5.2 s. */
+    cr_expect_lt(k->max_ms, 10000, "no request took more than 10 s (max %.0f ms)", k->max_ms);
 
     int wrong = 0;
     for (int i = 0; i < KILL_TOKENS; i++)
@@ -710,8 +713,10 @@ Test(faults, sigterm_finishes_requests_in_flight)
     cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit status 0 (raw %d)", status);
     /* The grace is 10 s; past it, an import still waiting is answered 503
      * and only those running (two heavy workers) finish: at most about one
-     * import's time more, bounded here by twice the quickest's (upload and
-     * run, as curl saw it). */
+     * import's time more, bounded here by three times the quickest's (upload
+     * and run, as curl saw it; at nice 10 on a loaded 2-core machine the last
+     * ones ran 2.2 times as long). A server that ran the queued imports too
+     * would take a further import's time per two waiting. */
     double quickest_ms = 0;
     for (int i = 0; i < TERM_IMPORTS; i++) {
         double t = 0;
@@ -720,7 +725,7 @@ Test(faults, sigterm_finishes_requests_in_flight)
             (quickest_ms == 0 || t * 1000 < quickest_ms))
             quickest_ms = t * 1000;
     }
-    cr_expect_lt(exit_ms, 10500 + 2 * quickest_ms,
+    cr_expect_lt(exit_ms, 10500 + 3 * quickest_ms,
                  "it exited within the 10 s grace and the imports running then (%.0f ms; an "
                  "import took %.0f ms)",
                  exit_ms, quickest_ms);
@@ -755,7 +760,9 @@ Test(faults, sigterm_finishes_requests_in_flight)
         if (code[i] == 201 && json_integer_value(json_object_get(j, "imported")) == TERM_ROWS) ok++;
         json_decref(j);
     }
-    if (!within_grace) cr_log_warn("the grace ran out: %d import(s) cut or refused", cut);
+    /* A note, not a warning: Criterion 2.4 ends its runner with status 1
+     * after any cr_log_warn, which turned a slow machine's passing run red. */
+    if (!within_grace) cr_log_info("the grace ran out: %d import(s) cut or refused", cut);
     char q[160];
     snprintf(q, sizeof q, "SELECT count(*) FROM responses WHERE wave_id = %lld", wave);
     long long rows = sql_count(db, q);
