@@ -26,7 +26,9 @@ What is checked, for the variant and language:
   - council: page 1 (title, organisation and wave, response line, the
     thermometer, 3 to 5 sentences, each about one measure, the first naming
     the largest significant loss, the note when the chain does not start at
-    the top), Per thema (the chart's data, the per-theme sentences),
+    the top), Per thema (the chart's data, the per-theme sentences, at
+    most three rules: those shown layers are divided on, then those a
+    shown layer says hinder),
     Respons en uitleg; no p-values, no statistics' names, no per-item data;
     each sheet fit to one page; the chain chart on page 1 draws beleving
     per layer, one line per theme;
@@ -81,7 +83,8 @@ WORDS = {
            "import": "ingelezen uit een bestand", "invited_of": "van de %d uitgenodigden",
            "top_hidden": "Van het bestuur zijn minder dan", "starts_at": "begint daarom bij",
            "rules_head": "Regel", "conflicts": "Tegenstellingen", "peer": "vergelijkingsgroep",
-           "method": "Rekenmethode", "reading": "Zo leest u dit", "not_comparable": "nee: sleutel"},
+           "method": "Rekenmethode", "reading": "Zo leest u dit", "not_comparable": "nee: sleutel",
+           "council_rules": "Regels die helpen of belemmeren", "rules_calm": "Over geen van de regels"},
     "en": {"theme": "Theme", "measure": "Measure", "themes": "Themes", "domains": "Subjects",
            "item_text": "Item text", "gaps_head": "Where is the intent lost?",
            "none": "none", "layer": "Layer", "no": "no", "yes": "yes",
@@ -95,7 +98,8 @@ WORDS = {
            "top_hidden": "Fewer than", "starts_at": "therefore starts at",
            "rules_head": "Rule", "conflicts": "Conflicts", "peer": "peer group",
            "method": "Method of calculation", "reading": "How to read this",
-           "not_comparable": "no: key"},
+           "not_comparable": "no: key",
+           "council_rules": "Rules that help or hinder", "rules_calm": "The layers are not far apart"},
 }
 # words a council member should never meet
 STATISTICS = re.compile(r"(\bp\s*[(=<]|p \(Holm\)|ANOVA|Hedges|Welch|eta²|\bsd\b|rwg|95%)")
@@ -876,6 +880,44 @@ def check_council_themes(ws):
             ok((" %s " % rnd(t["thermometer"]["temperature"])) in s, "Per thema %s: temperature in %r" % (t["theme"], s))
             if is_num(t.get("carry")) and t.get("carry_from") in CTX.active:
                 ok(("%s%%" % rnd(t["carry"])) in s, "Per thema %s: carry in %r" % (t["theme"], s))
+    check_council_rules(rows)
+
+
+def council_rule_points():
+    """The rules the council summary tells, in its order: those two shown
+    layers are divided on (largest difference first), then those without
+    one that a shown layer rates below 0 (lowest net first)."""
+    splits, hinders = [], []
+    for r in CTX.fx.get("rules", []):
+        cs = [c for c in r["conflicts"] if c["from"] in CTX.active and c["to"] in CTX.active]
+        if cs:
+            splits.append((-max(abs(c["diff"]) for c in cs), r))
+            continue
+        nets = [l["rating"]["net"] for l in r["layers"]
+                if l["layer"] in CTX.active and not l["rating"].get("suppressed")
+                and is_num(l["rating"].get("net")) and l["rating"]["net"] < 0]
+        if nets:
+            hinders.append((min(nets), r))
+    splits.sort(key=lambda e: e[0])
+    hinders.sort(key=lambda e: e[0])
+    return [r for _, r in splits] + [r for _, r in hinders]
+
+
+def check_council_rules(rows):
+    h = find_row(rows, lambda row: row[0] == CTX.w["council_rules"])
+    if not CTX.fx.get("rules"):
+        ok(h < 0, "Per thema: rules told for a wave without rules")
+        return
+    if not ok(h >= 0, "Per thema: no block on the rules"):
+        return
+    said = [r[0] for r in rows[h + 1:] if isinstance(r[0], str) and r[0].startswith("•  ")]
+    want = council_rule_points()[:3]
+    ok(len(said) == len(want), "Per thema: %d rules told, expected %d" % (len(said), len(want)))
+    for r, s in zip(want, said):
+        ok(r["text"].rstrip(".") in s, "Per thema: expected the rule %r, read %r" % (r["text"], s))
+    if not want:
+        ok(isinstance(cell(rows[h + 1], 0), str) and rows[h + 1][0].startswith(CTX.w["rules_calm"]),
+           "Per thema: no sentence that no rule divides or hinders")
 
 
 def check_council_reading(ws):

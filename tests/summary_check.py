@@ -18,7 +18,10 @@ What is checked:
     thermometer per theme (temperature, grade and band as the analysis
     gives them, rounded), 3 to 5 sentences;
   - page 2: beleving and kennis per theme and shown layer, rounded, empty
-    where a cell may not be shown;
+    where a cell may not be shown; the rules in short: at most three, those
+    two shown layers are divided on first (largest difference first), then
+    those a shown layer says hinder (lowest net first), or a sentence that
+    there are none; nothing about rules for a wave without;
   - page 3: the response per layer, the reading guide;
   - nothing of a suppressed layer but its name and counts.
 """
@@ -35,10 +38,12 @@ BANDS = {"nl": {"goed": "goed", "aandacht": "vraagt aandacht", "zorg": "zorgelij
          "en": {"goed": "good", "aandacht": "needs attention", "zorg": "of concern"}}
 WORDS = {"nl": {"title": "Thermometer sociaal domein: samenvatting voor de raad",
                 "chart": "De bedoeling langs de keten: beleving per laag (0–100)",
-                "response": "Respons:", "of": "van de %d uitgenodigden", "hidden": "minder dan"},
+                "response": "Respons:", "of": "van de %d uitgenodigden", "hidden": "minder dan",
+                "rules": "Regels die helpen of belemmeren", "calm": "Over geen van de regels"},
          "en": {"title": "Social Domain Thermometer: summary for the council",
                 "chart": "The intent along the chain: perceived alignment per layer (0–100)",
-                "response": "Response:", "of": "of the %d people invited", "hidden": "Fewer than"}}
+                "response": "Response:", "of": "of the %d people invited", "hidden": "Fewer than",
+                "rules": "Rules that help or hinder", "calm": "The layers are not far apart"}}
 
 failures, passed = [], [0]
 
@@ -98,6 +103,26 @@ class Tree(HTMLParser):
 
     def handle_data(self, data):
         self.cur.children.append(data)
+
+
+def rule_points(fx, shown, k):
+    """The rules a summary tells, in its order: (rule, kind) for the rules
+    two shown layers are divided on (largest difference first), then the
+    rules without one that a shown layer rates below 0 (lowest net first)."""
+    splits, hinders = [], []
+    for r in fx.get("rules", []):
+        cs = [c for c in r["conflicts"] if c["from"] in shown and c["to"] in shown]
+        if cs:
+            splits.append((-max(abs(c["diff"]) for c in cs), r))
+            continue
+        nets = [l["rating"]["net"] for l in r["layers"]
+                if l["layer"] in shown and not l["rating"].get("suppressed")
+                and isinstance(l["rating"].get("net"), (int, float)) and l["rating"]["net"] < 0]
+        if nets:
+            hinders.append((min(nets), r))
+    splits.sort(key=lambda e: e[0])
+    hinders.sort(key=lambda e: e[0])
+    return [(r, "split") for _, r in splits] + [(r, "hinders") for _, r in hinders]
 
 
 def rounded(v, lang, decimals=0):
@@ -233,6 +258,18 @@ def main():
        "page 2: tables of beleving and kennis")
     dts = [d.text() for d in p2.find_all("dt")]
     ok(dts == [label("themes", tt["theme"]) for tt in fx["themes"]], "page 2: blocks %r" % dts)
+    heads = [h for h in p2.find_all("h3") if h.text() == w["rules"]]
+    if not fx.get("rules"):
+        ok(not heads, "page 2: rules told for a wave without rules")
+    elif ok(heads, "page 2: no block on the rules"):
+        want = rule_points(fx, shown, k)[:3]
+        said = [li.text() for ul in p2.find_all("ul", "rules") for li in ul.find_all("li")]
+        ok(len(said) == len(want), "page 2: %d rules told, expected %d" % (len(said), len(want)))
+        for (r, kind), text in zip(want, said):
+            ok(r["text"].rstrip(".") in text, "page 2: expected the rule %r (%s), read %r" % (r["text"], kind, text))
+        if not want:
+            calm = p2.find_all("p", "rules")
+            ok(calm and calm[0].text().startswith(w["calm"]), "page 2: no sentence that no rule divides or hinders")
 
     # page 3
     table = p3.find_all("table", "response")

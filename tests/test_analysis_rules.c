@@ -207,7 +207,7 @@ Test(rules, bad_input)
     cr_assert(strstr(err.message, "\"r1\""), "%s", err.message);
     tm_error_clear(&err);
     w.ratings[0] = RULE_HELPT;
-    analysis_rule twice[3] = {{"r1", NULL}, {"r2", NULL}, {"r1", NULL}};
+    analysis_rule twice[3] = {{"r1", NULL, NULL}, {"r2", NULL, NULL}, {"r1", NULL, NULL}};
     wd.rules = twice;
     cr_assert_null(analysis_run(&wd, NULL, NULL, &err));
     cr_assert(strstr(err.message, "twice"), "%s", err.message);

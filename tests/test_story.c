@@ -271,3 +271,29 @@ Test(story, a_difference_of_rounding_is_no_drop)
                       f[i].diff);
     cr_expect_eq(n, 2, "the two drops of eigen kracht remain (%zu facts)", n);
 }
+
+/* A rule the wave gave in English too reads in English in an English
+ * sentence and in Dutch in a Dutch one; without it, both read the Dutch. */
+Test(story, a_rule_reads_in_the_language_of_the_sentence)
+{
+    story_fact f[4];
+    size_t n = story_rules(a, f, 4);
+    cr_assert_geq(n, 1);
+    cr_assert_eq(f[0].kind, STORY_RULE_SPLIT);
+    char *s = sentences(f, 1, "en");
+    cr_expect(strstr(s, "‘Elke aanvraag gaat via het loket’") != NULL, "%s", s);
+    free(s);
+    json_object_set_new(f[0].src, "text_en",
+                        json_string("Every application goes through the desk."));
+    s = sentences(f, 1, "en");
+    cr_expect_str_eq(s, "The layers are divided on the rule ‘Every application goes through the "
+                        "desk’: according to policy staff it helps, according to frontline staff "
+                        "it hinders.\n");
+    free(s);
+    s = sentences(f, 1, "nl");
+    cr_expect(strstr(s, "‘Elke aanvraag gaat via het loket’") != NULL, "%s", s);
+    free(s);
+    cr_expect_str_eq(story_rule_text(f[0].src, "en"), "Every application goes through the desk.");
+    cr_expect_str_eq(story_rule_text(f[0].src, "nl"), "Elke aanvraag gaat via het loket.");
+    json_object_del(f[0].src, "text_en");
+}

@@ -105,6 +105,53 @@ Test(summary, pages_of_a_wave_with_every_layer_shown)
     check_page(FIX_SHOWN, NULL, "en");
 }
 
+/* The page of analysis a (borrowed), written as a fixture of its own for
+ * the check. */
+static void check_analysis(json_t *a, const char *lang)
+{
+    const char *base = getenv("TEST_TMPDIR") ? getenv("TEST_TMPDIR") : "/tmp";
+    char *path;
+    cr_assert(asprintf(&path, "%s/summary-fx-%d-%s.json", base, (int)getpid(), lang) > 0);
+    cr_assert_eq(json_dump_file(a, path, 0), 0, "%s: cannot write", path);
+    check_page(path, NULL, lang);
+    unlink(path);
+    free(path);
+}
+
+/* A wave whose layers agree on every rule and find none hindering gets a
+ * sentence that says so; a wave without rules no word about rules. */
+Test(summary, rules_without_a_point_and_no_rules)
+{
+    json_t *a = load_json(FIX_SHOWN);
+    size_t i, j;
+    json_t *r, *l;
+    json_array_foreach(json_object_get(a, "rules"), i, r)
+    {
+        json_object_set_new(r, "conflicts", json_array());
+        json_array_foreach(json_object_get(r, "layers"), j, l)
+        {
+            json_t *rating = json_object_get(l, "rating");
+            if (json_real_value(json_object_get(rating, "net")) < 0)
+                json_object_set_new(rating, "net", json_real(10));
+        }
+    }
+    check_analysis(a, "nl");
+    check_analysis(a, "en");
+    instrument *in = load_instrument();
+    char *html = render(in, a, NULL, "nl");
+    cr_expect(strstr(html, "Over geen van de regels van deze meting lopen de lagen ver uiteen") !=
+                  NULL,
+              "no sentence that no rule divides the layers or hinders");
+    free(html);
+    json_object_set_new(a, "rules", json_array());
+    check_analysis(a, "nl");
+    html = render(in, a, NULL, "nl");
+    cr_expect_null(strstr(html, "Regels die helpen of belemmeren"), "rules told without rules");
+    free(html);
+    instrument_free(in);
+    json_decref(a);
+}
+
 /* Markup in names that come from outside the program (an organisation, a
  * wave, a rule) is text on the page, never markup. */
 Test(summary, names_are_escaped)

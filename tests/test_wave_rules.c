@@ -351,6 +351,9 @@ Test(wave_rules, ratings_reach_the_analysis_sealed_and_mixed)
     free(ap);
 
     cr_expect_eq(json_array_size(json_object_get(a, "rules")), 5);
+    cr_expect_str_eq(json_string_value(json_object_get(rule_of(a, "r2"), "text_en")),
+                     "An assessment is valid for one year at most.");
+    cr_expect_null(json_object_get(rule_of(a, "r1"), "text_en"), "r1 has no English text");
     json_t *r1b = json_object_get(rule_cell(a, "r1", "beleid"), "rating");
     cr_expect_eq(json_integer_value(json_object_get(r1b, "n")), 4);
     cr_expect_eq(json_integer_value(json_object_get(r1b, "helpt")), 4);
@@ -382,6 +385,83 @@ Test(wave_rules, ratings_reach_the_analysis_sealed_and_mixed)
         keyed += src && !strcmp(src, "wave");
     }
     cr_expect_eq(keyed, 6, "six knowledge questions keyed by the wave");
+
+    /* The council's viewer reads each rule's net per layer and its conflicts,
+     * the figures the council summary tells, and no counts. */
+    char *wp = path_of(w, "");
+    json_t *wj = call("GET", wp, NULL, 200);
+    free(wp);
+    long long org = json_integer_value(json_object_get(wj, "organisation_id"));
+    json_decref(wj);
+    char *viewer = th_api_key(db, "viewer", &org, 1);
+    ap = path_of(w, "/analysis");
+    th_response vr = th_get(srv, ap, viewer);
+    free(ap);
+    cr_assert_eq(vr.status, 200, "%s", vr.body);
+    json_t *va = th_json(&vr);
+    th_response_free(&vr);
+    cr_assert_eq(json_array_size(json_object_get(va, "rules")), 5);
+    static const char *const counts[] = {"n", "helpt", "neutraal", "belemmert", "onbekend"};
+    json_t *vrule, *vl;
+    size_t j;
+    json_array_foreach(json_object_get(va, "rules"), i, vrule)
+    {
+        json_array_foreach(json_object_get(vrule, "layers"), j, vl)
+        {
+            const char *layer = json_string_value(json_object_get(vl, "layer"));
+            json_t *rating = json_object_get(vl, "rating");
+            for (size_t c = 0; c < sizeof counts / sizeof *counts; c++)
+                cr_expect_null(json_object_get(rating, counts[c]), "a viewer reads %s of %s in %s",
+                               counts[c], json_string_value(json_object_get(vrule, "rule")), layer);
+            json_t *full = json_object_get(
+                rule_cell(a, json_string_value(json_object_get(vrule, "rule")), layer), "rating");
+            json_t *vnet = json_object_get(rating, "net"), *fnet = json_object_get(full, "net");
+            cr_expect((!vnet && !fnet) || json_equal(vnet, fnet),
+                      "the viewer's net of %s in %s differs",
+                      json_string_value(json_object_get(vrule, "rule")), layer);
+            cr_expect_eq(json_is_true(json_object_get(rating, "suppressed")),
+                         json_is_true(json_object_get(full, "suppressed")));
+        }
+    }
+    cr_expect(json_equal(json_object_get(rule_of(va, "r1"), "conflicts"),
+                         json_object_get(rule_of(a, "r1"), "conflicts")));
+    json_decref(va);
+    free(viewer);
+
+    /* The council's page tells, in this order, the conflicts (r1: beleid
+     * +100, uitvoering -100; r3: beleid 0, uitvoering +50, a difference of
+     * exactly 50) and then a rule a layer says hinders (r2: uitvoering -100;
+     * beleid's two ratings are below k). r4 and r5 nobody rated. */
+    json_t *link = post(w, "/share", "{\"expires_in_days\": 1}", 201);
+    const char *url = json_string_value(json_object_get(link, "url"));
+    cr_assert(url && strstr(url, "/raad/s/"), "share url %s", url ? url : "(none)");
+    th_response page = th_get(srv, strstr(url, "/raad/s/"), NULL);
+    cr_assert_eq(page.status, 200, "%s", page.body);
+    const char *rules_at = strstr(page.body, "Regels die helpen of belemmeren");
+    cr_assert_not_null(rules_at, "the council page has no block on the rules");
+    const char *r1 = strstr(rules_at, "Over de regel ‘Elke aanvraag gaat via het loket’ zijn de "
+                                      "lagen verdeeld: volgens beleid helpt hij, volgens de "
+                                      "uitvoering belemmert hij.");
+    const char *r3 = strstr(rules_at, "Huishoudelijke hulp is hoogstens 2,5 uur per week");
+    const char *r2 = strstr(rules_at, "Een indicatie geldt hoogstens een jaar");
+    cr_expect(r1 && r3 && r2 && r1 < r3 && r3 < r2,
+              "expected r1, r3 and r2 in this order:\n%.2000s", rules_at);
+    cr_expect_null(strstr(rules_at, "witgoed"), "r4 is told, which nobody rated");
+    /* in English, r2 reads as the wave gave it in English; r1 has no English */
+    char *en_path = NULL;
+    cr_assert(asprintf(&en_path, "%s?lang=en", strstr(url, "/raad/s/")) > 0);
+    th_response en = th_get(srv, en_path, NULL);
+    free(en_path);
+    cr_assert_eq(en.status, 200, "%s", en.body);
+    const char *en_rules = strstr(en.body, "Rules that help or hinder");
+    cr_assert_not_null(en_rules, "the English page has no block on the rules");
+    cr_expect(strstr(en_rules, "An assessment is valid for one year at most") != NULL,
+              "r2 not in English:\n%.2000s", en_rules);
+    cr_expect(strstr(en_rules, "Elke aanvraag gaat via het loket") != NULL,
+              "r1, which has no English text, is not told in Dutch:\n%.2000s", en_rules);
+    th_response_free(&en);
+    th_response_free(&page);
+    json_decref(link);
     json_decref(a);
     th_tokens_free(beleid, 4);
     th_tokens_free(uitv, 4);

@@ -47,14 +47,14 @@ static const int started[N_LAYERS] = {9, 16, 25, 61, 31};
 static const int answered[N_LAYERS] = {7, 14, 22, 52, 26};
 
 static const analysis_rule rules[] = {
-    {"loket", "Elke aanvraag gaat via het centrale loket."},
-    {"indicatie-jaar", "Een indicatie voor huishoudelijke hulp geldt hooguit een jaar."},
-    {"maatwerk-akkoord", "Maatwerk boven de norm vraagt vooraf akkoord van de teamleider."},
-    {"budgetcursus", "Bij schulden volgt eerst een budgetcursus."},
-    {"een-plan", "Eén plan per huishouden, met één regisseur."},
-    {"raamcontract", "Zorg wordt alleen ingekocht via raamcontracten."},
-    {"keukentafel", "Binnen twee weken na een melding is er een keukentafelgesprek."},
-    {"registratie", "Elk contact staat binnen 24 uur in het cliëntsysteem."},
+    {"loket", "Elke aanvraag gaat via het centrale loket.", NULL},
+    {"indicatie-jaar", "Een indicatie voor huishoudelijke hulp geldt hooguit een jaar.", NULL},
+    {"maatwerk-akkoord", "Maatwerk boven de norm vraagt vooraf akkoord van de teamleider.", NULL},
+    {"budgetcursus", "Bij schulden volgt eerst een budgetcursus.", NULL},
+    {"een-plan", "Eén plan per huishouden, met één regisseur.", NULL},
+    {"raamcontract", "Zorg wordt alleen ingekocht via raamcontracten.", NULL},
+    {"keukentafel", "Binnen twee weken na een melding is er een keukentafelgesprek.", NULL},
+    {"registratie", "Elk contact staat binnen 24 uur in het cliëntsysteem.", NULL},
 };
 #define N_RULES (sizeof rules / sizeof rules[0])
 

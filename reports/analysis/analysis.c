@@ -1060,6 +1060,7 @@ static json_t *rule_json(analysis *a, size_t q)
     }
     put(a, o, "rule", json_string(r->key));
     put(a, o, "text", jstr(r->text));
+    if (r->text_en) put(a, o, "text_en", json_string(r->text_en));
     put(a, o, "layers", layers);
     for (size_t l = 0; l < a->nl; l++) {
         rule_cell_get(a, q, l, &rc[l]);

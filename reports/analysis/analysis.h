@@ -52,8 +52,9 @@
 
 /* One of the wave's local rules (borrowed strings). */
 typedef struct analysis_rule {
-    const char *key;  /* unique within the wave */
-    const char *text; /* as the respondents read it; may be NULL */
+    const char *key;     /* unique within the wave */
+    const char *text;    /* as the respondents read it; may be NULL */
+    const char *text_en; /* as English respondents read it; NULL when the wave gave none */
 } analysis_rule;
 
 /* The submitted responses of one wave and the wave's own settings, as the

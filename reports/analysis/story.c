@@ -595,11 +595,17 @@ static char *theme_phrase(const instrument *in, const char *key, const char *lan
 
 /* A rule's text as it reads between quotes: without its final full stop
  * (in a static buffer per call site is not needed: the caller's buffer). */
-static const char *rule_text_in(json_t *rule, char *buf, size_t size)
+const char *story_rule_text(json_t *rule, const char *lang)
 {
-    const char *t = str(rule, "text");
+    const char *t = lang && !strcmp(lang, "en") ? str(rule, "text_en") : NULL;
+    if (!t || !*t) t = str(rule, "text");
     if (!t || !*t) t = str(rule, "rule");
-    snprintf(buf, size, "%s", t ? t : "");
+    return t ? t : "";
+}
+
+static const char *rule_text_in(json_t *rule, const char *lang, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", story_rule_text(rule, lang));
     size_t n = strlen(buf);
     if (n > 0 && buf[n - 1] == '.') buf[n - 1] = '\0';
     return buf;
@@ -615,7 +621,7 @@ static const char *verdict(double net, const char *lang)
 static int split_sentence(const story_fact *f, const instrument *in, const char *lang, strbuf *sb)
 {
     char from[96], to[96], From[96], rule[512];
-    rule_text_in(f->src, rule, sizeof rule);
+    rule_text_in(f->src, lang, rule, sizeof rule);
     story_layer_phrase(in, f->from, lang, from, sizeof from);
     story_layer_phrase(in, f->to, lang, to, sizeof to);
     upper_first(from, From, sizeof From);
@@ -666,7 +672,7 @@ int story_sentence(const story_fact *f, json_t *analysis, const instrument *in, 
                                 {"unit", knowledge ? "%" : ""},
                                 {"scale", knowledge ? "" : tm_text_get(scale_100, lang)},
                                 {"band", band ? band : "–"},
-                                {"rule", rule_text_in(f->src, rule, sizeof rule)},
+                                {"rule", rule_text_in(f->src, lang, rule, sizeof rule)},
                                 {NULL, NULL}};
     const tm_text *t = NULL;
     switch (f->kind) {

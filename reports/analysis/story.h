@@ -30,6 +30,8 @@
 /* Significance level a sentence needs to call a difference a loss. */
 #define STORY_ALPHA 0.05
 #define STORY_COUNCIL_MAX 5
+/* The rules the council summary's second page tells (story_rules). */
+#define STORY_COUNCIL_RULES 3
 
 typedef enum story_kind {
     STORY_LOSS_MOST,       /* the largest significant drop in beleving between adjacent layers */
@@ -87,6 +89,11 @@ size_t story_strengths(json_t *analysis, story_fact *out, size_t max);
  * difference first, one per rule), then rules some layer says hinder most
  * (lowest net first, net below 0). Returns the count. */
 size_t story_rules(json_t *analysis, story_fact *out, size_t max);
+
+/* A rule's text (a rule entry of the analysis, borrowed) in lang: its
+ * "text_en" in English when the wave gave one, else its "text", else its
+ * key; "" for none. Borrowed from rule. */
+const char *story_rule_text(json_t *rule, const char *lang);
 
 /* Appends the sentence of f (in lang: "en" English, else Dutch). Returns 0,
  * or -1 when sb failed. */
@@ -190,6 +197,12 @@ int story_reading_text(const story_term *t, const instrument *in, int k, const c
       "{Score} and {knowledge} per layer, on a scale of 0 to 100. An empty cell: too few answers " \
       "to show (fewer than {k}). The words are explained on the last page.")                       \
     X(SW_MEANS_OF, "{Measure} per laag", "{Measure} per layer")                                    \
+    X(SW_RULES, "Regels die helpen of belemmeren", "Rules that help or hinder")                    \
+    X(SW_RULES_CALM,                                                                               \
+      "Over geen van de regels van deze meting lopen de lagen ver uiteen, en geen laag vindt dat " \
+      "een regel meer belemmert dan helpt.",                                                       \
+      "The layers are not far apart on any of this wave's rules, and no layer finds that a rule "  \
+      "hinders more than it helps.")                                                               \
     X(SW_IN_BRIEF, "In het kort", "In brief")                                                      \
     X(SW_RESPONSE_GUIDE, "Respons en uitleg", "Response and guide")                                \
     X(SW_LAYER, "Laag", "Layer")                                                                   \

@@ -299,6 +299,33 @@ static void theme_blocks(page *p)
     strbuf_adds(b, "</dl>");
 }
 
+/* The wave's rules in short, as on the workbook's second page. */
+static void rules_block(page *p)
+{
+    if (json_array_size(json_object_get(p->a, "rules")) == 0) return;
+    strbuf *b = p->b;
+    strbuf_adds(b, "<h3>");
+    word(p, SW_RULES, NULL);
+    strbuf_adds(b, "</h3>");
+    story_fact f[STORY_COUNCIL_RULES];
+    size_t n = story_rules(p->a, f, STORY_COUNCIL_RULES);
+    if (n == 0) {
+        strbuf_adds(b, "<p class=\"rules\">");
+        word(p, SW_RULES_CALM, NULL);
+        strbuf_adds(b, "</p>");
+        return;
+    }
+    strbuf_adds(b, "<ul class=\"rules\">");
+    for (size_t i = 0; i < n; i++) {
+        strbuf_reset(&p->tmp);
+        story_sentence(&f[i], p->a, p->s->in, p->lang, &p->tmp);
+        strbuf_adds(b, "<li>");
+        html_escape(b, p->tmp.buf);
+        strbuf_adds(b, "</li>");
+    }
+    strbuf_adds(b, "</ul>");
+}
+
 /* ------------------------------------------------------------------------
  * Page 3
  * ------------------------------------------------------------------------ */
@@ -452,6 +479,7 @@ static void document(page *p)
     means_table(p, MEASURE_KNOWLEDGE);
     strbuf_adds(b, "</div>");
     theme_blocks(p);
+    rules_block(p);
     page_foot(p, 2);
     strbuf_adds(b, "</section>");
 

@@ -311,6 +311,34 @@ static int theme_blocks(rs_sheet *s, lxw_col_t last)
     return 0;
 }
 
+/* The wave's rules in short: the ones the layers are divided on or that a
+ * layer says hinder (story_rules), or that none is. Nothing for a wave
+ * without rules. */
+static int rules_block(rs_sheet *s, lxw_col_t last)
+{
+    rx *x = s->x;
+    if (json_array_size(json_object_get(x->a, "rules")) == 0) return 0;
+    rs_height(s, 20);
+    rs_str(s, 0, rx_word(x, SW_RULES, NULL), x->f.section);
+    rs_next(s);
+    story_fact f[STORY_COUNCIL_RULES];
+    size_t n = story_rules(x->a, f, STORY_COUNCIL_RULES);
+    char line[1200];
+    for (size_t i = 0; i < n; i++) {
+        const char *text = rx_story(x, &f[i]);
+        if (!text) return -1;
+        snprintf(line, sizeof line, "•  %s", text);
+        rs_wrapped(s, last, line, x->f.wrap, 10);
+    }
+    if (n == 0) {
+        const char *calm = rx_word(x, SW_RULES_CALM, NULL);
+        if (!calm) return -1;
+        snprintf(line, sizeof line, "%s", calm);
+        rs_wrapped(s, last, line, x->f.wrap, 10);
+    }
+    return 0;
+}
+
 int rx_sheet_council_themes(rx *x)
 {
     rs_sheet s;
@@ -331,6 +359,7 @@ int rx_sheet_council_themes(rx *x)
                             (unsigned)got.head, (unsigned)want.head);
     means_table(&s, MEASURE_KNOWLEDGE, last);
     if (theme_blocks(&s, last) < 0) return -1;
+    if (rules_block(&s, last) < 0) return -1;
     return rs_close(&s);
 }
 

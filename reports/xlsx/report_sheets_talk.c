@@ -57,11 +57,9 @@ static int talk_tail(rs_sheet *s, const story_fact *f)
     if (!seen) return -1;
     double h = rs_text_height(seen, s->width[TK_SEEN], 10);
     double h2 = rs_text_height(rx_t(x, RT_TALK_QUESTION), s->width[TK_ASK], 10);
-    double h3 = rs_text_height(f->src && json_is_object(f->src) &&
-                                       json_string_value(json_object_get(f->src, "text"))
-                                   ? json_string_value(json_object_get(f->src, "text"))
-                                   : "",
-                               s->width[TK_WHAT], 10);
+    double h3 =
+        rs_text_height(f->src && json_is_object(f->src) ? story_rule_text(f->src, x->lang) : "",
+                       s->width[TK_WHAT], 10);
     rs_height(s, fmax(h, fmax(h2, h3)));
     rs_str(s, TK_SEEN, seen, x->f.wrap_pad);
     rs_str(s, TK_ASK, rx_t(x, RT_TALK_QUESTION), x->f.wrap_bold);
@@ -154,7 +152,7 @@ static int talk_rules(rs_sheet *s)
     char pair[200];
     for (size_t i = 0; i < n; i++) {
         rs_num(s, TK_NR, (double)(i + 1), x->f.int_left);
-        rs_str(s, TK_WHAT, json_string_value(json_object_get(f[i].src, "text")), x->f.wrap);
+        rs_str(s, TK_WHAT, story_rule_text(f[i].src, x->lang), x->f.wrap);
         if (f[i].kind == STORY_RULE_SPLIT) {
             pair_text(x, f[i].from, f[i].to, pair, sizeof pair);
             rs_str(s, TK_LAYERS, pair, x->f.wrap);
@@ -249,7 +247,7 @@ static void rules_map(rs_sheet *s, json_t *rules)
     json_t *r;
     json_array_foreach(rules, i, r)
     {
-        const char *text = json_string_value(json_object_get(r, "text"));
+        const char *text = story_rule_text(r, x->lang);
         const char *conf = conflicts_text(x, r);
         double h = rs_text_height(text ? text : "", s->width[0], 11);
         double cw = 0;
@@ -307,7 +305,7 @@ static void rules_counts(rs_sheet *s, json_t *rules)
     json_t *r;
     json_array_foreach(rules, i, r)
     {
-        const char *text = json_string_value(json_object_get(r, "text"));
+        const char *text = story_rule_text(r, x->lang);
         for (size_t a = 0; a < x->n_active; a++) {
             const char *lk = x->in->layers[x->active[a]].key;
             json_t *rating =

@@ -142,6 +142,43 @@ json_t *analysis_service_run(app *a, PGconn *c, const wave_info *w, tm_error *er
     return full;
 }
 
+/* A rule as the council summary tells it: per layer its net (helpt minus
+ * belemmert, in points) or that it is suppressed, and the conflicts; no
+ * counts. New reference, NULL when out of memory. */
+static json_t *council_rule(json_t *rule)
+{
+    json_t *o = json_object(), *layers = json_array();
+    if (!o || !layers) {
+        json_decref(o);
+        json_decref(layers);
+        return NULL;
+    }
+    json_object_set(o, "rule", json_object_get(rule, "rule"));
+    json_object_set(o, "text", json_object_get(rule, "text"));
+    if (json_object_get(rule, "text_en"))
+        json_object_set(o, "text_en", json_object_get(rule, "text_en"));
+    json_object_set_new(o, "layers", layers);
+    size_t i;
+    json_t *l;
+    json_array_foreach(json_object_get(rule, "layers"), i, l)
+    {
+        json_t *rating = json_object_get(l, "rating"), *shown = json_object();
+        if (!shown || json_array_append_new(layers, shown) != 0) {
+            json_decref(o);
+            return NULL;
+        }
+        json_object_set(shown, "layer", json_object_get(l, "layer"));
+        json_object_set(shown, "suppressed", json_object_get(l, "suppressed"));
+        if (!rating) continue;
+        json_object_set_new(shown, "rating",
+                            json_is_true(json_object_get(rating, "suppressed"))
+                                ? json_pack("{sb}", "suppressed", 1)
+                                : json_pack("{sO}", "net", json_object_get(rating, "net")));
+    }
+    json_object_set(o, "conflicts", json_object_get(rule, "conflicts"));
+    return o;
+}
+
 json_t *analysis_service_council(json_t *analysis)
 {
     static const char *const keep[] = {
@@ -151,6 +188,21 @@ json_t *analysis_service_council(json_t *analysis)
     for (size_t i = 0; o && i < sizeof keep / sizeof *keep; i++) {
         json_t *v = json_object_get(analysis, keep[i]);
         if (v) json_object_set(o, keep[i], v);
+    }
+    json_t *rules = json_object_get(analysis, "rules");
+    if (o && rules) {
+        json_t *told = json_array();
+        size_t i;
+        json_t *r;
+        json_array_foreach(rules, i, r)
+        {
+            if (json_array_append_new(told, council_rule(r)) != 0) break;
+        }
+        if (!told || json_array_size(told) != json_array_size(rules) ||
+            json_object_set_new(o, "rules", told) != 0) {
+            json_decref(o);
+            return NULL;
+        }
     }
     if (o) json_object_set_new(o, "council", json_true());
     return o;

@@ -33,8 +33,9 @@ json_t *analysis_service_run(app *a, PGconn *c, const wave_info *w, tm_error *er
  * (borrowed) the council summary shows, and nothing per item: method, wave,
  * chain, min_group_size, suppressed_layers, response, themes (per layer
  * score and knowledge, gaps, ANOVA, carry, links, thermometer), trend and
- * benchmark (per theme), and "council": true. No domains, theme x domain
- * cells, items or rules. New reference. */
+ * benchmark (per theme), the rules with only their net per layer and their
+ * conflicts (no counts), and "council": true. No domains, theme x domain
+ * cells or items. New reference, NULL when out of memory. */
 json_t *analysis_service_council(json_t *analysis);
 
 #endif

@@ -274,6 +274,7 @@ int wave_settings_load(PGconn *c, const instrument *in, long long wave, wave_set
             json_t *r = json_array_get(out->rules_json, i);
             out->rules[i].key = json_string_value(json_object_get(r, "key"));
             out->rules[i].text = json_string_value(json_object_get(r, "text"));
+            out->rules[i].text_en = json_string_value(json_object_get(r, "text_en"));
         }
     }
     return 0;

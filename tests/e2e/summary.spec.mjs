@@ -90,6 +90,12 @@ async function run(browser) {
   check(rows >= 1, 'the thermometer has a row per theme', rows);
   const sentences = await page.locator('ul.findings li').count();
   check(sentences >= 3 && sentences <= 5, 'three to five sentences', sentences);
+  // the demo's eight rules: at most three told, with the list's own bullets
+  const told = await page.locator('ul.rules li').count();
+  check(told >= 1 && told <= 3, 'one to three rules told', told);
+  const bullet = await page.evaluate(
+    () => getComputedStyle(document.querySelector('ul.rules')).paddingLeft);
+  check(bullet === '20px', 'the rules list is indented as the findings', bullet);
   const scripts = await page.locator('script').count();
   check(scripts === 0, 'the page has no script', scripts);
   await page.screenshot({ path: join(OUT, 'summary-desktop.png'), fullPage: true });
