@@ -202,14 +202,11 @@ static void front_thermo(page *p)
     strbuf_adds(b, "</p></div>");
 }
 
-static void front_findings(page *p)
+/* The sentences of facts f[0..n) as a list of class cls (a literal). */
+static void fact_list(page *p, const char *cls, const story_fact *f, size_t n)
 {
     strbuf *b = p->b;
-    story_fact f[STORY_COUNCIL_MAX];
-    size_t n = story_council(p->a, f, STORY_COUNCIL_MAX);
-    strbuf_adds(b, "<h2>");
-    word(p, SW_FINDINGS, NULL);
-    strbuf_adds(b, "</h2><ul class=\"findings\">");
+    strbuf_addf(b, "<ul class=\"%s\">", cls);
     for (size_t i = 0; i < n; i++) {
         strbuf_reset(&p->tmp);
         story_sentence(&f[i], p->a, p->s->in, p->lang, &p->tmp);
@@ -218,6 +215,16 @@ static void front_findings(page *p)
         strbuf_adds(b, "</li>");
     }
     strbuf_adds(b, "</ul>");
+}
+
+static void front_findings(page *p)
+{
+    story_fact f[STORY_COUNCIL_MAX];
+    size_t n = story_council(p->a, f, STORY_COUNCIL_MAX);
+    strbuf_adds(p->b, "<h2>");
+    word(p, SW_FINDINGS, NULL);
+    strbuf_adds(p->b, "</h2>");
+    fact_list(p, "findings", f, n);
 }
 
 /* ------------------------------------------------------------------------
@@ -315,15 +322,7 @@ static void rules_block(page *p)
         strbuf_adds(b, "</p>");
         return;
     }
-    strbuf_adds(b, "<ul class=\"rules\">");
-    for (size_t i = 0; i < n; i++) {
-        strbuf_reset(&p->tmp);
-        story_sentence(&f[i], p->a, p->s->in, p->lang, &p->tmp);
-        strbuf_adds(b, "<li>");
-        html_escape(b, p->tmp.buf);
-        strbuf_adds(b, "</li>");
-    }
-    strbuf_adds(b, "</ul>");
+    fact_list(p, "rules", f, n);
 }
 
 /* ------------------------------------------------------------------------
