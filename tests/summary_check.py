@@ -105,7 +105,7 @@ class Tree(HTMLParser):
         self.cur.children.append(data)
 
 
-def rule_points(fx, shown, k):
+def rule_points(fx, shown):
     """The rules a summary tells, in its order: (rule, kind) for the rules
     two shown layers are divided on (largest difference first), then the
     rules without one that a shown layer rates below 0 (lowest net first)."""
@@ -262,7 +262,7 @@ def main():
     if not fx.get("rules"):
         ok(not heads, "page 2: rules told for a wave without rules")
     elif ok(heads, "page 2: no block on the rules"):
-        want = rule_points(fx, shown, k)[:3]
+        want = rule_points(fx, shown)[:3]
         said = [li.text() for ul in p2.find_all("ul", "rules") for li in ul.find_all("li")]
         ok(len(said) == len(want), "page 2: %d rules told, expected %d" % (len(said), len(want)))
         for (r, kind), text in zip(want, said):

@@ -423,6 +423,15 @@ Test(wave_rules, ratings_reach_the_analysis_sealed_and_mixed)
                          json_is_true(json_object_get(full, "suppressed")));
         }
     }
+    /* r2 has two ratings in beleid, below k: suppressed, no net */
+    json_t *vr2 = NULL;
+    json_array_foreach(json_object_get(rule_of(va, "r2"), "layers"), j, vl)
+    {
+        if (!strcmp(json_string_value(json_object_get(vl, "layer")), "beleid"))
+            vr2 = json_object_get(vl, "rating");
+    }
+    cr_expect(json_is_true(json_object_get(vr2, "suppressed")), "the viewer's r2 in beleid");
+    cr_expect_null(json_object_get(vr2, "net"), "a viewer reads the net of two ratings");
     cr_expect(json_equal(json_object_get(rule_of(va, "r1"), "conflicts"),
                          json_object_get(rule_of(a, "r1"), "conflicts")));
     json_decref(va);

@@ -191,6 +191,26 @@ static void front_chart(rs_sheet *s, lxw_row_t at)
     rs_chart(s, at, 0, c, CF_CHART_W, CF_CHART_H);
 }
 
+/* A sentence of the story as a bulleted row across columns 0..last (a
+ * strbuf: a rule's text may be long, and a fixed buffer would cut it inside
+ * a character). Returns 0 or -1 with x's error. */
+static int story_row(rs_sheet *s, lxw_col_t last, const story_fact *f, lxw_format *fmt, double pt)
+{
+    rx *x = s->x;
+    const char *text = rx_story(x, f);
+    if (!text) return -1;
+    strbuf line = STRBUF_INIT(64 * 1024);
+    strbuf_adds(&line, "•  ");
+    strbuf_adds(&line, text);
+    if (line.status != STRBUF_OK) {
+        strbuf_release(&line);
+        return rx_oom(x);
+    }
+    rs_wrapped(s, last, line.buf, fmt, pt);
+    strbuf_release(&line);
+    return 0;
+}
+
 static int front_sentences(rs_sheet *s)
 {
     rx *x = s->x;
@@ -199,13 +219,8 @@ static int front_sentences(rs_sheet *s)
     rs_height(s, 20);
     rs_str(s, 0, rx_word(x, SW_FINDINGS, NULL), x->f.section);
     rs_next(s);
-    for (size_t i = 0; i < n; i++) {
-        const char *text = rx_story(x, &f[i]);
-        if (!text) return -1;
-        char line[1200];
-        snprintf(line, sizeof line, "•  %s", text);
-        rs_wrapped(s, CF_LAST, line, x->f.sentence, 11);
-    }
+    for (size_t i = 0; i < n; i++)
+        if (story_row(s, CF_LAST, &f[i], x->f.sentence, 11) < 0) return -1;
     return 0;
 }
 
@@ -323,18 +338,12 @@ static int rules_block(rs_sheet *s, lxw_col_t last)
     rs_next(s);
     story_fact f[STORY_COUNCIL_RULES];
     size_t n = story_rules(x->a, f, STORY_COUNCIL_RULES);
-    char line[1200];
-    for (size_t i = 0; i < n; i++) {
-        const char *text = rx_story(x, &f[i]);
-        if (!text) return -1;
-        snprintf(line, sizeof line, "•  %s", text);
-        rs_wrapped(s, last, line, x->f.wrap, 10);
-    }
+    for (size_t i = 0; i < n; i++)
+        if (story_row(s, last, &f[i], x->f.wrap, 10) < 0) return -1;
     if (n == 0) {
         const char *calm = rx_word(x, SW_RULES_CALM, NULL);
         if (!calm) return -1;
-        snprintf(line, sizeof line, "%s", calm);
-        rs_wrapped(s, last, line, x->f.wrap, 10);
+        rs_wrapped(s, last, calm, x->f.wrap, 10);
     }
     return 0;
 }

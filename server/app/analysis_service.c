@@ -198,12 +198,26 @@ json_t *analysis_service_council(json_t *analysis)
         {
             if (json_array_append_new(told, council_rule(r)) != 0) break;
         }
-        if (!told || json_array_size(told) != json_array_size(rules) ||
-            json_object_set_new(o, "rules", told) != 0) {
+        if (told && json_array_size(told) != json_array_size(rules)) {
+            json_decref(told);
+            told = NULL;
+        }
+        /* json_object_set_new takes told even when it fails */
+        if (!told || json_object_set_new(o, "rules", told) != 0) {
             json_decref(o);
             return NULL;
         }
     }
     if (o) json_object_set_new(o, "council", json_true());
     return o;
+}
+
+json_t *analysis_service_read(app *a, PGconn *c, const wave_info *w, int council, tm_error *err)
+{
+    json_t *full = analysis_service_run(a, c, w, err);
+    if (!full || !council) return full;
+    json_t *part = analysis_service_council(full);
+    json_decref(full);
+    if (!part) tm_error_set(err, 500, "out of memory");
+    return part;
 }

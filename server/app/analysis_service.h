@@ -38,4 +38,10 @@ json_t *analysis_service_run(app *a, PGconn *c, const wave_info *w, tm_error *er
  * cells or items. New reference, NULL when out of memory. */
 json_t *analysis_service_council(json_t *analysis);
 
+/* The analysis of closed wave w as analysis_service_run gives it, or with
+ * council set only its council part (analysis_service_council): what the
+ * council's reader, workbook and page are made from. New reference, or NULL
+ * with err. */
+json_t *analysis_service_read(app *a, PGconn *c, const wave_info *w, int council, tm_error *err);
+
 #endif

@@ -151,13 +151,9 @@ static json_t *open_answers(const instrument *in, json_t *extras, uint32_t suppr
 int report_service_write(app *a, PGconn *c, const wave_info *w, const report_request *rq,
                          char **filename, tm_error *err)
 {
-    json_t *analysis = analysis_service_run(a, c, w, err);
+    /* the council's report shows nothing per item */
+    json_t *analysis = analysis_service_read(a, c, w, rq->council, err);
     if (!analysis) return -1;
-    if (rq->council) { /* the council's report shows nothing per item */
-        json_t *council = analysis_service_council(analysis);
-        json_decref(analysis);
-        if (!(analysis = council)) return tm_error_set(err, 500, "out of memory");
-    }
     int rc = -1;
     json_t *progress = NULL, *extras = NULL, *opens = NULL;
     wave_answers ans = {0};

@@ -141,16 +141,10 @@ char *share_summary(app *a, PGconn *c, const wave_info *w, const char *lang, siz
     }
     const instrument *in = app_instrument(a, c, w->instrument_id, err);
     if (!in) return NULL;
-    json_t *full = analysis_service_run(a, c, w, err);
-    if (!full) return NULL;
     /* The page is written from the part a viewer may read, as the council's
      * workbook is: whatever it comes to show, nothing per item can slip in. */
-    json_t *analysis = analysis_service_council(full);
-    json_decref(full);
-    if (!analysis) {
-        tm_error_set(err, 500, "out of memory");
-        return NULL;
-    }
+    json_t *analysis = analysis_service_read(a, c, w, 1, err);
+    if (!analysis) return NULL;
     const char *keys[INSTRUMENT_MAX_LAYERS];
     for (size_t i = 0; i < in->n_layers; i++)
         keys[i] = in->layers[i].key;

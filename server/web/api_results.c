@@ -14,17 +14,12 @@
 #include "server/web/routes.h"
 
 /* A viewer (the council's own key) reads the part the council summary
- * shows, nothing per item (analysis_service_council). */
+ * shows, nothing per item (analysis_service_read). */
 void route_analysis(http_request *req, http_response *res)
 {
     tm_error err = TM_ERROR_INIT;
-    json_t *a = analysis_service_run(req->app, req->db, &req->wave, &err);
-    if (a && req->who.role == ROLE_VIEWER) {
-        json_t *council = analysis_service_council(a);
-        json_decref(a);
-        a = council;
-        if (!a) tm_error_set(&err, 500, "out of memory");
-    }
+    json_t *a =
+        analysis_service_read(req->app, req->db, &req->wave, req->who.role == ROLE_VIEWER, &err);
     http_respond_result(res, 200, a, &err);
     malloc_trim(0); /* a large wave's working memory goes back to the system */
 }
